@@ -1,0 +1,36 @@
+# Two commands do everything: `make build` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+CONTENT ?= content
+OUTPUT ?= output
+PROFILE ?= internal
+
+.PHONY: build test check clean
+
+build: $(STAMP)
+	$(BIN)/briefing build --content $(CONTENT) --output $(OUTPUT) --profile $(PROFILE)
+
+check: $(STAMP)
+	$(BIN)/briefing check --content $(CONTENT) --profile $(PROFILE)
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,73 @@
+"""The `briefing` command: argument parsing only; the work happens in `build`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from builder import __version__
+from builder.errors import ContentError
+from builder.model import PROFILES
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Build the awareness site and board papers from Markdown and YAML content.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def content_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                             help="the content folder (default: content)")
+        command.add_argument("--profile", choices=PROFILES, default="internal",
+                             help="internal (default): everything but drafts; public: only what may be published")
+        command.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
+                             help="the date against which actions are overdue and meetings upcoming (default: today)")
+
+    build = commands.add_parser("build", help="build the site into the output folder")
+    content_options(build)
+    build.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                       help="the output folder, replaced whole by a successful build (default: output)")
+    check = commands.add_parser("check", help="validate the content and write nothing")
+    content_options(check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # Imported here so that `briefing --help` stays quick.
+    from builder.build import build, check, print_problems
+
+    today = args.today or dt.date.today()
+    try:
+        if args.command == "check":
+            project, warnings = check(args.content, args.profile)
+            print_problems(warnings)
+            print(f"{args.content}: {len(project.items)} items checked, no errors"
+                  + (f", {len(warnings)} warning(s)" if warnings else ""))
+        else:
+            result = build(args.content, args.output, args.profile, today)
+            print_problems(result.warnings)
+            pages = sum(1 for path in result.written if path.endswith(".html"))
+            print(f"Built {pages} pages ({args.profile} profile) into {args.output}/")
+    except ContentError as error:
+        print_problems(error.problems)
+        count = len(error.problems)
+        print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped; the output folder is unchanged.", file=sys.stderr)
+        return 130
+    return 0

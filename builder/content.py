@@ -1,0 +1,296 @@
+"""Read the content folder: text files, front matter and YAML that remembers line numbers.
+
+Nothing here knows what a field means; that is `validate`'s job. This module only
+turns bytes on disk into mappings and Markdown text, each tied to file lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from builder.errors import Problems
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+# Folder of each kind of Markdown item, in the order they are read.
+MARKDOWN_KINDS = {
+    "threat": "threats",
+    "case-study": "case-studies",
+    "spotlight": "spotlights",
+    "report": "reports",
+    "page": "pages",
+}
+MEETING_FOLDER = "meetings"
+ASSETS_FOLDER = "assets"
+
+
+class LineDict(dict):
+    """A YAML mapping that knows the line of itself and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that knows the line of itself and of each item."""
+
+    line: int = 0
+    item_lines: list
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file as read from disk: its YAML data and (for Markdown) its body."""
+
+    path: str  # relative to the content folder, with forward slashes
+    data: object
+    body: str
+    body_line: int  # file line on which the body starts
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """A SafeLoader that records line numbers, reports duplicate keys, keeps dates
+    as strings, has no base-60 numbers and no yes/no/on/off booleans.
+
+    Dates are checked by the validator so that an impossible one (2015-02-30)
+    gets a clear message instead of a crash, and `time: 10:00` must not turn
+    into the integer 600 as YAML 1.1 would have it.
+    """
+
+    def __init__(self, text: str, path: str, first_line: int, problems: Problems):
+        super().__init__(text)
+        self.path = path
+        self.offset = first_line - 1
+        self.problems = problems
+
+    def line_of(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = self.line_of(node)
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = self.line_of(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.problems.error(self.path, line, "a key must be a plain word, not a list or mapping")
+                continue
+            if key in result:
+                self.problems.error(
+                    self.path, line, f'"{key}" is given twice (first on line {result.key_lines[key]}); keep one of them'
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = line
+        return result
+
+    def construct_line_sequence(self, node: yaml.SequenceNode) -> LineList:
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = self.line_of(node)
+        result.item_lines = [self.line_of(child) for child in node.value]
+        return result
+
+
+_DROPPED_TAGS = {
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+}
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in entries if tag not in _DROPPED_TAGS]
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# Only true and false are booleans: in YAML 1.1 the report field `on:` would be one.
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+_ContentLoader.add_constructor("tag:yaml.org,2002:map", _ContentLoader.construct_line_mapping)
+_ContentLoader.add_constructor("tag:yaml.org,2002:seq", _ContentLoader.construct_line_sequence)
+
+
+def parse_yaml(text: str, path: str, first_line: int, problems: Problems) -> object:
+    """Parse YAML text that starts on file line `first_line`; None when it is broken."""
+    loader = _ContentLoader(text, path, first_line, problems)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + loader.offset if mark else first_line
+        what = exc.problem or exc.context or "cannot be read"
+        problems.error(
+            path,
+            line,
+            f"YAML syntax error: {what}; check the indentation, and put text "
+            "containing ': ' or starting with a special character in quotes",
+        )
+    except (yaml.YAMLError, RecursionError) as exc:
+        problems.error(path, first_line, f"YAML cannot be read: {exc}")
+    finally:
+        loader.dispose()
+    return None
+
+
+def read_text(file: Path, rel: str, problems: Problems) -> str | None:
+    """The file's text, or None (with a problem) when it is not readable UTF-8 text."""
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            size_mb = file.stat().st_size / 1024 / 1024
+            problems.error(
+                rel, 1, f"the file is {size_mb:.1f} MB; a content file may be at most "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB: split it or move large material to assets/"
+            )
+            return None
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.error(rel, 1, f"cannot be read: {exc.strerror}")
+        return None
+    if b"\x00" in raw:
+        problems.error(rel, 1, "this is a binary file, not text: content files must be plain UTF-8 text")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            rel,
+            line,
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save it with UTF-8 encoding",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, str, int] | None:
+    """Split a Markdown file into (front matter YAML, body, body's first line)."""
+    lines = text.split("\n")
+    if not text.strip():
+        problems.error(rel, 1, "the file is empty: it needs front matter between --- lines with at least a title")
+        return None
+    if lines[0].strip() != "---":
+        problems.error(
+            rel, 1, "the file must start with a line '---', then its fields (title: ...), then another '---'"
+        )
+        return None
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    problems.error(rel, 1, "the front matter that starts here is never closed: add a line '---' after the fields")
+    return None
+
+
+def read_markdown_file(file: Path, rel: str, problems: Problems) -> SourceFile | None:
+    text = read_text(file, rel, problems)
+    if text is None:
+        return None
+    parts = split_front_matter(text, rel, problems)
+    if parts is None:
+        return None
+    front, body, body_line = parts
+    errors_before = len(problems.errors)
+    data = parse_yaml(front, rel, 2, problems)
+    if data is None and len(problems.errors) > errors_before:
+        return None
+    if not isinstance(data, LineDict):
+        problems.error(rel, 2, "the front matter must be fields written 'name: value', one per line")
+        return None
+    return SourceFile(rel, data, body, body_line)
+
+
+def read_yaml_file(file: Path, rel: str, problems: Problems) -> SourceFile | None:
+    text = read_text(file, rel, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.error(rel, 1, "the file is empty")
+        return None
+    errors_before = len(problems.errors)
+    data = parse_yaml(text, rel, 1, problems)
+    if data is None and len(problems.errors) > errors_before:
+        return None
+    return SourceFile(rel, data, "", 0)
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    """Every file of a content folder, read but not yet understood."""
+
+    root: Path
+    site: SourceFile | None
+    facts: SourceFile | None
+    items: dict  # kind -> list[SourceFile]
+    meetings: list
+    assets: tuple  # relative paths of files under assets/
+
+
+def _is_hidden(path: Path) -> bool:
+    return path.name.startswith(".") or path.name.endswith("~")
+
+
+def read_content(root: Path, problems: Problems) -> ContentFiles:
+    """Read every content file under `root`; problems go to `problems`."""
+    site = facts = None
+    site_file = root / "site.yaml"
+    if site_file.is_file():
+        site = read_yaml_file(site_file, "site.yaml", problems)
+    else:
+        problems.error("site.yaml", 0, "missing: every project needs a site.yaml with at least a title")
+    facts_file = root / "facts.yaml"
+    if facts_file.is_file():
+        facts = read_yaml_file(facts_file, "facts.yaml", problems)
+
+    items: dict[str, list[SourceFile]] = {}
+    for kind, folder in MARKDOWN_KINDS.items():
+        items[kind] = []
+        for file in sorted((root / folder).glob("*")):
+            rel = f"{folder}/{file.name}"
+            if _is_hidden(file) or file.is_dir():
+                continue
+            if file.suffix != ".md":
+                problems.warn(rel, 0, f"ignored: only .md files are read in {folder}/")
+                continue
+            source = read_markdown_file(file, rel, problems)
+            if source is not None:
+                items[kind].append(source)
+
+    meetings = []
+    for file in sorted((root / MEETING_FOLDER).glob("*")):
+        rel = f"{MEETING_FOLDER}/{file.name}"
+        if _is_hidden(file) or file.is_dir():
+            continue
+        if file.suffix not in (".yaml", ".yml"):
+            problems.warn(rel, 0, f"ignored: only .yaml files are read in {MEETING_FOLDER}/")
+            continue
+        source = read_yaml_file(file, rel, problems)
+        if source is not None:
+            meetings.append(source)
+
+    assets_root = root / ASSETS_FOLDER
+    assets = tuple(
+        sorted(
+            file.relative_to(root).as_posix()
+            for file in assets_root.rglob("*")
+            if file.is_file() and not _is_hidden(file)
+        )
+    )
+    return ContentFiles(root, site, facts, items, meetings, assets)

@@ -1,0 +1,142 @@
+"""Markdown to safe HTML: Python-Markdown, link resolution, paper numbering, nh3 sanitising."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from functools import lru_cache
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+
+from builder import links
+
+# Given a content path ("threats/x.md", "assets/a.svg") and a fragment, the URL to
+# write, or None when the target may not be shown (the link becomes plain text).
+UrlFor = Callable[[str, str], "str | None"]
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "type"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class _LinkRewriter(Treeprocessor):
+    """Turns links to content files into site URLs, or into plain text where excluded."""
+
+    url_for: UrlFor
+    source_path: str
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            target = element.get(attribute) if attribute else None
+            if not target or links.is_external(target):
+                continue
+            try:
+                path = links.resolve(self.source_path, target)
+            except links.LinkOutside:
+                path = None
+            _, fragment = links.split_fragment(target)
+            url = self.url_for(path, fragment) if path else None
+            if url is not None:
+                element.set(attribute, url)
+            elif element.tag == "a":
+                element.tag = "span"
+                element.attrib.clear()
+            else:
+                element.attrib.pop("src")
+
+
+def _prefix_number(element: etree.Element, number: str, css_class: str) -> None:
+    span = etree.Element("span", {"class": css_class})
+    span.text = number
+    span.tail = " " + (element.text or "").lstrip()
+    element.text = None
+    element.insert(0, span)
+
+
+class _PaperNumbering(Treeprocessor):
+    """Numbers `##` sections 1., 2. and their top-level paragraphs 1.1, 1.2.
+
+    Lists, tables and quotes are left unnumbered: in a committee report they
+    belong to the paragraph before them.
+    """
+
+    enabled = False
+
+    def run(self, root: etree.Element) -> None:
+        if not self.enabled:
+            return
+        section = paragraph = 0
+        for element in root:
+            if element.tag == "h2":
+                section += 1
+                paragraph = 0
+                _prefix_number(element, f"{section}.", "section-number")
+                element.set("class", (element.get("class", "") + " numbered").strip())
+            elif element.tag == "p" and section and not HTML_PLACEHOLDER_RE.fullmatch((element.text or "").strip()):
+                paragraph += 1
+                _prefix_number(element, f"{section}.{paragraph}", "paragraph-number")
+                element.set("class", (element.get("class", "") + " numbered").strip())
+
+
+class _BriefingExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_LinkRewriter(md), "briefing-links", 15)
+        md.treeprocessors.register(_PaperNumbering(md), "briefing-numbering", 1)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # One instance per process: building the extension set costs more than a short body.
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "attr_list",
+            "toc",
+            "footnotes",
+            "sane_lists",
+            "fenced_code",
+            "def_list",
+            _BriefingExtension(),
+        ],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+
+
+def sanitise(html: str) -> str:
+    """Keep only the markup a briefing needs; scripts, styles, frames, forms and
+    event handlers never reach a page."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = False) -> str:
+    """The body as sanitised HTML; `numbered` applies board-paper numbering."""
+    converter = _converter()
+    converter.reset()
+    rewriter = converter.treeprocessors["briefing-links"]
+    rewriter.url_for = url_for
+    rewriter.source_path = source_path
+    converter.treeprocessors["briefing-numbering"].enabled = numbered
+    return sanitise(converter.convert(body))

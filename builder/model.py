@@ -1,0 +1,329 @@
+"""The validated content model: immutable records with named fields.
+
+Everything here has already been checked by `validate`; renderers may trust it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+TRENDS = ("rising", "falling", "stable", "uncertain")
+OBJECTIVES = ("divert", "deter", "detect", "disrupt")
+STATUSES = ("open", "in-progress", "done", "blocked")
+PROFILES = ("internal", "public")
+
+
+def highest_marking(markings) -> str:
+    """The most restrictive of some markings (OFFICIAL when there are none)."""
+    return max(markings, key=MARKINGS.index, default=MARKINGS[0])
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link or image in an item's body that points at another content file."""
+
+    line: int
+    target: str  # content path, e.g. "threats/cyber-crime.md" or "assets/logo.svg"
+    is_image: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """Fields common to every kind of content item."""
+
+    id: str
+    path: str
+    title: str
+    classification: str
+    draft: bool = False
+    summary: str = ""
+    updated: dt.date | None = None
+    review_by: dt.date | None = None
+    owner: str | None = None
+    body: str = ""
+    body_line: int = 0
+    links: tuple[Link, ...] = ()
+
+    kind = "item"
+    folder = ""
+
+    @property
+    def key(self) -> str:
+        """Unique across kinds: the content path without its extension."""
+        return f"{self.folder}/{self.id}"
+
+    @property
+    def is_exempt(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Action:
+    action: str
+    owner: str
+    due: dt.date
+    status: str
+    origin: str  # key of the spotlight or report it comes from
+    line: int
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status != "done" and self.due < today
+
+
+@dataclass(frozen=True)
+class Presenter:
+    name: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Threat(Item):
+    kind = "threat"
+    folder = "threats"
+    trend: str = "uncertain"
+    objectives: tuple[str, ...] = ()
+    signs: tuple[str, ...] = ()
+    at_risk: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseStudy(Item):
+    kind = "case-study"
+    folder = "case-studies"
+    date: dt.date | None = None
+    threats: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    lessons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spotlight(Item):
+    kind = "spotlight"
+    folder = "spotlights"
+    date: dt.date | None = None
+    board: str | None = None
+    presenters: tuple[Presenter, ...] = ()
+    threats: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A report appendix: another content item (by key) or an asset file."""
+
+    target: str  # item key ("case-studies/x") or asset path ("assets/plan.pdf")
+    is_asset: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report(Item):
+    kind = "report"
+    folder = "reports"
+    to: str | None = None
+    on: dt.date | None = None
+    report_by: str = ""
+    author: Author | None = None
+    threats: tuple[str, ...] = ()
+    exempt: int | None = None
+    appendices: tuple[Appendix, ...] = ()
+    actions: tuple[Action, ...] = ()
+    implications: tuple[tuple[str, str], ...] = ()  # (heading, text), in site order
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exempt is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page(Item):
+    kind = "page"
+    folder = "pages"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One line of an agenda: a report by key, or a plain titled item."""
+
+    report: str | None = None
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting(Item):
+    kind = "meeting"
+    folder = "meetings"
+    board: str = ""
+    date: dt.date | None = None
+    time: str = ""
+    venue: str = ""
+    items: tuple[AgendaItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    value: str
+    label: str
+    source: str
+    year: int | None
+    classification: str
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    remit: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    organisation: str
+    classification: str
+    boards: tuple[Board, ...] = ()
+    groups: tuple[Group, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    implications: tuple[str, ...] = ()
+
+    def board(self, board_id: str) -> Board:
+        return next(b for b in self.boards if b.id == board_id)
+
+    def group(self, group_id: str) -> Group:
+        return next(g for g in self.groups if g.id == group_id)
+
+
+ITEM_CLASSES = (Threat, CaseStudy, Spotlight, Report, Meeting, Page)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The whole validated content of a project (or the part a profile keeps)."""
+
+    site: Site
+    facts: tuple[Fact, ...] = ()
+    threats: tuple[Threat, ...] = ()
+    case_studies: tuple[CaseStudy, ...] = ()
+    spotlights: tuple[Spotlight, ...] = ()
+    reports: tuple[Report, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    pages: tuple[Page, ...] = ()
+    assets: tuple[str, ...] = ()
+    profile: str = "internal"
+    excluded_keys: frozenset[str] = field(default=frozenset())
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return (
+            self.threats + self.case_studies + self.spotlights + self.reports + self.meetings + self.pages
+        )
+
+    @cached_property
+    def by_key(self) -> dict[str, Item]:
+        return {item.key: item for item in self.items}
+
+    @cached_property
+    def by_path(self) -> dict[str, Item]:
+        return {item.path: item for item in self.items}
+
+    @cached_property
+    def facts_by_id(self) -> dict[str, Fact]:
+        return {fact.id: fact for fact in self.facts}
+
+    def threat(self, threat_id: str) -> Threat | None:
+        return self.by_key.get(f"threats/{threat_id}")
+
+    def report(self, report_id: str) -> Report | None:
+        return self.by_key.get(f"reports/{report_id}")
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(a for item in self.spotlights + self.reports for a in item.actions)
+
+
+def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: str) -> bool:
+    if is_draft:
+        return False
+    if profile == "public":
+        return item_marking == "OFFICIAL" and not is_exempt
+    return True
+
+
+def select(project: Project, profile: str) -> Project:
+    """The part of the project that a profile may show.
+
+    Drafts never appear; the public profile also drops OFFICIAL-SENSITIVE and
+    exempt items, every reference to them, and sensitive facts. Whatever reads the
+    result cannot show an excluded item, because it is not there.
+    """
+    kept = {
+        item.key
+        for item in project.items
+        if _is_published(item.classification, item.is_exempt, item.draft, profile)
+    }
+    facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
+    fact_ids = {f.id for f in facts}
+
+    def keep_ids(ids: tuple[str, ...], folder: str) -> tuple[str, ...]:
+        return tuple(i for i in ids if f"{folder}/{i}" in kept)
+
+    def prune(item: Item) -> Item:
+        changes: dict = {}
+        if hasattr(item, "threats"):
+            changes["threats"] = keep_ids(item.threats, "threats")
+        if isinstance(item, Threat):
+            changes["facts"] = tuple(f for f in item.facts if f in fact_ids)
+        if isinstance(item, Report):
+            changes["appendices"] = tuple(
+                a for a in item.appendices if a.is_asset or a.target in kept
+            )
+        if isinstance(item, Meeting):
+            changes["items"] = tuple(
+                i for i in item.items if i.report is None or f"reports/{i.report}" in kept
+            )
+        return replace(item, **changes) if changes else item
+
+    def keep(items):
+        return tuple(prune(i) for i in items if i.key in kept)
+
+    return Project(
+        site=project.site,
+        facts=facts,
+        threats=keep(project.threats),
+        case_studies=keep(project.case_studies),
+        spotlights=keep(project.spotlights),
+        reports=keep(project.reports),
+        meetings=keep(project.meetings),
+        pages=keep(project.pages),
+        assets=project.assets,
+        profile=profile,
+        excluded_keys=frozenset(i.key for i in project.items) - kept,
+    )

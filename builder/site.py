@@ -1,0 +1,311 @@
+"""The HTML site: which page is made from which part of the model.
+
+`plan_pages` is a pure function from the (profile-selected) model to a list of
+pages, each naming its template, its inputs and its marking; `write_site`
+renders them. Nothing here can show an item the profile left out, because the
+selected model no longer holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from builder import markdown
+from builder.errors import Problems
+from builder.model import OBJECTIVES, TRENDS, Item, Meeting, Project, Report, highest_marking
+from builder.templates import relative_url
+
+SECTIONS = (
+    ("threats", "Threats"),
+    ("case-studies", "Case studies"),
+    ("spotlights", "Spotlight sessions"),
+    ("reports", "Board papers"),
+    ("meetings", "Meetings"),
+    ("actions", "Action plan"),
+    ("objectives", "Objectives"),
+    ("facts", "Key facts"),
+)
+OBJECTIVE_TEXT = {
+    "divert": "Divert people from becoming involved in serious organised crime.",
+    "deter": "Deter serious organised crime groups by supporting organisations to protect themselves.",
+    "detect": "Detect serious organised crime: identify the groups and what they do.",
+    "disrupt": "Disrupt serious organised crime groups and their activities.",
+}
+LATEST_COUNT = 5
+
+
+def page_path(item: Item) -> str:
+    return f"{item.folder}/{item.id}.html"
+
+
+def content_path_to_output(project: Project, content_path: str) -> str | None:
+    """Where a linked content file lands in the site; None if the profile left it out."""
+    if content_path.startswith("assets/"):
+        return content_path if content_path in project.assets else None
+    item = project.by_path.get(content_path)
+    return page_path(item) if item else None
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output page: where it goes, which template, its inputs and its marking."""
+
+    path: str
+    template: str
+    title: str
+    inputs: dict = field(hash=False)
+    marking: str = "OFFICIAL"
+    section: str = ""
+
+
+def _marking(*groups) -> str:
+    return highest_marking(item.classification for group in groups for item in group)
+
+
+def _by_date(items, attribute: str = "date"):
+    return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
+
+
+def agenda_numbers(project: Project) -> dict[str, tuple[Meeting, int]]:
+    """For each report on an agenda: its meeting and item number."""
+    numbers = {}
+    for meeting in project.meetings:
+        for number, agenda_item in enumerate(meeting.items, start=1):
+            if agenda_item.report:
+                numbers.setdefault(f"reports/{agenda_item.report}", (meeting, number))
+    return numbers
+
+
+def _related(project: Project, threat_id: str) -> dict:
+    return {
+        "case_studies": _by_date(c for c in project.case_studies if threat_id in c.threats),
+        "spotlights": _by_date(s for s in project.spotlights if threat_id in s.threats),
+        "reports": _by_date((r for r in project.reports if threat_id in r.threats), "on"),
+    }
+
+
+def _action_rows(project: Project, actions, today: dt.date) -> list[dict]:
+    rows = []
+    for action in sorted(actions, key=lambda a: (a.due, a.action)):
+        origin = project.by_key[action.origin]
+        rows.append(
+            {
+                "action": action,
+                "origin": origin,
+                "group": project.site.group(action.owner),
+                "overdue": action.is_overdue(today),
+            }
+        )
+    return rows
+
+
+def _action_origins(project: Project, actions) -> list[Item]:
+    return [project.by_key[a.origin] for a in actions]
+
+
+def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
+    """Every page of the site, as a function of the selected model and the date."""
+    pages: list[PageSpec] = []
+    site = project.site
+    actions = project.actions
+    open_actions = [a for a in actions if a.status != "done"]
+    trends = {trend: [t for t in project.threats if t.trend == trend] for trend in TRENDS}
+    latest_reports = _by_date(project.reports, "on")[:LATEST_COUNT]
+    latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
+    upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
+    pages.append(
+        PageSpec(
+            "index.html",
+            "home.html",
+            site.title,
+            {
+                "facts": project.facts,
+                "trends": trends,
+                "reports": latest_reports,
+                "spotlights": latest_spotlights,
+                "meetings": upcoming,
+                "open_count": len(open_actions),
+                "overdue_count": sum(a.is_overdue(today) for a in actions),
+            },
+            _marking(project.facts, project.threats, latest_reports, latest_spotlights, upcoming,
+                     _action_origins(project, actions)),
+        )
+    )
+
+    listings = (
+        ("threats", "Threats", project.threats, sorted(project.threats, key=lambda t: t.title)),
+        ("case-studies", "Case studies", project.case_studies, _by_date(project.case_studies)),
+        ("spotlights", "Spotlight sessions", project.spotlights, _by_date(project.spotlights)),
+        ("reports", "Board papers", project.reports, _by_date(project.reports, "on")),
+        ("meetings", "Meetings", project.meetings, _by_date(project.meetings)),
+        ("pages", "Pages", project.pages, sorted(project.pages, key=lambda p: p.title)),
+    )
+    for folder, title, items, ordered in listings:
+        pages.append(
+            PageSpec(f"{folder}/index.html", "list.html", title, {"items": ordered, "folder": folder},
+                     _marking(items), folder)
+        )
+
+    numbers = agenda_numbers(project)
+    for threat in project.threats:
+        related = _related(project, threat.id)
+        facts = [project.facts_by_id[f] for f in threat.facts]
+        pages.append(
+            PageSpec(page_path(threat), "threat.html", threat.title, {"item": threat, "facts": facts, **related},
+                     _marking([threat], facts, *related.values()), "threats")
+        )
+    for case in project.case_studies:
+        threats = [project.threat(t) for t in case.threats]
+        pages.append(PageSpec(page_path(case), "case-study.html", case.title, {"item": case, "threats": threats},
+                              _marking([case], threats), "case-studies"))
+    for spotlight in project.spotlights:
+        threats = [project.threat(t) for t in spotlight.threats]
+        pages.append(
+            PageSpec(page_path(spotlight), "spotlight.html", spotlight.title,
+                     {"item": spotlight, "threats": threats, "actions": _action_rows(project, spotlight.actions, today)},
+                     _marking([spotlight], threats), "spotlights")
+        )
+    for report in project.reports:
+        threats = [project.threat(t) for t in report.threats]
+        appendices = [
+            {"title": a.target.rsplit("/", 1)[1], "path": a.target} if a.is_asset
+            else {"title": project.by_key[a.target].title, "path": page_path(project.by_key[a.target])}
+            for a in report.appendices
+        ]
+        appendix_items = [project.by_key[a.target] for a in report.appendices if not a.is_asset]
+        meeting, number = numbers.get(report.key, (None, None))
+        pages.append(
+            PageSpec(
+                page_path(report), "report.html", report.title,
+                {"item": report, "threats": threats, "appendices": appendices, "meeting": meeting,
+                 "agenda_number": number, "actions": _action_rows(project, report.actions, today)},
+                _marking([report], threats, appendix_items), "reports",
+            )
+        )
+    for meeting in project.meetings:
+        agenda = [
+            {"number": n, "item": i, "report": project.report(i.report) if i.report else None}
+            for n, i in enumerate(meeting.items, start=1)
+        ]
+        reports = [a["report"] for a in agenda if a["report"]]
+        pages.append(
+            PageSpec(page_path(meeting), "meeting.html", meeting.title,
+                     {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today)},
+                     _marking([meeting], reports), "meetings")
+        )
+    for page in project.pages:
+        pages.append(PageSpec(page_path(page), "page.html", page.title, {"item": page}, _marking([page]), "pages"))
+
+    groups = [
+        {"group": g, "rows": _action_rows(project, [a for a in actions if a.owner == g.id], today)}
+        for g in site.groups
+    ]
+    pages.append(
+        PageSpec("actions/index.html", "actions.html", "Action plan",
+                 {"groups": groups, "overdue_count": sum(a.is_overdue(today) for a in actions)},
+                 _marking(_action_origins(project, actions)), "actions")
+    )
+    for entry in groups:
+        group = entry["group"]
+        owned = [i for i in project.items if i.owner == group.id]
+        pages.append(
+            PageSpec(f"actions/{group.id}.html", "group.html", group.name, {**entry, "owned": owned},
+                     _marking(owned, [r["origin"] for r in entry["rows"]]), "actions")
+        )
+
+    objectives = []
+    for objective in OBJECTIVES:
+        threats = [t for t in project.threats if objective in t.objectives]
+        cases = _by_date(c for c in project.case_studies if objective in c.objectives)
+        objectives.append({"id": objective, "text": OBJECTIVE_TEXT[objective], "threats": threats, "case_studies": cases})
+        pages.append(
+            PageSpec(f"objectives/{objective}.html", "objective.html", objective.capitalize(),
+                     objectives[-1], _marking(threats, cases), "objectives")
+        )
+    pages.append(
+        PageSpec("objectives/index.html", "objectives.html", "Objectives", {"objectives": objectives},
+                 _marking(project.threats, project.case_studies), "objectives")
+    )
+    users = {f: [t for t in project.threats if f.id in t.facts] for f in project.facts}
+    pages.append(PageSpec("facts/index.html", "facts.html", "Key facts", {"facts": project.facts, "users": users},
+                          _marking(project.facts, *users.values()), "facts"))
+    return pages
+
+
+def excluded_link_warnings(project: Project, problems: Problems) -> None:
+    """A kept item that links to one the profile leaves out shows the link text only."""
+    why = "the public profile leaves out" if project.profile == "public" else "is a draft, left out of the build"
+    for item in project.items:
+        for link in item.links:
+            if content_path_to_output(project, link.target) is None and not link.target.startswith("assets/"):
+                problems.warn(item.path, link.line, f"links to {link.target}, which {why}; the link text is shown without a link")
+
+
+def used_assets(project: Project) -> set[str]:
+    """Only assets that a kept item uses are published: a file used only by a
+    sensitive item must not reach a public site."""
+    used = {link.target for item in project.items for link in item.links if link.target.startswith("assets/")}
+    used.update(a.target for r in project.reports for a in r.appendices if a.is_asset)
+    return used
+
+
+class _BodyRenderer:
+    """Renders each item's Markdown for the page it appears on."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    def __call__(self, item: Item, page: str) -> Markup:
+        def url_for(content_path: str, fragment: str) -> str | None:
+            target = content_path_to_output(self.project, content_path)
+            if target is None:
+                return None
+            return relative_url(target + (f"#{fragment}" if fragment else ""), page)
+
+        html = markdown.render(item.body, source_path=item.path, url_for=url_for, numbered=isinstance(item, Report))
+        return Markup(html)
+
+
+def write_site(project: Project, env: jinja2.Environment, static_files: dict[str, Path], content_dir: Path,
+               out: Path, today: dt.date) -> list[str]:
+    """Render every page and copy assets into `out`; returns the paths written."""
+    render_body = _BodyRenderer(project)
+    nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
+    nav += [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
+    written = []
+    for spec in plan_pages(project, today):
+        template = env.get_template(spec.template)
+        html = template.render(
+            **spec.inputs,
+            site=project.site,
+            page_path=spec.path,
+            page_title=spec.title,
+            marking=spec.marking,
+            section=spec.section,
+            nav=nav,
+            today=today,
+            profile=project.profile,
+            render_body=lambda item, _path=spec.path: render_body(item, _path),
+            page_url=page_path,
+        )
+        target = out / spec.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        written.append(spec.path)
+    for name, source in static_files.items():
+        written.append(_copy(source, out / name, name))
+    for asset in sorted(used_assets(project)):
+        written.append(_copy(content_dir / asset, out / asset, asset))
+    return written
+
+
+def _copy(source: Path, target: Path, name: str) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return name

@@ -1,0 +1,457 @@
+"""Turn the files read by `content` into the validated model, or a list of problems.
+
+Every field rule and every cross-reference lives here. The result is either a
+complete `Project` or a `ContentError` carrying every problem of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from builder import fields as f
+from builder import links
+from builder.content import MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, LineList, SourceFile, read_content
+from builder.errors import Problem, Problems
+from builder.model import (
+    OBJECTIVES,
+    STATUSES,
+    TRENDS,
+    Action,
+    AgendaItem,
+    Appendix,
+    Author,
+    Board,
+    CaseStudy,
+    Contact,
+    Fact,
+    Group,
+    Link,
+    Meeting,
+    Page,
+    Presenter,
+    Project,
+    Report,
+    Site,
+    Spotlight,
+    Threat,
+)
+
+COMMON_FIELDS = ("title", "classification", "draft", "summary", "updated", "review_by", "owner")
+KIND_FIELDS = {
+    "threat": ("trend", "objectives", "signs", "at_risk", "facts"),
+    "case-study": ("date", "threats", "objectives", "lessons"),
+    "spotlight": ("date", "board", "presenters", "threats", "actions"),
+    "report": ("to", "on", "report_by", "author", "threats", "exempt", "appendices", "actions", "implications"),
+    "page": (),
+}
+MEETING_FIELDS = COMMON_FIELDS + ("board", "date", "time", "venue", "items")
+SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications")
+KIND_CLASSES = {"threat": Threat, "case-study": CaseStudy, "spotlight": Spotlight, "report": Report, "page": Page}
+APPENDIX_FOLDERS = ("threats", "case-studies", "spotlights", "reports", "pages")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id written in one file that must name an item of some folder."""
+
+    path: str
+    line: int
+    folder: str
+    id: str
+    field: str
+
+
+class _Context:
+    """What item validation needs from site.yaml and facts.yaml, and where references go."""
+
+    def __init__(self, site: Site, fact_ids: set[str], problems: Problems):
+        self.site = site
+        self.fact_ids = fact_ids
+        self.problems = problems
+        self.references: list[Reference] = []
+        self.board_ids = {b.id for b in site.boards}
+        self.group_ids = {g.id for g in site.groups}
+
+    def known(self, value: object, ids: set[str], what: str, where: str) -> str:
+        word = f.text(value)
+        if word not in ids:
+            hint = f.nearest(word, ids)
+            listed = f"; known {what}s: {', '.join(sorted(ids))}" if ids else f"; {where} defines none yet"
+            suggestion = f" (did you mean '{hint}'?)" if hint else ""
+            raise f.Invalid(f"names {what} '{word}', which is not in {where}{suggestion}{listed}")
+        return word
+
+    def board(self, value: object) -> str:
+        return self.known(value, self.board_ids, "board", "site.yaml 'boards'")
+
+    def group(self, value: object) -> str:
+        return self.known(value, self.group_ids, "group", "site.yaml 'groups'")
+
+    def fact(self, value: object) -> str:
+        return self.known(value, self.fact_ids, "fact", "facts.yaml")
+
+    def refer(self, fields: f.Fields, key: str, folder: str) -> tuple[str, ...]:
+        ids = fields.get_lines(key, f.text)
+        for item_id, line in ids:
+            self.references.append(Reference(fields.path, line, folder, item_id, key))
+        return tuple(item_id for item_id, _ in ids)
+
+
+def _site(source: SourceFile | None, problems: Problems) -> Site:
+    if source is None or not isinstance(source.data, LineDict):
+        if source is not None:
+            problems.error("site.yaml", 1, "site.yaml must be fields written 'name: value', one per line")
+        return Site(title="", organisation="", classification="OFFICIAL")
+    fields = f.Fields("site.yaml", source.data, problems, SITE_FIELDS, "site.yaml")
+    boards, groups = [], []
+    for key, make in (("boards", Board), ("groups", Group)):
+        section = fields.mapping(key) or LineDict()
+        for entry_id, entry in section.items():
+            line = section.line_of(entry_id)
+            try:
+                f.slug(entry_id)
+            except f.Invalid as exc:
+                problems.error("site.yaml", line, f"the {key[:-1]} id {exc}")
+                continue
+            if not isinstance(entry, LineDict):
+                problems.error("site.yaml", line, f"{key[:-1]} '{entry_id}' must have fields, such as '{entry_id}: {{name: ...}}'")
+                continue
+            allowed = ("name",) if key == "boards" else ("name", "remit")
+            entry_fields = f.Fields("site.yaml", entry, problems, allowed, f"{key[:-1]} '{entry_id}'")
+            values = {name: entry_fields.get(name, f.text, required=name == "name", default="") for name in allowed}
+            (boards if key == "boards" else groups).append(make(id=entry_id, **values))
+    contacts = []
+    for entry in fields.mappings("contacts"):
+        allowed = ("name", "role", "phone", "email", "note")
+        contact = f.Fields("site.yaml", entry, problems, allowed, "a contact")
+        contacts.append(Contact(**{name: contact.get(name, f.text, required=name == "name", default="") for name in allowed}))
+    implications = fields.get_list("implications", f.text)
+    return Site(
+        title=fields.get("title", f.text, required=True, default=""),
+        organisation=fields.get("organisation", f.text, default=""),
+        classification=fields.get("classification", f.marking, default="OFFICIAL"),
+        boards=tuple(boards),
+        groups=tuple(groups),
+        contacts=tuple(contacts),
+        implications=implications,
+    )
+
+
+def _facts(source: SourceFile | None, site: Site, problems: Problems) -> tuple[Fact, ...]:
+    if source is None or source.data is None:
+        return ()
+    if not isinstance(source.data, LineList):
+        problems.error("facts.yaml", 1, "facts.yaml must be a list of facts, each starting '- id: ...'")
+        return ()
+    facts, seen = [], {}
+    for entry, line in zip(source.data, source.data.item_lines):
+        if not isinstance(entry, LineDict):
+            problems.error("facts.yaml", line, "each fact must be a group of fields: id, value, label, source, year")
+            continue
+        allowed = ("id", "value", "label", "source", "year", "classification")
+        fields = f.Fields("facts.yaml", entry, problems, allowed, "a fact")
+        fact_id = fields.get("id", f.slug, required=True)
+        if fact_id in seen:
+            problems.error("facts.yaml", fields.line("id"), f"fact id '{fact_id}' is used twice (first on line {seen[fact_id]}); ids must be unique")
+            continue
+        if fact_id is None:
+            continue
+        seen[fact_id] = fields.line("id")
+        facts.append(
+            Fact(
+                id=fact_id,
+                value=fields.get("value", f.text, required=True, default=""),
+                label=fields.get("label", f.text, required=True, default=""),
+                source=fields.get("source", f.text, required=True, default=""),
+                year=fields.get("year", f.whole_number(1900, 2100)),
+                classification=fields.get("classification", f.marking, default=site.classification),
+            )
+        )
+    return tuple(facts)
+
+
+def _actions(fields: f.Fields, origin: str, ctx: _Context) -> tuple[Action, ...]:
+    actions = []
+    for entry in fields.mappings("actions"):
+        action = f.Fields(fields.path, entry, ctx.problems, ("action", "owner", "due", "status"), "an action")
+        values = (
+            action.get("action", f.text, required=True),
+            action.get("owner", ctx.group, required=True),
+            action.get("due", f.date, required=True),
+            action.get("status", f.choice(STATUSES), default="open"),
+        )
+        if None not in values:
+            actions.append(Action(*values, origin=origin, line=entry.line))
+    return tuple(actions)
+
+
+def _presenters(fields: f.Fields, ctx: _Context) -> tuple[Presenter, ...]:
+    presenters = []
+    for entry in fields.mappings("presenters"):
+        presenter = f.Fields(fields.path, entry, ctx.problems, ("name", "organisation"), "a presenter")
+        name = presenter.get("name", f.text, required=True)
+        if name:
+            presenters.append(Presenter(name, presenter.get("organisation", f.text, default="")))
+    return tuple(presenters)
+
+
+def _author(fields: f.Fields, ctx: _Context) -> Author | None:
+    entry = fields.mapping("author")
+    if entry is None:
+        return None
+    allowed = ("name", "role", "phone", "email")
+    author = f.Fields(fields.path, entry, ctx.problems, allowed, "the author")
+    return Author(**{name: author.get(name, f.text, required=name == "name", default="") for name in allowed})
+
+
+def _implications(fields: f.Fields, ctx: _Context) -> tuple[tuple[str, str], ...]:
+    entry = fields.mapping("implications")
+    given = {}
+    for heading, value in (entry or {}).items():
+        line = entry.line_of(heading)
+        if heading not in ctx.site.implications:
+            hint = f.nearest(str(heading), ctx.site.implications)
+            suggestion = f" (did you mean '{hint}'?)" if hint else ""
+            ctx.problems.error(
+                fields.path, line, f"implication '{heading}' is not one of the headings in site.yaml 'implications'"
+                f"{suggestion}: {', '.join(ctx.site.implications) or 'none are defined'}"
+            )
+            continue
+        try:
+            given[heading] = f.text(value)
+        except f.Invalid as exc:
+            ctx.problems.error(fields.path, line, f"implication '{heading}' {exc}")
+    return tuple((heading, given.get(heading, "None")) for heading in ctx.site.implications)
+
+
+def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tuple[Link, ...]:
+    """Every link of the body to another content file, checked to exist."""
+    found = []
+    for link in links.find_links(source.body, source.body_line):
+        if not link.target or links.is_external(link.target):
+            continue
+        try:
+            target = links.resolve(source.path, link.target)
+        except links.LinkOutside:
+            problems.error(
+                source.path, link.line, f"the link '{link.target}' leaves the content folder; link to files "
+                "inside it with a path relative to this file, such as ../threats/cyber-crime.md"
+            )
+            continue
+        folder = target.split("/", 1)[0]
+        if link.is_image and folder != "assets":
+            problems.error(source.path, link.line, f"the image '{link.target}' must be a file under assets/")
+        elif folder == "assets":
+            if target not in assets:
+                problems.error(source.path, link.line, f"'{link.target}' points to {target}, which does not exist; check the file name")
+                continue
+        elif folder in MARKDOWN_KINDS.values() and target.endswith(".md"):
+            pass  # existence is checked once every item is known
+        elif folder == MEETING_FOLDER and target.endswith((".yaml", ".yml")):
+            pass
+        else:
+            problems.error(
+                source.path, link.line, f"the link '{link.target}' points to {target}, which is not a content "
+                "item or an asset; link to a .md file (or a meeting's .yaml) or a file under assets/"
+            )
+            continue
+        found.append(Link(link.line, target, link.is_image))
+    return tuple(found)
+
+
+def _common(fields: f.Fields, source: SourceFile, item_id: str, ctx: _Context, *, title_required=True) -> dict:
+    return dict(
+        id=item_id,
+        path=source.path,
+        title=fields.get("title", f.text, required=title_required, default=""),
+        classification=fields.get("classification", f.marking, default=ctx.site.classification),
+        draft=fields.get("draft", f.boolean, default=False),
+        summary=fields.get("summary", f.text, default=""),
+        updated=fields.get("updated", f.date),
+        review_by=fields.get("review_by", f.date),
+        owner=fields.get("owner", ctx.group),
+    )
+
+
+def _item_id(source: SourceFile, problems: Problems) -> str:
+    stem = Path(source.path).stem
+    try:
+        return f.slug(stem)
+    except f.Invalid:
+        problems.error(
+            source.path, 0, f"the file name is the item's id and web address: rename it to "
+            f"'{f.make_slug(stem) or 'item'}{Path(source.path).suffix}' (lowercase letters, digits, hyphens)"
+        )
+        return stem
+
+
+def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
+    item_id = _item_id(source, ctx.problems)
+    fields = f.Fields(source.path, source.data, ctx.problems, COMMON_FIELDS + KIND_FIELDS[kind], f"a {kind}")
+    values = _common(fields, source, item_id, ctx)
+    values.update(body=source.body, body_line=source.body_line, links=_body_links(source, assets, ctx.problems))
+    origin = f"{MARKDOWN_KINDS[kind]}/{item_id}"
+    if kind == "threat":
+        values.update(
+            trend=fields.get("trend", f.choice(TRENDS), default="uncertain"),
+            objectives=fields.get_list("objectives", f.choice(OBJECTIVES)),
+            signs=fields.get_list("signs", f.text),
+            at_risk=fields.get_list("at_risk", f.text),
+            facts=fields.get_list("facts", ctx.fact),
+        )
+    elif kind == "case-study":
+        values.update(
+            date=fields.get("date", f.date),
+            threats=ctx.refer(fields, "threats", "threats"),
+            objectives=fields.get_list("objectives", f.choice(OBJECTIVES)),
+            lessons=fields.get_list("lessons", f.text),
+        )
+    elif kind == "spotlight":
+        values.update(
+            date=fields.get("date", f.date, required=True),
+            board=fields.get("board", ctx.board),
+            presenters=_presenters(fields, ctx),
+            threats=ctx.refer(fields, "threats", "threats"),
+            actions=_actions(fields, origin, ctx),
+        )
+    elif kind == "report":
+        appendices = fields.get_lines("appendices", f.text)
+        values.update(
+            to=fields.get("to", ctx.board, required=True),
+            on=fields.get("on", f.date, required=True),
+            report_by=fields.get("report_by", f.text, default=""),
+            author=_author(fields, ctx),
+            threats=ctx.refer(fields, "threats", "threats"),
+            exempt=fields.get("exempt", f.whole_number(1, 15)),
+            appendices=tuple(Appendix(target, is_asset=False) for target, _ in appendices),
+            actions=_actions(fields, origin, ctx),
+            implications=_implications(fields, ctx),
+        )
+        values["appendix_lines"] = tuple(line for _, line in appendices)
+    return values
+
+
+def _meeting(source: SourceFile, ctx: _Context) -> Meeting | None:
+    if not isinstance(source.data, LineDict):
+        ctx.problems.error(source.path, 1, "a meeting file must be fields written 'name: value', one per line")
+        return None
+    item_id = _item_id(source, ctx.problems)
+    fields = f.Fields(source.path, source.data, ctx.problems, MEETING_FIELDS, "a meeting")
+    values = _common(fields, source, item_id, ctx, title_required=False)
+    board = fields.get("board", ctx.board, required=True)
+    meeting_date = fields.get("date", f.date, required=True)
+    agenda = []
+    for entry in fields.mappings("items"):
+        item = f.Fields(source.path, entry, ctx.problems, ("report", "title", "note"), "an agenda item")
+        if "report" in entry:
+            report_id = item.get("report", f.text)
+            if report_id:
+                ctx.references.append(Reference(source.path, item.line("report"), "reports", report_id, "report"))
+            agenda.append(AgendaItem(report=report_id, note=item.get("note", f.text, default="")))
+        else:
+            title = item.get("title", f.text, required=True, default="")
+            agenda.append(AgendaItem(title=title, note=item.get("note", f.text, default="")))
+    if not values["title"] and board and meeting_date:
+        values["title"] = f"{ctx.site.board(board).name}, {meeting_date.day} {meeting_date:%B %Y}"
+    return Meeting(
+        **values,
+        board=board or "",
+        date=meeting_date,
+        time=fields.get("time", f.time, default=""),
+        venue=fields.get("venue", f.text, default=""),
+        items=tuple(agenda),
+    )
+
+
+def _resolve_appendix(target: str, keys: set[str], assets: set[str]) -> Appendix:
+    if target.startswith("assets/"):
+        if target not in assets:
+            raise f.Invalid(f"'{target}' does not exist; check the file name under assets/")
+        return Appendix(target, is_asset=True)
+    cleaned = target.removesuffix(".md")
+    if "/" in cleaned:
+        if cleaned not in keys:
+            raise f.Invalid(f"'{target}' is not an item of this project; write it as folder/id, such as case-studies/{Path(cleaned).name}")
+        return Appendix(cleaned, is_asset=False)
+    matches = [f"{folder}/{cleaned}" for folder in APPENDIX_FOLDERS if f"{folder}/{cleaned}" in keys]
+    if len(matches) == 1:
+        return Appendix(matches[0], is_asset=False)
+    if matches:
+        raise f.Invalid(f"'{target}' could be any of {', '.join(matches)}; write which one")
+    raise f.Invalid(f"'{target}' is not an item or asset of this project; write it as folder/id (case-studies/...) or assets/file")
+
+
+def _check_references(project: Project, references: list[Reference], problems: Problems) -> None:
+    keys = set(project.by_key)
+    for ref in references:
+        if f"{ref.folder}/{ref.id}" not in keys:
+            known = sorted(k.split("/", 1)[1] for k in keys if k.startswith(ref.folder + "/"))
+            hint = f.nearest(ref.id, known)
+            suggestion = f" (did you mean '{hint}'?)" if hint else ""
+            problems.error(
+                ref.path, ref.line, f"'{ref.field}' names '{ref.id}', but there is no {ref.folder}/{ref.id}"
+                f"{'.yaml' if ref.folder == MEETING_FOLDER else '.md'}{suggestion}"
+            )
+    for item in project.items:
+        for link in item.links:
+            if not link.target.startswith("assets/") and link.target not in project.by_path:
+                problems.error(item.path, link.line, f"the link points to {link.target}, which does not exist; check the file name")
+
+
+def load_project(root: Path) -> tuple[Project, list[Problem]]:
+    """Read and validate a content folder: the model, or ContentError with every problem."""
+    problems = Problems()
+    if not root.is_dir():
+        problems.error(str(root), 0, "the content folder does not exist; give its path with --content")
+        problems.raise_if_errors()
+    files: ContentFiles = read_content(root, problems)
+    site = _site(files.site, problems)
+    facts = _facts(files.facts, site, problems)
+    ctx = _Context(site, {fact.id for fact in facts}, problems)
+    assets = set(files.assets)
+    for asset in files.assets:
+        if not (root / asset).resolve().is_relative_to(root.resolve()):
+            problems.error(asset, 0, "this file is a link to somewhere outside the content folder; copy the file in instead")
+            assets.discard(asset)
+
+    by_kind: dict[str, list] = {}
+    appendix_lines: dict[str, tuple[int, ...]] = {}
+    for kind, sources in files.items.items():
+        by_kind[kind] = []
+        for source in sources:
+            values = _item(kind, source, ctx, assets)
+            if kind == "report":
+                appendix_lines[source.path] = values.pop("appendix_lines")
+            by_kind[kind].append(KIND_CLASSES[kind](**values))
+    meetings = [m for m in (_meeting(s, ctx) for s in files.meetings) if m is not None]
+    seen_meetings: dict[str, str] = {}
+    for meeting in meetings:
+        if meeting.id in seen_meetings:
+            problems.error(meeting.path, 0, f"the id '{meeting.id}' is already used by {seen_meetings[meeting.id]}; rename one")
+        seen_meetings[meeting.id] = meeting.path
+
+    project = Project(
+        site=site,
+        facts=facts,
+        threats=tuple(by_kind["threat"]),
+        case_studies=tuple(by_kind["case-study"]),
+        spotlights=tuple(by_kind["spotlight"]),
+        reports=tuple(by_kind["report"]),
+        meetings=tuple(meetings),
+        pages=tuple(by_kind["page"]),
+        assets=tuple(sorted(assets)),
+    )
+    _check_references(project, ctx.references, problems)
+    keys = set(project.by_key)
+    reports = []
+    for report in project.reports:
+        resolved = []
+        for appendix, line in zip(report.appendices, appendix_lines[report.path]):
+            try:
+                resolved.append(_resolve_appendix(appendix.target, keys - {report.key}, assets))
+            except f.Invalid as exc:
+                problems.error(report.path, line, f"appendix {exc}")
+        reports.append(replace(report, appendices=tuple(resolved)))
+    problems.raise_if_errors()
+    return replace(project, reports=tuple(reports)), problems.warnings
