@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Built {pages} pages ({args.profile} profile) into {args.output}/")
     except ContentError as error:
         print_problems(error.problems)
-        count = len(error.problems)
+        count = error.error_count
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
               file=sys.stderr)
         return 1

@@ -21,11 +21,15 @@ class Problem:
 
 
 class ContentError(Exception):
-    """The content cannot be built; carries every problem of the run."""
+    """The content cannot be built; carries every problem of the run, warnings too."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def error_count(self) -> int:
+        return sum(not p.is_warning for p in self.problems)
 
 
 class Problems:
@@ -50,4 +54,4 @@ class Problems:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise ContentError(self.errors)
+            raise ContentError(self.items)
