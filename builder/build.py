@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import site, templates
+from builder import pdf, site, templates
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
 from builder.validate import load_project
@@ -96,8 +96,8 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         os.replace(staging, output_dir)
 
 
-def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date) -> BuildResult:
-    """Build the site into `output_dir`; on any error the old output stays as it was."""
+def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True) -> BuildResult:
+    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was."""
     _check_output_location(content_dir, output_dir)
     project, warnings = load_project(content_dir)
     selected = select(project, profile)
@@ -105,13 +105,20 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date) -> 
     problems.items.extend(warnings)
     site.excluded_link_warnings(selected, problems)
     env = templates.environment(content_dir)
+    pdf_jobs = pdf.plan_pdfs(selected) if with_pdf else []
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
         try:
-            written = site.write_site(selected, env, templates.static_files(content_dir), content_dir, staging, today)
+            written = site.write_site(selected, env, templates.static_files(content_dir), content_dir, staging, today,
+                                      pdf.pdf_links(pdf_jobs))
+            pdfs_written, pdf_problems = pdf.write_pdfs(pdf_jobs, env, templates.template_dirs(content_dir),
+                                                        content_dir, staging, today, selected.site)
+            if pdf_problems:
+                raise ContentError(pdf_problems + problems.warnings)
+            written += pdfs_written
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(_template_label(exc.filename or "templates"), exc.lineno,
                                         f"template error: {exc.message}")]) from None

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     content_options(build)
     build.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                        help="the output folder, replaced whole by a successful build (default: output)")
+    build.add_argument("--no-pdf", dest="with_pdf", action="store_false",
+                       help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
     check = commands.add_parser("check", help="validate the content and write nothing")
     content_options(check)
     return parser
@@ -57,10 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.content}: {len(project.items)} items checked, no errors"
                   + (f", {len(warnings)} warning(s)" if warnings else ""))
         else:
-            result = build(args.content, args.output, args.profile, today)
+            result = build(args.content, args.output, args.profile, today, args.with_pdf)
             print_problems(result.warnings)
             pages = sum(1 for path in result.written if path.endswith(".html"))
-            print(f"Built {pages} pages ({args.profile} profile) into {args.output}/")
+            pdfs = sum(1 for path in result.written if path.endswith(".pdf"))
+            print(f"Built {pages} pages and {pdfs} PDFs ({args.profile} profile) into {args.output}/")
     except ContentError as error:
         print_problems(error.problems)
         count = error.error_count

@@ -14,9 +14,10 @@ from markdown.util import HTML_PLACEHOLDER_RE
 
 from builder import links
 
-# Given a content path ("threats/x.md", "assets/a.svg") and a fragment, the URL to
-# write, or None when the target may not be shown (the link becomes plain text).
-UrlFor = Callable[[str, str], "str | None"]
+# Given a content path ("threats/x.md", "assets/a.svg"), a fragment and whether it
+# is an image, the URL to write, or None when the target may not be shown there
+# (a link becomes plain text, an image loses its source).
+UrlFor = Callable[[str, str, bool], "str | None"]
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
@@ -51,7 +52,7 @@ class _LinkRewriter(Treeprocessor):
             except links.LinkOutside:
                 path = None
             _, fragment = links.split_fragment(target)
-            url = self.url_for(path, fragment) if path else None
+            url = self.url_for(path, fragment, element.tag == "img") if path else None
             if url is not None:
                 element.set(attribute, url)
             elif element.tag == "a":

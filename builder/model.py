@@ -264,6 +264,16 @@ class Project:
     def report(self, report_id: str) -> Report | None:
         return self.by_key.get(f"reports/{report_id}")
 
+    @cached_property
+    def agenda_numbers(self) -> dict[str, tuple[Meeting, int]]:
+        """For each report key on an agenda: its (first) meeting and item number."""
+        numbers: dict[str, tuple[Meeting, int]] = {}
+        for meeting in self.meetings:
+            for number, agenda_item in enumerate(meeting.items, start=1):
+                if agenda_item.report:
+                    numbers.setdefault(f"reports/{agenda_item.report}", (meeting, number))
+        return numbers
+
     @property
     def actions(self) -> tuple[Action, ...]:
         return tuple(a for item in self.spotlights + self.reports for a in item.actions)

@@ -72,16 +72,6 @@ def _by_date(items, attribute: str = "date"):
     return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
 
 
-def agenda_numbers(project: Project) -> dict[str, tuple[Meeting, int]]:
-    """For each report on an agenda: its meeting and item number."""
-    numbers = {}
-    for meeting in project.meetings:
-        for number, agenda_item in enumerate(meeting.items, start=1):
-            if agenda_item.report:
-                numbers.setdefault(f"reports/{agenda_item.report}", (meeting, number))
-    return numbers
-
-
 def _related(project: Project, threat_id: str) -> dict:
     return {
         "case_studies": _by_date(c for c in project.case_studies if threat_id in c.threats),
@@ -109,8 +99,10 @@ def _action_origins(project: Project, actions) -> list[Item]:
     return [project.by_key[a.origin] for a in actions]
 
 
-def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
-    """Every page of the site, as a function of the selected model and the date."""
+def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> list[PageSpec]:
+    """Every page of the site, as a function of the selected model, the date and
+    the PDFs made beside it (content path -> [(label, output path)])."""
+    pdfs = pdfs or {}
     pages: list[PageSpec] = []
     site = project.site
     actions = project.actions
@@ -152,7 +144,7 @@ def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
                      _marking(items), folder)
         )
 
-    numbers = agenda_numbers(project)
+    numbers = project.agenda_numbers
     for threat in project.threats:
         related = _related(project, threat.id)
         facts = [project.facts_by_id[f] for f in threat.facts]
@@ -168,7 +160,8 @@ def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
         threats = [project.threat(t) for t in spotlight.threats]
         pages.append(
             PageSpec(page_path(spotlight), "spotlight.html", spotlight.title,
-                     {"item": spotlight, "threats": threats, "actions": _action_rows(project, spotlight.actions, today)},
+                     {"item": spotlight, "threats": threats, "actions": _action_rows(project, spotlight.actions, today),
+                      "pdfs": pdfs.get(spotlight.path, [])},
                      _marking([spotlight], threats), "spotlights")
         )
     for report in project.reports:
@@ -184,7 +177,8 @@ def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
             PageSpec(
                 page_path(report), "report.html", report.title,
                 {"item": report, "threats": threats, "appendices": appendices, "meeting": meeting,
-                 "agenda_number": number, "actions": _action_rows(project, report.actions, today)},
+                 "agenda_number": number, "actions": _action_rows(project, report.actions, today),
+                 "pdfs": pdfs.get(report.path, [])},
                 _marking([report], threats, appendix_items), "reports",
             )
         )
@@ -196,7 +190,8 @@ def plan_pages(project: Project, today: dt.date) -> list[PageSpec]:
         reports = [a["report"] for a in agenda if a["report"]]
         pages.append(
             PageSpec(page_path(meeting), "meeting.html", meeting.title,
-                     {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today)},
+                     {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today),
+                      "pdfs": pdfs.get(meeting.path, [])},
                      _marking([meeting], reports), "meetings")
         )
     for page in project.pages:
@@ -262,7 +257,7 @@ class _BodyRenderer:
         self.project = project
 
     def __call__(self, item: Item, page: str) -> Markup:
-        def url_for(content_path: str, fragment: str) -> str | None:
+        def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
             target = content_path_to_output(self.project, content_path)
             if target is None:
                 return None
@@ -273,13 +268,13 @@ class _BodyRenderer:
 
 
 def write_site(project: Project, env: jinja2.Environment, static_files: dict[str, Path], content_dir: Path,
-               out: Path, today: dt.date) -> list[str]:
+               out: Path, today: dt.date, pdfs: dict | None = None) -> list[str]:
     """Render every page and copy assets into `out`; returns the paths written."""
     render_body = _BodyRenderer(project)
     nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
     nav += [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
     written = []
-    for spec in plan_pages(project, today):
+    for spec in plan_pages(project, today, pdfs):
         template = env.get_template(spec.template)
         html = template.render(
             **spec.inputs,

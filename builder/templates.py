@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from pathlib import Path
 
 import jinja2
@@ -43,6 +44,11 @@ def relative_url(target: str, page_path: str) -> str:
     return posixpath.relpath(target, base) + fragment
 
 
+def demote_headings(html: str) -> Markup:
+    """Move every heading one level down, for text set under a heading of its own."""
+    return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", str(html)))
+
+
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(target, context["page_path"])
@@ -59,6 +65,7 @@ def environment(content_dir: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
+    env.filters["demote_headings"] = demote_headings
     env.globals["Markup"] = Markup
     return env
 

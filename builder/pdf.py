@@ -1,0 +1,233 @@
+"""PDF board papers, agenda packs and spotlight notes, written with WeasyPrint.
+
+WeasyPrint is imported only when PDFs are made, so `briefing check` and
+`briefing --help` stay quick. Every file WeasyPrint asks for goes through
+`SafeFetcher`, which serves only the project's assets and our own template
+files, and never touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from builder import markdown
+from builder.errors import Problem
+from builder.model import Item, Meeting, Project, Report, Spotlight, highest_marking
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+def pdf_path(item: Item) -> str:
+    """A PDF sits beside its HTML page and is named after the item's id."""
+    return f"{item.folder}/{item.id}.pdf"
+
+
+def private_pack_path(meeting: Meeting) -> str:
+    return f"{meeting.folder}/{meeting.id}-private.pdf"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF: where it goes, which template, its inputs, and the file it comes from."""
+
+    path: str
+    template: str
+    title: str
+    source: str
+    inputs: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """A report prepared for print: its numbered body and appendices, ids made unique
+    within the document it is bound into."""
+
+    report: Report
+    anchor: str
+    board: str
+    agenda_number: int | None
+    body: Markup
+    appendices: tuple[dict, ...]
+    marking: str
+
+
+def _prefix_ids(html: str, prefix: str) -> str:
+    """Anchors must be unique across the papers of a pack, or every internal link
+    (footnotes, headings) lands on the first paper's anchor."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', html)
+    return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
+
+
+def _print_body(item: Item, numbered: bool, prefix: str) -> Markup:
+    def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
+        # Images are read from the content folder (the base URL); a link to a page
+        # or file of the site would point into the builder's disk, so on paper it
+        # becomes plain text.
+        return content_path if is_image else None
+
+    html = markdown.render(item.body, source_path=item.path, url_for=url_for, numbered=numbered)
+    return Markup(_prefix_ids(html, prefix))
+
+
+def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
+    _, number = project.agenda_numbers.get(report.key, (None, None))
+    appendices = []
+    for index, appendix in enumerate(report.appendices, start=1):
+        if appendix.is_asset:
+            appendices.append({"number": index, "title": appendix.target.rsplit("/", 1)[1], "item": None})
+        else:
+            item = project.by_key[appendix.target]
+            appendices.append({
+                "number": index, "title": item.title, "item": item,
+                "body": _print_body(item, False, f"{anchor}-appendix-{index}-"),
+                "anchor": f"{anchor}-appendix-{index}",
+            })
+    marking = highest_marking([report.classification] + [a["item"].classification for a in appendices if a["item"]])
+    return PaperView(
+        report=report,
+        anchor=anchor,
+        board=project.site.board(report.to).name,
+        agenda_number=number,
+        body=_print_body(report, True, f"{anchor}-"),
+        appendices=tuple(appendices),
+        marking=marking,
+    )
+
+
+def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
+    entries, papers = [], []
+    for number, agenda_item in enumerate(meeting.items, start=1):
+        report = project.report(agenda_item.report) if agenda_item.report else None
+        paper = None
+        if report is not None and report.is_exempt == exempt:
+            paper = paper_view(project, report, f"item-{number}")
+            papers.append(paper)
+        if report is None and exempt:
+            continue
+        entries.append({"number": number, "item": agenda_item, "report": report, "paper": paper})
+    if exempt and not papers:
+        return None
+    title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
+    marking = highest_marking(
+        [meeting.classification] + [p.marking for p in papers] + [e["report"].classification for e in entries if e["report"]]
+    )
+    return PdfJob(path, "pdf/pack.html", title, meeting.path, {
+        "meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
+        "papers": papers, "private": exempt, "cover_marking": marking,
+    })
+
+
+def plan_pdfs(project: Project) -> list[PdfJob]:
+    """Every PDF of the build: one per paper and spotlight, packs per meeting."""
+    jobs = []
+    for report in project.reports:
+        jobs.append(PdfJob(pdf_path(report), "pdf/paper.html", report.title, report.path,
+                           {"paper": paper_view(project, report, "paper")}))
+    for spotlight in project.spotlights:
+        jobs.append(PdfJob(pdf_path(spotlight), "pdf/spotlight.html", spotlight.title, spotlight.path, {
+            "item": spotlight,
+            "board": project.site.board(spotlight.board).name if spotlight.board else "",
+            "threats": [project.threat(t) for t in spotlight.threats],
+            "body": _print_body(spotlight, False, "notes-"),
+            "actions": [(a, project.site.group(a.owner)) for a in spotlight.actions],
+        }))
+    for meeting in project.meetings:
+        jobs.append(_pack_job(project, meeting, pdf_path(meeting), exempt=False))
+        if project.profile == "internal":
+            private = _pack_job(project, meeting, private_pack_path(meeting), exempt=True)
+            if private is not None:
+                jobs.append(private)
+    return jobs
+
+
+def pdf_links(jobs: list[PdfJob]) -> dict[str, list[tuple[str, str]]]:
+    """For each content file: the PDFs made from it, as (label, output path)."""
+    links: dict[str, list[tuple[str, str]]] = {}
+    for job in jobs:
+        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else (
+            "Agenda pack" if job.template == "pdf/pack.html" else "PDF version")
+        links.setdefault(job.source, []).append((label, job.path))
+    return links
+
+
+class RefusedFetch(ValueError):
+    pass
+
+
+def _safe_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeFetcher(URLFetcher):
+        """Serves files from a few folders only; refuses everything else and remembers it.
+
+        It never calls the default fetcher, so no URL can reach the network or the
+        rest of the disk, whatever a template or a piece of content asks for.
+        """
+
+        def __init__(self, allowed_roots: list[Path]):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=1)
+            self.allowed_roots = [root.resolve() for root in allowed_roots if root.is_dir()]
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
+            if path is None or not path.is_file() or not any(path.is_relative_to(r) for r in self.allowed_roots):
+                self.refused.append(url)
+                raise RefusedFetch(f"refused to fetch {url}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    return SafeFetcher
+
+
+def _describe_refusal(url: str) -> str:
+    if url.startswith(("http:", "https:", "ftp:")):
+        return f"it asks for {url}, on the network; a PDF may only use files under assets/"
+    return f"it asks for {url}, which is outside the content folder's assets/; copy the file into assets/"
+
+
+def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[Path], content_dir: Path,
+               out: Path, today: dt.date, site_info) -> tuple[list[str], list[Problem]]:
+    """Render every job into `out`; returns the paths written and the problems met."""
+    # Font subsetting without harfbuzz writes the time into the font: pin it so
+    # that the same input always gives the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    import logging
+
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher_class = _safe_fetcher_class()
+    allowed = [content_dir / "assets"] + [d / sub for d in template_dirs for sub in ("static", "pdf")]
+    stylesheet = next(d / "pdf" / "paper.css" for d in template_dirs if (d / "pdf" / "paper.css").is_file())
+    written, problems = [], []
+    for job in jobs:
+        fetcher = fetcher_class(allowed)
+        fonts = FontConfiguration()
+        html = env.get_template(job.template).render(
+            **job.inputs, site=site_info, title=job.title, today=today
+        )
+        document = HTML(string=html, base_url=content_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+        css = CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts)
+        target = out / job.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            document.write_pdf(target, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+        except Exception as exc:  # a broken document must name its file, not crash the run
+            problems.append(Problem(job.source, 0, f"the PDF {job.path} could not be made: {exc}"))
+            continue
+        problems.extend(Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
+                        for url in fetcher.refused)
+        written.append(job.path)
+    return written, problems
