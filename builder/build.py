@@ -145,6 +145,6 @@ def _in_template(exc: BaseException) -> bool:
     return isinstance(exc, jinja2.TemplateError)
 
 
-def print_problems(problems, stream=sys.stderr) -> None:
+def print_problems(problems, stream=None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stderr)

@@ -120,15 +120,24 @@ def _converter() -> markdown.Markdown:
     )
 
 
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    # An image from another site would be fetched by every reader's browser (and
+    # by the PDF writer): only files of the site itself may be shown.
+    if tag == "img" and attribute == "src" and links.is_external(value):
+        return None
+    return value
+
+
 def sanitise(html: str) -> str:
-    """Keep only the markup a briefing needs; scripts, styles, frames, forms and
-    event handlers never reach a page."""
+    """Keep only the markup a briefing needs; scripts, styles, frames, forms,
+    event handlers and images from elsewhere never reach a page."""
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_local_images_only,
     )
 
 

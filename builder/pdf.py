@@ -207,7 +207,7 @@ def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     fetcher_class = _safe_fetcher_class()
     allowed = [content_dir / "assets"] + [d / sub for d in template_dirs for sub in ("static", "pdf")]
     stylesheet = next(d / "pdf" / "paper.css" for d in template_dirs if (d / "pdf" / "paper.css").is_file())

@@ -229,6 +229,12 @@ def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tup
     """Every link of the body to another content file, checked to exist."""
     found = []
     for link in links.find_links(source.body, source.body_line):
+        if link.is_image and links.is_external(link.target):
+            problems.error(
+                source.path, link.line, f"the image '{link.target}' is not a file of this project; "
+                "save a copy under assets/ and link to that (a page must not load anything from elsewhere)"
+            )
+            continue
         if not link.target or links.is_external(link.target):
             continue
         try:
