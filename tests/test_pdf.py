@@ -297,8 +297,7 @@ def counting_server():
 )
 def test_fetcher_refuses_anything_but_assets(tmp_path, counting_server, capsys, markup):
     project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project / "content", ignore=shutil.ignore_patterns("meetings", "spotlights",
-                                                                                "waste-contract-*.md"))
+    shutil.copytree(EXAMPLE, project / "content", ignore=shutil.ignore_patterns("meetings", "spotlights"))
     override = project / "templates" / "pdf"
     override.mkdir(parents=True)
     base = (REPO / "templates/pdf/base.html").read_text()
