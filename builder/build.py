@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import pdf, site, templates
+from builder import pdf, search, site, templates
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
 from builder.validate import load_project
@@ -114,6 +114,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         try:
             written = site.write_site(selected, env, templates.static_files(content_dir), content_dir, staging, today,
                                       pdf.pdf_links(pdf_jobs))
+            search_problems = search.build_index(staging)
+            if search_problems:
+                raise ContentError(search_problems)
             pdfs_written, pdf_problems = pdf.write_pdfs(pdf_jobs, env, templates.template_dirs(content_dir),
                                                         content_dir, staging, today, selected.site)
             if pdf_problems:

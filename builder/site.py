@@ -62,6 +62,7 @@ class PageSpec:
     inputs: dict = field(hash=False)
     marking: str = "OFFICIAL"
     section: str = ""
+    kind_label: str = ""  # set on pages of a single item: these are what search finds
 
 
 def _marking(*groups) -> str:
@@ -150,19 +151,19 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
         facts = [project.facts_by_id[f] for f in threat.facts]
         pages.append(
             PageSpec(page_path(threat), "threat.html", threat.title, {"item": threat, "facts": facts, **related},
-                     _marking([threat], facts, *related.values()), "threats")
+                     _marking([threat], facts, *related.values()), "threats", "Threat")
         )
     for case in project.case_studies:
         threats = [project.threat(t) for t in case.threats]
         pages.append(PageSpec(page_path(case), "case-study.html", case.title, {"item": case, "threats": threats},
-                              _marking([case], threats), "case-studies"))
+                              _marking([case], threats), "case-studies", "Case study"))
     for spotlight in project.spotlights:
         threats = [project.threat(t) for t in spotlight.threats]
         pages.append(
             PageSpec(page_path(spotlight), "spotlight.html", spotlight.title,
                      {"item": spotlight, "threats": threats, "actions": _action_rows(project, spotlight.actions, today),
                       "pdfs": pdfs.get(spotlight.path, [])},
-                     _marking([spotlight], threats), "spotlights")
+                     _marking([spotlight], threats), "spotlights", "Spotlight session")
         )
     for report in project.reports:
         threats = [project.threat(t) for t in report.threats]
@@ -179,7 +180,7 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
                 {"item": report, "threats": threats, "appendices": appendices, "meeting": meeting,
                  "agenda_number": number, "actions": _action_rows(project, report.actions, today),
                  "pdfs": pdfs.get(report.path, [])},
-                _marking([report], threats, appendix_items), "reports",
+                _marking([report], threats, appendix_items), "reports", "Board paper",
             )
         )
     for meeting in project.meetings:
@@ -192,10 +193,11 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
             PageSpec(page_path(meeting), "meeting.html", meeting.title,
                      {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today),
                       "pdfs": pdfs.get(meeting.path, [])},
-                     _marking([meeting], reports), "meetings")
+                     _marking([meeting], reports), "meetings", "Meeting")
         )
     for page in project.pages:
-        pages.append(PageSpec(page_path(page), "page.html", page.title, {"item": page}, _marking([page]), "pages"))
+        pages.append(PageSpec(page_path(page), "page.html", page.title, {"item": page}, _marking([page]), "pages",
+                              "Information"))
 
     groups = [
         {"group": g, "rows": _action_rows(project, [a for a in actions if a.owner == g.id], today)}
@@ -283,6 +285,8 @@ def write_site(project: Project, env: jinja2.Environment, static_files: dict[str
             page_title=spec.title,
             marking=spec.marking,
             section=spec.section,
+            kind_label=spec.kind_label,
+            root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=nav,
             today=today,
             profile=project.profile,
