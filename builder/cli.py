@@ -11,6 +11,8 @@ from builder import __version__
 from builder.errors import ContentError
 from builder.model import PROFILES
 
+SCAFFOLD_KINDS = ("report", "spotlight", "case-study", "threat", "meeting", "page")
+
 
 def _date(value: str) -> dt.date:
     try:
@@ -43,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
     check = commands.add_parser("check", help="validate the content and write nothing")
     content_options(check)
+    new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
+    new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
+    new.add_argument("title", help="the item's title; its file name is made from it")
+    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                     help="the content folder (default: content)")
     return parser
 
 
@@ -51,9 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check, print_problems
 
-    today = args.today or dt.date.today()
+    today = getattr(args, "today", None) or dt.date.today()
     try:
-        if args.command == "check":
+        if args.command == "new":
+            from builder.scaffold import create
+
+            path = create(args.content, args.kind, args.title, today)
+            print(f"Created {path}: fill it in, then run 'briefing check'")
+        elif args.command == "check":
             project, warnings = check(args.content, args.profile)
             print_problems(warnings)
             print(f"{args.content}: {len(project.items)} items checked, no errors"

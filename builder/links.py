@@ -14,6 +14,7 @@ from urllib.parse import unquote
 _INLINE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -27,7 +28,7 @@ class SourceLink:
 def find_links(body: str, first_line: int) -> list[SourceLink]:
     """Every inline link, image and link reference in a Markdown body, with file lines.
 
-    Fenced code is skipped: a link shown as an example is not a link.
+    Code is skipped: a link shown as an example is not a link.
     """
     found = []
     in_fence = False
@@ -38,6 +39,7 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
         if in_fence or text.startswith("    "):
             continue
         line = first_line + offset
+        text = _CODE_SPAN.sub("", text)  # a link shown as code is not a link
         for match in _INLINE.finditer(text):
             found.append(SourceLink(line, match.group(2), match.group(1) == "!"))
         reference = _REFERENCE.match(text)

@@ -57,7 +57,7 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
 def environment(content_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -98,7 +98,7 @@ class _Context:
         return tuple(item_id for item_id, _ in ids)
 
 
-def _site(source: SourceFile | None, problems: Problems) -> Site:
+def read_site(source: SourceFile | None, problems: Problems) -> Site:
     if source is None or not isinstance(source.data, LineDict):
         if source is not None:
             problems.error("site.yaml", 1, "site.yaml must be fields written 'name: value', one per line")
@@ -412,7 +412,7 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
         problems.error(str(root), 0, "the content folder does not exist; give its path with --content")
         problems.raise_if_errors()
     files: ContentFiles = read_content(root, problems)
-    site = _site(files.site, problems)
+    site = read_site(files.site, problems)
     facts = _facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)
     assets = set(files.assets)

@@ -1,0 +1,83 @@
+"""`briefing new`: write a new item that passes `briefing check` straight away.
+
+The skeletons are templates (templates/scaffold/), so a project can override
+them like any other template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from builder import templates
+from builder.content import read_yaml_file
+from builder.errors import ContentError, Problem, Problems
+from builder.fields import make_slug
+from builder.validate import read_site
+
+# kind -> (folder, file ending)
+KINDS = {
+    "threat": ("threats", ".md"),
+    "case-study": ("case-studies", ".md"),
+    "spotlight": ("spotlights", ".md"),
+    "report": ("reports", ".md"),
+    "meeting": ("meetings", ".yaml"),
+    "page": ("pages", ".md"),
+}
+
+
+def _yaml_string(value: object) -> str:
+    # A JSON string is a valid YAML string, whatever quotes or colons the title holds.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _first_id(folder: Path, ending: str) -> str | None:
+    names = sorted(p.stem for p in folder.glob(f"*{ending}") if not p.name.startswith("."))
+    return names[0] if names else None
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def create(content_dir: Path, kind: str, title: str, today: dt.date) -> Path:
+    """Write the new item and return its path; refuse to overwrite anything."""
+    folder, ending = KINDS[kind]
+    item_id = make_slug(title)
+    if not item_id:
+        raise ContentError([Problem(title, 0, "the title needs at least one letter or digit to make a file name from")])
+    if not content_dir.is_dir():
+        raise ContentError([Problem(str(content_dir), 0, "the content folder does not exist; give its path with --content")])
+    target = content_dir / folder / f"{item_id}{ending}"
+    relative = f"{folder}/{item_id}{ending}"
+    if target.exists():
+        raise ContentError([Problem(relative, 0, "already exists and was left as it is; choose another title, or edit that file")])
+
+    problems = Problems()
+    site_file = content_dir / "site.yaml"
+    site = read_site(read_yaml_file(site_file, "site.yaml", problems) if site_file.is_file() else None, problems)
+    board_ids = [b.id for b in site.boards]
+    group_ids = [g.id for g in site.groups]
+    env = templates.environment(content_dir)
+    env.filters["yaml"] = _yaml_string
+    text = env.get_template(f"scaffold/{kind}{ending}").render(
+        title=title,
+        today=today.isoformat(),
+        review=_months_later(today, 12).isoformat() if kind in ("threat", "case-study", "page") else None,
+        due=_months_later(today, 3).isoformat(),
+        site=site,
+        board=board_ids[0] if board_ids else None,
+        boards=", ".join(board_ids),
+        group=group_ids[0] if group_ids else None,
+        groups=", ".join(group_ids),
+        threat=_first_id(content_dir / "threats", ".md"),
+        report=None if kind != "meeting" else _first_id(content_dir / "reports", ".md"),
+        fact=None,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+        file.write(text)
+    return target
