@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +95,8 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         os.replace(staging, output_dir)
 
 
-def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True) -> BuildResult:
+def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
+          on_pdf=None) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was."""
     _check_output_location(content_dir, output_dir)
     project, warnings = load_project(content_dir)
@@ -118,7 +118,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             if search_problems:
                 raise ContentError(search_problems)
             pdfs_written, pdf_problems = pdf.write_pdfs(pdf_jobs, env, templates.template_dirs(content_dir),
-                                                        content_dir, staging, today, selected.site)
+                                                        content_dir, staging, today, selected.site, on_pdf)
             if pdf_problems:
                 raise ContentError(pdf_problems + problems.warnings)
             written += pdfs_written
@@ -146,8 +146,3 @@ def _in_template(exc: BaseException) -> bool:
             return True
         tb = tb.tb_next
     return isinstance(exc, jinja2.TemplateError)
-
-
-def print_problems(problems, stream=None) -> None:
-    for problem in problems:
-        print(problem, file=stream or sys.stderr)

@@ -43,8 +43,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="the output folder, replaced whole by a successful build (default: output)")
     build.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
+    loudness = build.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", action="store_true", help="no progress, only problems and the summary")
+    loudness.add_argument("--verbose", action="store_true", help="list every file written")
     check = commands.add_parser("check", help="validate the content and write nothing")
     content_options(check)
+    serve = commands.add_parser("serve", help="build, serve the site locally, and rebuild and reload on every change")
+    content_options(serve)
+    serve.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                       help="the output folder to build into and serve (default: output)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve.add_argument("--no-pdf", dest="with_pdf", action="store_false",
+                       help="do not make PDFs after each change")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
     new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
     new.add_argument("title", help="the item's title; its file name is made from it")
@@ -56,10 +67,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Imported here so that `briefing --help` stays quick.
-    from builder.build import build, check, print_problems
+    from builder.build import build, check
+    from builder.console import Progress, print_problems
 
     today = getattr(args, "today", None) or dt.date.today()
     try:
+        if args.command == "serve":
+            from builder.serve import log_to_terminal, rebuild_function, serve
+
+            rebuild = rebuild_function(args.content, args.output, args.profile, args.today)
+            return serve(args.content, args.output, args.host, args.port, rebuild, args.with_pdf, log_to_terminal)
         if args.command == "new":
             from builder.scaffold import create
 
@@ -71,8 +88,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.content}: {len(project.items)} items checked, no errors"
                   + (f", {len(warnings)} warning(s)" if warnings else ""))
         else:
-            result = build(args.content, args.output, args.profile, today, args.with_pdf)
+            progress = Progress.for_terminal(args.quiet)
+            try:
+                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress)
+            finally:
+                progress.finish()
             print_problems(result.warnings)
+            if args.verbose:
+                for path in sorted(result.written):
+                    print(f"  wrote {args.output / path}")
             pages = sum(1 for path in result.written if path.endswith(".html"))
             pdfs = sum(1 for path in result.written if path.endswith(".pdf"))
             print(f"Built {pages} pages and {pdfs} PDFs ({args.profile} profile) into {args.output}/")

@@ -197,8 +197,9 @@ def _describe_refusal(url: str) -> str:
 
 
 def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[Path], content_dir: Path,
-               out: Path, today: dt.date, site_info) -> tuple[list[str], list[Problem]]:
-    """Render every job into `out`; returns the paths written and the problems met."""
+               out: Path, today: dt.date, site_info, on_pdf=None) -> tuple[list[str], list[Problem]]:
+    """Render every job into `out`; returns the paths written and the problems met.
+    `on_pdf(done, total, path)` is told of each PDF as it is finished."""
     # Font subsetting without harfbuzz writes the time into the font: pin it so
     # that the same input always gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
@@ -212,7 +213,7 @@ def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[
     allowed = [content_dir / "assets"] + [d / sub for d in template_dirs for sub in ("static", "pdf")]
     stylesheet = next(d / "pdf" / "paper.css" for d in template_dirs if (d / "pdf" / "paper.css").is_file())
     written, problems = [], []
-    for job in jobs:
+    for done, job in enumerate(jobs, start=1):
         fetcher = fetcher_class(allowed)
         fonts = FontConfiguration()
         html = env.get_template(job.template).render(
@@ -230,4 +231,6 @@ def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[
         problems.extend(Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
                         for url in fetcher.refused)
         written.append(job.path)
+        if on_pdf:
+            on_pdf(done, len(jobs), job.path)
     return written, problems
