@@ -131,7 +131,9 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Problems) -> obj
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began, which is the line
+        # the author wrote; the problem mark is where the parser gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + loader.offset if mark else first_line
         what = exc.problem or exc.context or "cannot be read"
         problems.error(
@@ -241,6 +243,7 @@ class ContentFiles:
     items: dict  # kind -> list[SourceFile]
     meetings: list
     assets: tuple  # relative paths of files under assets/
+    unreadable: frozenset  # content files that exist but could not be read: not "missing"
 
 
 def _is_hidden(path: Path) -> bool:
@@ -260,6 +263,7 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     items: dict[str, list[SourceFile]] = {}
+    unreadable: set[str] = set()
     for kind, folder in MARKDOWN_KINDS.items():
         items[kind] = []
         for file in sorted((root / folder).glob("*")):
@@ -272,6 +276,8 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
             source = read_markdown_file(file, rel, problems)
             if source is not None:
                 items[kind].append(source)
+            else:
+                unreadable.add(rel)
 
     meetings = []
     for file in sorted((root / MEETING_FOLDER).glob("*")):
@@ -284,6 +290,8 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
         source = read_yaml_file(file, rel, problems)
         if source is not None:
             meetings.append(source)
+        else:
+            unreadable.add(rel)
 
     assets_root = root / ASSETS_FOLDER
     assets = tuple(
@@ -293,4 +301,4 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
             if file.is_file() and not _is_hidden(file)
         )
     )
-    return ContentFiles(root, site, facts, items, meetings, assets)
+    return ContentFiles(root, site, facts, items, meetings, assets, frozenset(unreadable))

@@ -141,6 +141,14 @@ def sanitise(html: str) -> str:
     )
 
 
+def _scrollable_tables(html: str) -> str:
+    # On a phone a wide table scrolls inside its own box, which a keyboard user
+    # must be able to reach: hence the focusable, labelled region. Done after
+    # sanitising, so authors cannot add such attributes themselves.
+    return html.replace("<table>", '<div class="table-wrap" role="region" aria-label="Table" tabindex="0"><table>') \
+        .replace("</table>", "</table></div>")
+
+
 def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = False) -> str:
     """The body as sanitised HTML; `numbered` applies board-paper numbering."""
     converter = _converter()
@@ -149,4 +157,4 @@ def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = Fal
     rewriter.url_for = url_for
     rewriter.source_path = source_path
     converter.treeprocessors["briefing-numbering"].enabled = numbered
-    return sanitise(converter.convert(body))
+    return _scrollable_tables(sanitise(converter.convert(body)))

@@ -388,8 +388,11 @@ def _resolve_appendix(target: str, keys: set[str], assets: set[str]) -> Appendix
     raise f.Invalid(f"'{target}' is not an item or asset of this project; write it as folder/id (case-studies/...) or assets/file")
 
 
-def _check_references(project: Project, references: list[Reference], problems: Problems) -> None:
-    keys = set(project.by_key)
+def _check_references(project: Project, references: list[Reference], unreadable: frozenset[str],
+                      problems: Problems) -> None:
+    """References to items that do not exist. A file that exists but could not be
+    read has its own error already: pointing at it is not a second one."""
+    keys = set(project.by_key) | {path.rsplit(".", 1)[0] for path in unreadable}
     for ref in references:
         if f"{ref.folder}/{ref.id}" not in keys:
             known = sorted(k.split("/", 1)[1] for k in keys if k.startswith(ref.folder + "/"))
@@ -401,7 +404,8 @@ def _check_references(project: Project, references: list[Reference], problems: P
             )
     for item in project.items:
         for link in item.links:
-            if not link.target.startswith("assets/") and link.target not in project.by_path:
+            if not link.target.startswith("assets/") and link.target not in project.by_path \
+                    and link.target not in unreadable:
                 problems.error(item.path, link.line, f"the link points to {link.target}, which does not exist; check the file name")
 
 
@@ -448,7 +452,7 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
         pages=tuple(by_kind["page"]),
         assets=tuple(sorted(assets)),
     )
-    _check_references(project, ctx.references, problems)
+    _check_references(project, ctx.references, files.unreadable, problems)
     keys = set(project.by_key)
     reports = []
     for report in project.reports:

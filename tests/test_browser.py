@@ -1,0 +1,235 @@
+"""The built site in a real browser: accessibility (axe-core, keyboard), search, live reload.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium); .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from builder.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+ONE_PAGE_OF_EACH_TYPE = [
+    "index.html",
+    "threats/index.html",
+    "threats/bogus-workmen-doorstep-crime.html",
+    "case-studies/doorstep-roofing-fraud.html",
+    "spotlights/wrap-regulatory-services.html",
+    "reports/soc-strategy-refresh.html",
+    "meetings/2015-09-02-ssr.html",
+    "pages/report-a-concern.html",
+    "actions/index.html",
+    "actions/prevent.html",
+    "objectives/index.html",
+    "objectives/detect.html",
+    "facts/index.html",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("site") / "output"
+    assert main(["build", "--content", str(REPO / "content"), "--output", str(output), "--no-pdf",
+                 "--today", "2016-01-15"]) == 0
+    return output
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    server = _serve_folder(site)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", ONE_PAGE_OF_EACH_TYPE)
+def test_no_wcag_22_aa_violations(page, base_url, path):
+    page.goto(f"{base_url}/{path}")
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert result.violations_count == 0, result.generate_report()
+
+
+def test_phone_width_has_no_violations_and_no_sideways_scroll(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}/reports/soc-strategy-refresh.html")
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert result.violations_count == 0, result.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
+def _focus_is_visible(page) -> bool:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return false;
+            const style = getComputedStyle(el);
+            const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+            const shadowed = style.boxShadow && style.boxShadow !== 'none';
+            const box = el.getBoundingClientRect();
+            return (outlined || shadowed) && box.width > 0 && box.height > 0;
+        }"""
+    )
+
+
+def test_keyboard_skip_link_first_and_focus_always_visible(page, base_url):
+    page.goto(f"{base_url}/index.html")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0, "the skip link must be on screen when focused"
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    stops = 0
+    while page.evaluate("document.activeElement !== document.body") and stops < 200:
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break  # past the last link of the page
+        stops += 1
+        assert _focus_is_visible(page), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert stops >= 10, "every link of the home page's main content is reached by Tab"
+
+
+def test_search_finds_a_case_study_and_follows_the_first_result(page, base_url):
+    page.goto(f"{base_url}/threats/index.html")
+    page.fill(".pagefind-ui__search-input", "roofing")
+    first = page.locator(".pagefind-ui__result-link").first
+    expect(first).to_be_visible(timeout=10000)
+    assert first.inner_text() == "Roofing fraud against an elderly householder"
+    first.click()
+    expect(page.locator("h1")).to_have_text("Roofing fraud against an elderly householder")
+    assert page.url.endswith("/case-studies/doorstep-roofing-fraud.html")
+
+
+MARKER_WORD = "quixoticmarkerword"
+
+
+def _serve_folder(folder: Path) -> http.server.ThreadingHTTPServer:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("profile, expected", [("public", "No results"), ("internal", "2 results")])
+def test_search_index_follows_the_profile(tmp_path, browser, profile, expected):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    for sensitive in ("case-studies/waste-contract-vetting.md", "reports/waste-contract-integrity.md"):
+        file = content / sensitive
+        file.write_text(file.read_text() + f"\n\nThe word {MARKER_WORD} appears only here.\n")
+    output = tmp_path / "output"
+    assert main(["build", "--content", str(content), "--output", str(output), "--no-pdf", "--profile", profile]) == 0
+    server = _serve_folder(output)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        page.fill(".pagefind-ui__search-input", MARKER_WORD)
+        expect(page.locator(".pagefind-ui__message")).to_have_text(f"{expected} for {MARKER_WORD}", timeout=10000)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    if profile == "public":
+        for file in output.rglob("*"):
+            if file.is_file():
+                assert MARKER_WORD.encode() not in file.read_bytes(), file
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_server(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("briefing serve did not start")
+
+
+def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--content", str(content), "--output", str(tmp_path / "output"),
+         "--port", str(port), "--no-pdf"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        _wait_for_server(port, process)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/pages/about.html")
+        expect(page.locator("h1")).to_have_text("About the partnership and this site")
+
+        about = content / "pages/about.md"
+        original = about.read_text()
+        about.write_text(original.replace("title: About the partnership and this site", "title: Changed while serving"))
+        expect(page.locator("h1")).to_have_text("Changed while serving", timeout=20000)
+
+        about.write_text(original.replace("title: About the partnership and this site", "title: [unclosed"))
+        overlay = page.locator("#briefing-errors")
+        expect(overlay).to_be_visible(timeout=20000)
+        expect(overlay).to_contain_text("pages/about.md:2: YAML syntax error")
+        expect(overlay).to_have_count(1)
+        assert "report-a-concern" not in overlay.inner_text(), "a broken file is not also reported as missing"
+
+        about.write_text(original)
+        expect(page.locator("h1")).to_have_text("About the partnership and this site", timeout=20000)
+        expect(overlay).to_have_count(0)
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "__briefing__" not in (tmp_path / "output/pages/about.html").read_text(), \
+        "the live-reload script is added when serving, never written into the site"
