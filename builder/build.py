@@ -29,15 +29,22 @@ class BuildResult:
     warnings: tuple[Problem, ...]
 
 
-def check(content_dir: Path, profile: str) -> tuple[Project, list[Problem]]:
-    """Validate the content and return the selected model and its warnings; write nothing."""
+def _prepare(content_dir: Path, profile: str) -> tuple[Project, Problems, jinja2.Environment]:
+    """Load, validate and select: the model a profile may show, its warnings, and the templates."""
     project, warnings = load_project(content_dir)
     selected = select(project, profile)
     problems = Problems()
     problems.items.extend(warnings)
     site.excluded_link_warnings(selected, problems)
-    env = templates.environment(content_dir)
-    for name in sorted({spec.template for spec in site.plan_pages(selected, dt.date.today())}):
+    return selected, problems, templates.environment(content_dir)
+
+
+def check(content_dir: Path, profile: str) -> tuple[Project, list[Problem]]:
+    """Validate the content and the templates it needs; write nothing."""
+    selected, problems, env = _prepare(content_dir, profile)
+    needed = {spec.template for spec in site.plan_pages(selected, dt.date.today())}
+    needed |= {job.template for job in pdf.plan_pdfs(selected)}
+    for name in sorted(needed):
         _load_template(env, name, problems)
     problems.raise_if_errors()
     return selected, problems.warnings
@@ -99,12 +106,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
           on_pdf=None) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was."""
     _check_output_location(content_dir, output_dir)
-    project, warnings = load_project(content_dir)
-    selected = select(project, profile)
-    problems = Problems()
-    problems.items.extend(warnings)
-    site.excluded_link_warnings(selected, problems)
-    env = templates.environment(content_dir)
+    selected, problems, env = _prepare(content_dir, profile)
     pdf_jobs = pdf.plan_pdfs(selected) if with_pdf else []
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
