@@ -135,6 +135,12 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
         _swap_in(staging, output_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ContentError([Problem(str(output_dir), 0, f"the output could not be written: {exc.strerror or exc}"
+                                    f"{where}; the previous output is unchanged. Free some disk space or "
+                                    "check the folder's permissions, then build again")]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

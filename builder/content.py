@@ -250,16 +250,25 @@ def _is_hidden(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith("~")
 
 
+def _outside(file: Path, root: Path, rel: str, problems: Problems) -> bool:
+    """A file that is a link to somewhere outside the content folder is never read."""
+    if file.resolve().is_relative_to(root.resolve()):
+        return False
+    problems.error(rel, 0, "this file is a link to somewhere outside the content folder, which is never "
+                           "read; copy the file into the content folder instead")
+    return True
+
+
 def read_content(root: Path, problems: Problems) -> ContentFiles:
     """Read every content file under `root`; problems go to `problems`."""
     site = facts = None
     site_file = root / "site.yaml"
-    if site_file.is_file():
+    if site_file.is_file() and not _outside(site_file, root, "site.yaml", problems):
         site = read_yaml_file(site_file, "site.yaml", problems)
     else:
         problems.error("site.yaml", 0, "missing: every project needs a site.yaml with at least a title")
     facts_file = root / "facts.yaml"
-    if facts_file.is_file():
+    if facts_file.is_file() and not _outside(facts_file, root, "facts.yaml", problems):
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     items: dict[str, list[SourceFile]] = {}
@@ -272,6 +281,9 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
                 continue
             if file.suffix != ".md":
                 problems.warn(rel, 0, f"ignored: only .md files are read in {folder}/")
+                continue
+            if _outside(file, root, rel, problems):
+                unreadable.add(rel)
                 continue
             source = read_markdown_file(file, rel, problems)
             if source is not None:
@@ -287,6 +299,9 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
         if file.suffix not in (".yaml", ".yml"):
             problems.warn(rel, 0, f"ignored: only .yaml files are read in {MEETING_FOLDER}/")
             continue
+        if _outside(file, root, rel, problems):
+            unreadable.add(rel)
+            continue
         source = read_yaml_file(file, rel, problems)
         if source is not None:
             meetings.append(source)
@@ -299,6 +314,7 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
             file.relative_to(root).as_posix()
             for file in assets_root.rglob("*")
             if file.is_file() and not _is_hidden(file)
+            and not _outside(file, root, file.relative_to(root).as_posix(), problems)
         )
     )
     return ContentFiles(root, site, facts, items, meetings, assets, frozenset(unreadable))

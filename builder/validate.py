@@ -420,10 +420,6 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     facts = _facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)
     assets = set(files.assets)
-    for asset in files.assets:
-        if not (root / asset).resolve().is_relative_to(root.resolve()):
-            problems.error(asset, 0, "this file is a link to somewhere outside the content folder; copy the file in instead")
-            assets.discard(asset)
 
     by_kind: dict[str, list] = {}
     appendix_lines: dict[str, tuple[int, ...]] = {}
