@@ -14,6 +14,7 @@ from urllib.parse import unquote
 _INLINE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_RAW_HTML = re.compile(r"<(a|img)\b[^>]*?\b(href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -26,7 +27,8 @@ class SourceLink:
 
 
 def find_links(body: str, first_line: int) -> list[SourceLink]:
-    """Every inline link, image and link reference in a Markdown body, with file lines.
+    """Every inline link, image, link reference and raw HTML link or image in a
+    Markdown body, with file lines.
 
     Code is skipped: a link shown as an example is not a link.
     """
@@ -42,6 +44,8 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
         text = _CODE_SPAN.sub("", text)  # a link shown as code is not a link
         for match in _INLINE.finditer(text):
             found.append(SourceLink(line, match.group(2), match.group(1) == "!"))
+        for match in _RAW_HTML.finditer(text):
+            found.append(SourceLink(line, match.group(3), match.group(1).lower() == "img"))
         reference = _REFERENCE.match(text)
         if reference:
             found.append(SourceLink(line, reference.group(1), False))

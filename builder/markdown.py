@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from functools import lru_cache
@@ -33,33 +35,6 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start", "type"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-
-
-class _LinkRewriter(Treeprocessor):
-    """Turns links to content files into site URLs, or into plain text where excluded."""
-
-    url_for: UrlFor
-    source_path: str
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            target = element.get(attribute) if attribute else None
-            if not target or links.is_external(target):
-                continue
-            try:
-                path = links.resolve(self.source_path, target)
-            except links.LinkOutside:
-                path = None
-            _, fragment = links.split_fragment(target)
-            url = self.url_for(path, fragment, element.tag == "img") if path else None
-            if url is not None:
-                element.set(attribute, url)
-            elif element.tag == "a":
-                element.tag = "span"
-                element.attrib.clear()
-            else:
-                element.attrib.pop("src")
 
 
 def _prefix_number(element: etree.Element, number: str, css_class: str) -> None:
@@ -97,7 +72,6 @@ class _PaperNumbering(Treeprocessor):
 
 class _BriefingExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_LinkRewriter(md), "briefing-links", 15)
         md.treeprocessors.register(_PaperNumbering(md), "briefing-numbering", 1)
 
 
@@ -149,12 +123,52 @@ def _scrollable_tables(html: str) -> str:
         .replace("</table>", "</table></div>")
 
 
+_LINK_TAGS = re.compile(r"<(a|img)\b([^>]*)>|</a>")
+_ATTRIBUTE = re.compile(r'([a-zA-Z][\w-]*)="([^"]*)"')
+
+
+def _resolve_links(html: str, source_path: str, url_for: UrlFor) -> str:
+    """Point links and images at their place in the output.
+
+    Runs on sanitised HTML, whose attributes are always double-quoted, so links
+    written in Markdown and in raw HTML are treated alike. A link the output may
+    not show becomes its plain text; an image it may not show loses its source.
+    """
+    unlinked = []  # for each open <a>: whether it was turned into a <span>
+
+    def rewrite(match: re.Match) -> str:
+        if match.group(0) == "</a>":
+            return "</span>" if unlinked and unlinked.pop() else "</a>"
+        tag, attributes = match.group(1), dict(_ATTRIBUTE.findall(match.group(2)))
+        name = "href" if tag == "a" else "src"
+        target = html_lib.unescape(attributes.get(name, ""))
+        if tag == "a":
+            unlinked.append(False)
+        if not target or links.is_external(target):
+            return match.group(0)
+        try:
+            path = links.resolve(source_path, target)
+        except links.LinkOutside:
+            path = None
+        _, fragment = links.split_fragment(target)
+        url = url_for(path, fragment, tag == "img") if path else None
+        if url is None:
+            attributes.pop(name, None)
+            if tag == "a":
+                unlinked[-1] = True
+                return "<span>"
+        else:
+            attributes[name] = html_lib.escape(url)
+        rendered = "".join(f' {key}="{value}"' for key, value in attributes.items())
+        return f"<{tag}{rendered}>"
+
+    return _LINK_TAGS.sub(rewrite, html)
+
+
 def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = False) -> str:
     """The body as sanitised HTML; `numbered` applies board-paper numbering."""
     converter = _converter()
     converter.reset()
-    rewriter = converter.treeprocessors["briefing-links"]
-    rewriter.url_for = url_for
-    rewriter.source_path = source_path
     converter.treeprocessors["briefing-numbering"].enabled = numbered
-    return _scrollable_tables(sanitise(converter.convert(body)))
+    html = sanitise(converter.convert(body))
+    return _scrollable_tables(_resolve_links(html, source_path, url_for))
