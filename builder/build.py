@@ -15,18 +15,25 @@ from pathlib import Path
 
 import jinja2
 
-from builder import pdf, search, site, templates
+from builder import cache, parallel, pdf, search, site, templates
+from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
 from builder.validate import load_project
 
 OUTPUT_MARKER = ".briefing-output"
+# WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
+PDFS_PER_WORKER = 40
+# Below these counts per process, starting another process costs more than it saves.
+PAGES_PER_PROCESS = 200
+PDFS_PER_PROCESS = 3
 
 
 @dataclass(frozen=True)
 class BuildResult:
     written: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    reused: int = 0  # outputs taken unchanged from the previous build
 
 
 def _prepare(content_dir: Path, profile: str) -> tuple[Project, Problems, jinja2.Environment]:
@@ -53,27 +60,8 @@ def check(content_dir: Path, profile: str) -> tuple[Project, list[Problem]]:
 def _load_template(env: jinja2.Environment, name: str, problems: Problems) -> None:
     try:
         env.get_template(name)
-    except jinja2.TemplateSyntaxError as exc:
-        problems.error(_template_label(exc.filename or name), exc.lineno, f"template error: {exc.message}")
-    except jinja2.TemplateNotFound as exc:
-        problems.error(f"templates/{name}", 0, f"template not found: {exc.name}")
-
-
-def _template_label(filename: str) -> str:
-    path = Path(filename).resolve()
-    return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
-
-
-def _template_failure(exc: Exception) -> Problem:
-    """Where in which template rendering failed, read from the traceback Jinja rewrites."""
-    tb = exc.__traceback__
-    where = ("templates", 0)
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            where = (_template_label(filename), tb.tb_lineno)
-        tb = tb.tb_next
-    return Problem(where[0], where[1], f"template error: {exc}")
+    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) as exc:
+        problems.items.append(templates.template_problem(exc, name))
 
 
 def _check_output_location(content_dir: Path, output_dir: Path) -> None:
@@ -102,39 +90,94 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         os.replace(staging, output_dir)
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _reuse_search_index(output_dir: Path, staging: Path) -> bool:
+    old = output_dir / search.SEARCH_FOLDER
+    if not old.is_dir():
+        return False
+    for file in old.rglob("*"):
+        if file.is_file():
+            _link_or_copy(file, staging / file.relative_to(output_dir))
+    return True
+
+
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
-          on_pdf=None) -> BuildResult:
-    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was."""
+          on_pdf=None, jobs: int = 1) -> BuildResult:
+    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
+
+    Only outputs whose inputs changed since the last build are rendered; the rest
+    are taken from the previous output. `jobs` processes share the rendering.
+    """
     _check_output_location(content_dir, output_dir)
-    selected, problems, env = _prepare(content_dir, profile)
+    selected, problems, _ = _prepare(content_dir, profile)
     pdf_jobs = pdf.plan_pdfs(selected) if with_pdf else []
+    pdf_links = pdf.pdf_links(pdf_jobs)
+    pages = site.plan_pages(selected, today, pdf_links)
+    # What every output depends on: code, templates, profile, date, settings, and
+    # which items exist (links to an item become plain text when it goes).
+    shared = cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
+                               selected.site, site.navigation(selected), sorted(selected.by_path), selected.assets)
+    print_of = cache.Fingerprinter()
+    prints = {spec.path: print_of(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
+                                  spec.kind_label, spec.inputs) for spec in pages}
+    prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs)) for job in pdf_jobs)
+    search_print = cache.fingerprint(sorted((p, f) for p, f in prints.items() if p.endswith(".html")))
+    old = BuildCache.load(output_dir, shared)
+    new = BuildCache(old.salt)
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
-        try:
-            written = site.write_site(selected, env, templates.static_files(content_dir), content_dir, staging, today,
-                                      pdf.pdf_links(pdf_jobs))
+        reused = [path for path, print_ in prints.items() if old.reusable(output_dir, path, print_)]
+        for path in reused:
+            _link_or_copy(output_dir / path, staging / path)
+        fresh = set(reused)
+        to_render = [spec.path for spec in pages if spec.path not in fresh]
+        setup = site.SiteJob(selected, content_dir, staging, today, pdf_links)
+        page_jobs = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
+        failures = [p for chunk in parallel.run(site.write_pages, parallel.chunks(to_render, page_jobs), page_jobs,
+                                                site.start_worker, (setup,)) for p in chunk]
+        if failures:
+            raise ContentError(failures + problems.warnings)
+        written = [spec.path for spec in pages]
+        written += site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
+
+        if not (old.entries.get(search.SEARCH_FOLDER) == search_print and _reuse_search_index(output_dir, staging)):
             search_problems = search.build_index(staging)
             if search_problems:
                 raise ContentError(search_problems)
-            pdfs_written, pdf_problems = pdf.write_pdfs(pdf_jobs, env, templates.template_dirs(content_dir),
-                                                        content_dir, staging, today, selected.site, on_pdf)
-            if pdf_problems:
-                raise ContentError(pdf_problems + problems.warnings)
-            written += pdfs_written
-        except jinja2.TemplateSyntaxError as exc:
-            raise ContentError([Problem(_template_label(exc.filename or "templates"), exc.lineno,
-                                        f"template error: {exc.message}")]) from None
-        except (jinja2.TemplateError, TypeError, AttributeError) as exc:
-            if not _in_template(exc):
-                raise
-            raise ContentError([_template_failure(exc)]) from None
+        new.entries[search.SEARCH_FOLDER] = search_print
+
+        pdf_todo = [job for job in pdf_jobs if job.path not in fresh]
+        done = len(pdf_jobs) - len(pdf_todo)
+        pdf_setup = pdf.PdfSetup(selected, content_dir, staging, today)
+        pdf_processes = parallel.worth(jobs, len(pdf_todo), PDFS_PER_PROCESS)
+        for results in parallel.run(pdf.write_jobs, [[job] for job in pdf_todo], pdf_processes, pdf.start_worker,
+                                    (pdf_setup,), recycle_after=PDFS_PER_WORKER):
+            for path, pdf_problems in results:
+                failures.extend(pdf_problems)
+                done += 1
+                if on_pdf:
+                    on_pdf(done, len(pdf_jobs), path)
+        if failures:
+            raise ContentError(failures + problems.warnings)
+        written += [job.path for job in pdf_jobs]
+
+        for path, print_ in prints.items():
+            new.record(staging, path, print_)
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
         _swap_in(staging, output_dir)
+        new.save(output_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         where = f" ({exc.filename})" if exc.filename else ""
@@ -144,13 +187,6 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(tuple(written), tuple(problems.warnings))
+    return BuildResult(tuple(written), tuple(problems.warnings), len(reused))
 
 
-def _in_template(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".html"):
-            return True
-        tb = tb.tb_next
-    return isinstance(exc, jinja2.TemplateError)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,12 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
+    return int(value)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the output folder, replaced whole by a successful build (default: output)")
     build.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
+    build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="processes to render with (default: the number of cores)")
     loudness = build.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", action="store_true", help="no progress, only problems and the summary")
     loudness.add_argument("--verbose", action="store_true", help="list every file written")
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             progress = Progress.for_terminal(args.quiet)
             try:
-                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress)
+                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress, args.jobs)
             finally:
                 progress.finish()
             print_problems(result.warnings)

@@ -55,7 +55,7 @@ class SourceFile:
     body_line: int  # file line on which the body starts
 
 
-class _ContentLoader(yaml.SafeLoader):
+class _ContentLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
     """A SafeLoader that records line numbers, reports duplicate keys, keeps dates
     as strings, has no base-60 numbers and no yes/no/on/off booleans.
 

@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jinja2
-from markupsafe import Markup
-
-from builder import markdown
+from builder import markdown, templates
 from builder.errors import Problem
 from builder.model import Item, Meeting, Project, Report, Spotlight, highest_marking
 
@@ -47,6 +44,30 @@ class PdfJob:
 
 
 @dataclass(frozen=True)
+class PrintedBody:
+    """An item's Markdown as it is printed, rendered only when a template shows it,
+    so that planning (and fingerprinting) a PDF costs no Markdown work."""
+
+    item: Item
+    numbered: bool
+    prefix: str  # for ids, unique within the PDF
+    demoted: bool = False  # set under a heading of its own: headings one level down
+
+    def __html__(self) -> str:
+        def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
+            # Images are read from the content folder (the base URL); a link to a
+            # page or file of the site would point into the builder's disk, so on
+            # paper it becomes plain text.
+            return content_path if is_image else None
+
+        html = markdown.render(self.item.body, source_path=self.item.path, url_for=url_for, numbered=self.numbered)
+        html = _prefix_ids(html, self.prefix)
+        if self.demoted:
+            html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+        return html
+
+
+@dataclass(frozen=True)
 class PaperView:
     """A report prepared for print: its numbered body and appendices, ids made unique
     within the document it is bound into."""
@@ -55,7 +76,7 @@ class PaperView:
     anchor: str
     board: str
     agenda_number: int | None
-    body: Markup
+    body: PrintedBody
     appendices: tuple[dict, ...]
     marking: str
 
@@ -65,17 +86,6 @@ def _prefix_ids(html: str, prefix: str) -> str:
     (footnotes, headings) lands on the first paper's anchor."""
     html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', html)
     return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
-
-
-def _print_body(item: Item, numbered: bool, prefix: str) -> Markup:
-    def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
-        # Images are read from the content folder (the base URL); a link to a page
-        # or file of the site would point into the builder's disk, so on paper it
-        # becomes plain text.
-        return content_path if is_image else None
-
-    html = markdown.render(item.body, source_path=item.path, url_for=url_for, numbered=numbered)
-    return Markup(_prefix_ids(html, prefix))
 
 
 def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
@@ -88,7 +98,7 @@ def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
             item = project.by_key[appendix.target]
             appendices.append({
                 "number": index, "title": item.title, "item": item,
-                "body": _print_body(item, False, f"{anchor}-appendix-{index}-"),
+                "body": PrintedBody(item, False, f"{anchor}-appendix-{index}-", demoted=True),
                 "anchor": f"{anchor}-appendix-{index}",
             })
     marking = highest_marking([report.classification] + [a["item"].classification for a in appendices if a["item"]])
@@ -97,7 +107,7 @@ def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
         anchor=anchor,
         board=project.site.board(report.to).name,
         agenda_number=number,
-        body=_print_body(report, True, f"{anchor}-"),
+        body=PrintedBody(report, True, f"{anchor}-"),
         appendices=tuple(appendices),
         marking=marking,
     )
@@ -137,7 +147,7 @@ def plan_pdfs(project: Project) -> list[PdfJob]:
             "item": spotlight,
             "board": project.site.board(spotlight.board).name if spotlight.board else "",
             "threats": [project.threat(t) for t in spotlight.threats],
-            "body": _print_body(spotlight, False, "notes-"),
+            "body": PrintedBody(spotlight, False, "notes-"),
             "actions": [(a, project.site.group(a.owner)) for a in spotlight.actions],
         }))
     for meeting in project.meetings:
@@ -196,41 +206,70 @@ def _describe_refusal(url: str) -> str:
     return f"it asks for {url}, which is outside the content folder's assets/; copy the file into assets/"
 
 
-def write_pdfs(jobs: list[PdfJob], env: jinja2.Environment, template_dirs: list[Path], content_dir: Path,
-               out: Path, today: dt.date, site_info, on_pdf=None) -> tuple[list[str], list[Problem]]:
-    """Render every job into `out`; returns the paths written and the problems met.
-    `on_pdf(done, total, path)` is told of each PDF as it is finished."""
-    # Font subsetting without harfbuzz writes the time into the font: pin it so
-    # that the same input always gives the same bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    import logging
+@dataclass(frozen=True)
+class PdfSetup:
+    """What a process needs to write PDFs."""
 
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    project: Project
+    content_dir: Path
+    out: Path
+    today: dt.date
 
-    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
-    fetcher_class = _safe_fetcher_class()
-    allowed = [content_dir / "assets"] + [d / sub for d in template_dirs for sub in ("static", "pdf")]
-    stylesheet = next(d / "pdf" / "paper.css" for d in template_dirs if (d / "pdf" / "paper.css").is_file())
-    written, problems = [], []
-    for done, job in enumerate(jobs, start=1):
-        fetcher = fetcher_class(allowed)
-        fonts = FontConfiguration()
-        html = env.get_template(job.template).render(
-            **job.inputs, site=site_info, title=job.title, today=today
-        )
-        document = HTML(string=html, base_url=content_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-        css = CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts)
-        target = out / job.path
+
+class PdfWriter:
+    """Writes PDFs with WeasyPrint; one per process, as importing WeasyPrint is slow."""
+
+    def __init__(self, setup: PdfSetup):
+        # Font subsetting without harfbuzz writes the time into the font: pin it so
+        # that the same input always gives the same bytes.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+        import logging
+
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+        self.setup = setup
+        self.env = templates.environment(setup.content_dir)
+        dirs = templates.template_dirs(setup.content_dir)
+        self.stylesheet = next(d / "pdf" / "paper.css" for d in dirs if (d / "pdf" / "paper.css").is_file())
+        self.allowed = [setup.content_dir / "assets"] + [d / sub for d in dirs for sub in ("static", "pdf")]
+        self.fetcher_class = _safe_fetcher_class()
+        self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
+
+    def write(self, job: PdfJob) -> list[Problem]:
+        fetcher = self.fetcher_class(self.allowed)
+        fonts = self.FontConfiguration()
+        try:
+            html = self.env.get_template(job.template).render(
+                **job.inputs, site=self.setup.project.site, title=job.title, today=self.setup.today
+            )
+        except Exception as exc:
+            problem = templates.template_problem(exc)
+            if problem is None:
+                raise
+            return [problem]
+        base_url = self.setup.content_dir.resolve().as_uri() + "/"
+        document = self.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        css = self.CSS(filename=str(self.stylesheet), url_fetcher=fetcher, font_config=fonts)
+        target = self.setup.out / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             document.write_pdf(target, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
         except Exception as exc:  # a broken document must name its file, not crash the run
-            problems.append(Problem(job.source, 0, f"the PDF {job.path} could not be made: {exc}"))
-            continue
-        problems.extend(Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
-                        for url in fetcher.refused)
-        written.append(job.path)
-        if on_pdf:
-            on_pdf(done, len(jobs), job.path)
-    return written, problems
+            return [Problem(job.source, 0, f"the PDF {job.path} could not be made: {exc}")]
+        return [Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
+                for url in fetcher.refused]
+
+
+_writer: PdfWriter | None = None
+
+
+def start_worker(setup: PdfSetup) -> None:
+    global _writer
+    _writer = PdfWriter(setup)
+
+
+def write_jobs(jobs: list[PdfJob]) -> list[tuple[str, list[Problem]]]:
+    """Runs in a worker set up by `start_worker`: each job's path and its problems."""
+    return [(job.path, _writer.write(job)) for job in jobs]

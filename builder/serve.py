@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import http.server
 import json
+import os
 import sys
 import threading
 import time
@@ -183,8 +184,10 @@ def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: d
     from builder.build import build
 
     def rebuild(with_pdf: bool) -> list[Problem]:
+        # Pages alone are quickest in this process; PDFs are worth a pool.
+        jobs = (os.cpu_count() or 1) if with_pdf else 1
         try:
-            result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf)
+            result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf, jobs=jobs)
         except ContentError as error:
             return list(error.problems)
         except Exception as exc:  # the preview must survive anything a half-saved file causes

@@ -13,11 +13,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
-from builder import markdown
-from builder.errors import Problems
+from builder import markdown, templates
+from builder.errors import Problem, Problems
 from builder.model import OBJECTIVES, TRENDS, Item, Meeting, Project, Report, highest_marking
 from builder.templates import relative_url
 
@@ -252,59 +251,97 @@ def used_assets(project: Project) -> set[str]:
     return used
 
 
-class _BodyRenderer:
-    """Renders each item's Markdown for the page it appears on."""
+def navigation(project: Project) -> list[tuple[str, str]]:
+    nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
+    return nav + [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
 
-    def __init__(self, project: Project):
-        self.project = project
 
-    def __call__(self, item: Item, page: str) -> Markup:
+@dataclass(frozen=True)
+class SiteJob:
+    """What a process needs to render pages: the model and where things are."""
+
+    project: Project
+    content_dir: Path
+    out: Path
+    today: dt.date
+    pdfs: dict = field(hash=False)
+
+
+class PageRenderer:
+    """Renders planned pages into the output folder, one template environment per process."""
+
+    def __init__(self, job: SiteJob):
+        self.job = job
+        self.env = templates.environment(job.content_dir)
+        self.specs = {spec.path: spec for spec in plan_pages(job.project, job.today, job.pdfs)}
+        self.nav = navigation(job.project)
+
+    def body(self, item: Item, page: str) -> Markup:
+        """An item's Markdown, its links made relative to the page it appears on."""
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
-            target = content_path_to_output(self.project, content_path)
+            target = content_path_to_output(self.job.project, content_path)
             if target is None:
                 return None
             return relative_url(target + (f"#{fragment}" if fragment else ""), page)
 
-        html = markdown.render(item.body, source_path=item.path, url_for=url_for, numbered=isinstance(item, Report))
-        return Markup(html)
+        return Markup(markdown.render(item.body, source_path=item.path, url_for=url_for,
+                                      numbered=isinstance(item, Report)))
 
-
-def write_site(project: Project, env: jinja2.Environment, static_files: dict[str, Path], content_dir: Path,
-               out: Path, today: dt.date, pdfs: dict | None = None) -> list[str]:
-    """Render every page and copy assets into `out`; returns the paths written."""
-    render_body = _BodyRenderer(project)
-    nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
-    nav += [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
-    written = []
-    for spec in plan_pages(project, today, pdfs):
-        template = env.get_template(spec.template)
-        html = template.render(
+    def render(self, path: str) -> str:
+        spec = self.specs[path]
+        return self.env.get_template(spec.template).render(
             **spec.inputs,
-            site=project.site,
+            site=self.job.project.site,
             page_path=spec.path,
             page_title=spec.title,
             marking=spec.marking,
             section=spec.section,
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
-            nav=nav,
-            today=today,
-            profile=project.profile,
-            render_body=lambda item, _path=spec.path: render_body(item, _path),
+            nav=self.nav,
+            today=self.job.today,
+            profile=self.job.project.profile,
+            render_body=lambda item: self.body(item, spec.path),
             page_url=page_path,
         )
-        target = out / spec.path
+
+    def write(self, paths: list[str]) -> list[Problem]:
+        """Write the pages; a template mistake becomes a problem naming its file and line."""
+        problems = []
+        for path in paths:
+            try:
+                html = self.render(path)
+            except Exception as exc:
+                problem = templates.template_problem(exc)
+                if problem is None:
+                    raise
+                problems.append(problem)
+                continue
+            target = self.job.out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        return problems
+
+
+_worker: PageRenderer | None = None
+
+
+def start_worker(job: SiteJob) -> None:
+    global _worker
+    _worker = PageRenderer(job)
+
+
+def write_pages(paths: list[str]) -> list[Problem]:
+    """Runs in a worker set up by `start_worker`."""
+    return _worker.write(paths)
+
+
+def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
+    """Static files of the templates, and the assets that kept items use."""
+    copies = dict(static_files)
+    copies.update((asset, content_dir / asset) for asset in used_assets(project))
+    for name, source in sorted(copies.items()):
+        target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        written.append(spec.path)
-    for name, source in static_files.items():
-        written.append(_copy(source, out / name, name))
-    for asset in sorted(used_assets(project)):
-        written.append(_copy(content_dir / asset, out / asset, asset))
-    return written
-
-
-def _copy(source: Path, target: Path, name: str) -> str:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    return name
+        shutil.copyfile(source, target)
+    return sorted(copies)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+
+from builder.errors import Problem
 
 
 def builtin_templates_dir() -> Path:
@@ -33,6 +38,7 @@ def long_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
+@lru_cache(maxsize=65536)
 def relative_url(target: str, page_path: str) -> str:
     """The link from the page at `page_path` to the output file `target`, both relative
     to the output root, so the site works from any folder and from file://."""
@@ -42,11 +48,6 @@ def relative_url(target: str, page_path: str) -> str:
         fragment = "#" + fragment
     base = posixpath.dirname(page_path) or "."
     return posixpath.relpath(target, base) + fragment
-
-
-def demote_headings(html: str) -> Markup:
-    """Move every heading one level down, for text set under a heading of its own."""
-    return Markup(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", str(html)))
 
 
 @jinja2.pass_context
@@ -65,7 +66,6 @@ def environment(content_dir: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
-    env.filters["demote_headings"] = demote_headings
     env.globals["Markup"] = Markup
     return env
 
@@ -80,3 +80,40 @@ def static_files(content_dir: Path) -> dict[str, Path]:
                 if file.is_file():
                     files[file.relative_to(directory).as_posix()] = file
     return files
+
+
+def templates_digest(content_dir: Path) -> str:
+    """A hash of every template and static file in use: any change to one may
+    change any output, so it is part of every output's fingerprint."""
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in template_dirs(content_dir):
+        for file in sorted(directory.rglob("*")):
+            if file.is_file():
+                digest.update(file.relative_to(directory).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _label(filename: str) -> str:
+    path = Path(filename).resolve()
+    return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def template_problem(exc: BaseException, name: str = "") -> Problem | None:
+    """The template file and line an exception came from, as a problem to show an
+    author; None when the exception did not come from a template."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(_label(exc.filename or name), exc.lineno, f"template error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(f"templates/{exc.name}", 0, "template not found: put a file of that name in templates/")
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".md", ".yaml")) and Path(filename).is_file():
+            where = (_label(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    if where is None and not isinstance(exc, jinja2.TemplateError):
+        return None
+    path, line = where or ("templates", 0)
+    return Problem(path, line, f"template error: {exc}")

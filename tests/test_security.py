@@ -357,7 +357,7 @@ def built(tmp_path):
 
 
 def _no_leftovers(output: Path) -> bool:
-    return not [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.")]
+    return not [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.") and p.suffix == ".tmp"]
 
 
 def test_bad_content_changes_nothing(built):

@@ -1,0 +1,111 @@
+"""The build cache: for each output file, a fingerprint of every input it was made from.
+
+A build renders only the outputs whose fingerprint changed and takes the rest
+from the previous output folder. The cache can only save work, never change a
+result: an entry is used only when the file it describes is still there exactly
+as it was written, and anything unreadable or from another version is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, is_dataclass
+from pathlib import Path
+
+from builder import __version__
+
+FORMAT = 1
+
+
+def cache_file(output_dir: Path) -> Path:
+    """Beside the output folder, so that replacing the output never loses it."""
+    return output_dir.parent / f".{output_dir.name}.cache.json"
+
+
+def fingerprint(*parts: object) -> str:
+    """A hash of the parts' reprs: the model is frozen dataclasses, whose repr
+    shows every field, so equal fingerprints mean equal inputs."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()
+
+
+class Fingerprinter:
+    """Fingerprints of many outputs that share inputs: each model object is hashed
+    once, however many pages list it."""
+
+    def __init__(self) -> None:
+        self._digests: dict[int, tuple[object, bytes]] = {}
+
+    def __call__(self, *parts: object) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        self._feed(digest, parts)
+        return digest.hexdigest()
+
+    def _feed(self, digest, value: object) -> None:
+        if is_dataclass(value) and not isinstance(value, type):
+            known = self._digests.get(id(value))
+            if known is None:
+                # Keep the object alive, so that its id cannot be reused by another.
+                known = (value, hashlib.blake2b(repr(value).encode("utf-8"), digest_size=20).digest())
+                self._digests[id(value)] = known
+            digest.update(known[1])
+        elif isinstance(value, (list, tuple)):
+            digest.update(b"[%d" % len(value))
+            for entry in value:
+                self._feed(digest, entry)
+        elif isinstance(value, dict):
+            digest.update(b"{%d" % len(value))
+            for key, entry in value.items():
+                self._feed(digest, key)
+                self._feed(digest, entry)
+        else:
+            digest.update(repr(value).encode("utf-8"))
+        digest.update(b";")
+
+
+def code_version() -> str:
+    """The package version and a hash of its source: a change to the code may
+    change any output."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildCache:
+    salt: str
+    entries: dict = field(default_factory=dict)  # output path -> [fingerprint, size, mtime_ns]
+
+    @classmethod
+    def load(cls, output_dir: Path, salt: str) -> BuildCache:
+        try:
+            data = json.loads(cache_file(output_dir).read_text(encoding="utf-8"))
+            if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["entries"], dict):
+                return cls(salt, data["entries"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cls(salt)
+
+    def reusable(self, output_dir: Path, path: str, print_: str) -> bool:
+        """True when `path` was made from the same inputs and is unchanged on disk."""
+        entry = self.entries.get(path)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != print_:
+            return False
+        try:
+            stat = os.stat(output_dir / path)
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+
+    def record(self, folder: Path, path: str, print_: str) -> None:
+        stat = os.stat(folder / path)
+        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns]
+
+    def save(self, output_dir: Path) -> None:
+        target = cache_file(output_dir)
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries}),
+                             encoding="utf-8")
+        os.replace(temporary, target)

@@ -1,0 +1,41 @@
+"""Work spread over processes (`--jobs`), or done in this process for one job."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+
+def chunks(items: Sequence, jobs: int, per_job: int = 4) -> list[list]:
+    """Split work into a few chunks per process, dealt out in turn so that each
+    chunk gets a fair share of big and small items."""
+    count = max(1, min(len(items), jobs * per_job))
+    return [list(items[start::count]) for start in range(count) if items[start::count]]
+
+
+def worth(jobs: int, items: int, per_process: int) -> int:
+    """How many processes are worth starting: each costs a fresh interpreter and
+    imports, which a handful of items does not repay."""
+    return max(1, min(jobs, -(-items // per_process)))
+
+
+def run(task: Callable, work: list, jobs: int, setup: Callable, setup_args: tuple,
+        recycle_after: int | None = None) -> Iterator:
+    """`task(chunk)` for every chunk of `work`, in processes that each ran
+    `setup(*setup_args)`; results come in order, as they are ready."""
+    if not work:
+        return
+    if jobs <= 1 or len(work) <= 1:
+        setup(*setup_args)
+        yield from (task(chunk) for chunk in work)
+        return
+    # fork shares the parent's memory, so the model is not copied to each worker,
+    # but it is only safe while no other thread runs (the preview server has
+    # some); and workers can only be recycled, to keep memory flat, when spawned.
+    fork = recycle_after is None and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=setup, initargs=setup_args,
+                             max_tasks_per_child=None if fork else recycle_after) as pool:
+        yield from pool.map(task, work)

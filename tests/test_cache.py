@@ -1,0 +1,176 @@
+"""The build cache renders only what changed, and never changes a result."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def build(content: Path, output: Path, *extra: str) -> int:
+    return main(["build", "--content", str(content), "--output", str(output), "--today", "2016-01-15",
+                 "--quiet", *extra])
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """A rendered file is new; a reused one is the same file as before (a hard link)."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, inode in after.items() if before.get(path) != inode and not path.startswith("static/")
+            and not path.startswith("pagefind/") and path != ".briefing-output" and not path.startswith("assets/")}
+
+
+@pytest.fixture
+def project(tmp_path) -> tuple[Path, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    output = tmp_path / "output"
+    assert build(content, output, "--no-pdf") == 0
+    return content, output
+
+
+def assert_same_as_cold(content: Path, output: Path, tmp_path: Path, *extra: str) -> None:
+    cold = tmp_path / "cold" / "output"
+    assert build(content, cold, *extra) == 0
+    assert tree(output) == tree(cold)
+
+
+def test_no_change_renders_nothing(project):
+    content, output = project
+    before = inodes(output)
+    assert build(content, output, "--no-pdf") == 0
+    assert rendered(before, inodes(output)) == set()
+
+
+def test_editing_one_case_study_renders_only_the_pages_that_show_it(project, tmp_path):
+    content, output = project
+    before = inodes(output)
+    case = content / "case-studies/nail-bar-inspection.md"
+    case.write_text(case.read_text() + "\nA sentence added by the test.\n")
+    assert build(content, output, "--no-pdf") == 0
+    changed = rendered(before, inodes(output))
+    assert "case-studies/nail-bar-inspection.html" in changed
+    assert "case-studies/doorstep-roofing-fraud.html" not in changed
+    assert "threats/cyber-crime.html" not in changed
+    assert len(changed) < 12
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_a_threat_title_change_rerenders_every_page_that_lists_it(project, tmp_path):
+    content, output = project
+    before = inodes(output)
+    threat = content / "threats/bogus-workmen-doorstep-crime.md"
+    threat.write_text(threat.read_text().replace("title: Bogus workmen and doorstep crime",
+                                                 "title: Doorstep crime and bogus traders"))
+    assert build(content, output, "--no-pdf") == 0
+    changed = rendered(before, inodes(output))
+    pages_listing_it = {p for p in tree(output) if p.endswith(".html")
+                        and "Doorstep crime and bogus traders" in (output / p).read_text()}
+    assert pages_listing_it <= changed
+    assert {"index.html", "threats/index.html", "case-studies/doorstep-roofing-fraud.html"} <= pages_listing_it
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_adding_deleting_and_renaming_items(project, tmp_path):
+    content, output = project
+    page = content / "pages/new-page.md"
+    page.write_text("---\ntitle: A page added later\n---\nHello.\n")
+    assert build(content, output, "--no-pdf") == 0
+    assert (output / "pages/new-page.html").exists()
+    assert_same_as_cold(content, output, tmp_path / "a", "--no-pdf")
+
+    page.rename(content / "pages/renamed-page.md")
+    assert build(content, output, "--no-pdf") == 0
+    assert not (output / "pages/new-page.html").exists()
+    assert (output / "pages/renamed-page.html").exists()
+    assert_same_as_cold(content, output, tmp_path / "b", "--no-pdf")
+
+    (content / "pages/renamed-page.md").unlink()
+    assert build(content, output, "--no-pdf") == 0
+    assert not (output / "pages/renamed-page.html").exists()
+    assert "A page added later" not in "".join((output / p).read_text() for p in tree(output) if p.endswith(".html"))
+    assert_same_as_cold(content, output, tmp_path / "c", "--no-pdf")
+
+
+def test_a_template_change_rerenders_pages(project, tmp_path):
+    content, output = project
+    override = content.parent / "templates"
+    override.mkdir()
+    base = (REPO / "templates/base.html").read_text()
+    (override / "base.html").write_text(base.replace("<main", "<!-- local change --><main"))
+    assert build(content, output, "--no-pdf") == 0
+    assert "<!-- local change -->" in (output / "threats/cyber-crime.html").read_text()
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_a_different_date_or_profile_is_not_taken_from_the_cache(project, tmp_path):
+    content, output = project
+    assert main(["build", "--content", str(content), "--output", str(output), "--today", "2015-01-01",
+                 "--no-pdf", "--quiet"]) == 0
+    assert "0</span> overdue" in " ".join((output / "index.html").read_text().split())
+    assert build(content, output, "--no-pdf", "--profile", "public") == 0
+    assert not (output / "case-studies/waste-contract-vetting.html").exists()
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf", "--profile", "public")
+
+
+def test_corrupt_cache_is_ignored(project, tmp_path):
+    content, output = project
+    cache = output.parent / f".{output.name}.cache.json"
+    assert cache.exists()
+    cache.write_text("{ this is not json")
+    assert build(content, output, "--no-pdf") == 0
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
+    content, output = project
+    page = output / "threats/cyber-crime.html"
+    page.write_text("edited by hand")
+    assert build(content, output, "--no-pdf") == 0
+    assert page.read_text() != "edited by hand"
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_pdfs_whose_inputs_did_not_change_are_not_rendered_again(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    before = inodes(output)
+    spotlight = content / "spotlights/wrap-regulatory-services.md"
+    spotlight.write_text(spotlight.read_text() + "\nOne more note.\n")
+    assert build(content, output) == 0
+    changed = {p for p in rendered(before, inodes(output)) if p.endswith(".pdf")}
+    assert changed == {"spotlights/wrap-regulatory-services.pdf"}
+    assert_same_as_cold(content, output, tmp_path)
+
+
+def test_jobs_two_gives_the_same_output_as_jobs_one(tmp_path):
+    content = REPO / "content"
+    assert build(content, tmp_path / "one" / "output", "--jobs", "1") == 0
+    assert build(content, tmp_path / "two" / "output", "--jobs", "2") == 0
+    assert tree(tmp_path / "one" / "output") == tree(tmp_path / "two" / "output")
+
+
+def test_many_pages_in_two_processes_match_one_process(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    case = (content / "case-studies/nail-bar-inspection.md").read_text()
+    for number in range(450):
+        (content / f"case-studies/copy-{number}.md").write_text(case.replace("title: ", f"title: Copy {number} of "))
+    assert build(content, tmp_path / "one" / "output", "--jobs", "1", "--no-pdf") == 0
+    assert build(content, tmp_path / "two" / "output", "--jobs", "2", "--no-pdf") == 0
+    assert tree(tmp_path / "one" / "output") == tree(tmp_path / "two" / "output")
