@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import cache, parallel, pdf, search, site, templates
+from builder import cache, exports, parallel, pdf, search, site, templates
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
@@ -50,7 +50,7 @@ def check(content_dir: Path, profile: str) -> tuple[Project, list[Problem]]:
     """Validate the content and the templates it needs; write nothing."""
     selected, problems, env = _prepare(content_dir, profile)
     needed = {spec.template for spec in site.plan_pages(selected, dt.date.today())}
-    needed |= {job.template for job in pdf.plan_pdfs(selected)}
+    needed |= {job.template for job in pdf.plan_pdfs(selected, dt.date.today())}
     for name in sorted(needed):
         _load_template(env, name, problems)
     problems.raise_if_errors()
@@ -98,6 +98,17 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _write_unless_same(previous: Path, target: Path, data: bytes) -> None:
+    """Keep the previous file when nothing in it changed, as for rendered outputs."""
+    try:
+        if previous.read_bytes() == data:
+            _link_or_copy(previous, target)
+            return
+    except OSError:
+        pass
+    target.write_bytes(data)
+
+
 def _reuse_search_index(output_dir: Path, staging: Path) -> bool:
     old = output_dir / search.SEARCH_FOLDER
     if not old.is_dir():
@@ -117,7 +128,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     """
     _check_output_location(content_dir, output_dir)
     selected, problems, _ = _prepare(content_dir, profile)
-    pdf_jobs = pdf.plan_pdfs(selected) if with_pdf else []
+    pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     pages = site.plan_pages(selected, today, pdf_links)
     # What every output depends on: code, templates, profile, date, settings, and
@@ -149,6 +160,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             raise ContentError(failures + problems.warnings)
         written = [spec.path for spec in pages]
         written += site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
+        for name, data in exports.exports(selected, today, [spec.path for spec in pages]).items():
+            _write_unless_same(output_dir / name, staging / name, data)
+            written.append(name)
 
         if not (old.entries.get(search.SEARCH_FOLDER) == search_print and _reuse_search_index(output_dir, staging)):
             search_problems = search.build_index(staging)

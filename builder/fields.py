@@ -121,6 +121,35 @@ def whole_number(low: int, high: int) -> Callable[[object], int]:
     return check
 
 
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def colour(value: object) -> str:
+    result = text(value)
+    if not _COLOUR.match(result):
+        raise Invalid(f"must be a colour written #rrggbb in quotes, such as \"#0b4f6c\", not '{result}'")
+    return result.lower()
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def web_address(value: object) -> str:
+    result = text(value)
+    if not re.match(r"^https?://[^\s/]+", result):
+        raise Invalid(f"must be the site's web address, starting https://, not '{result}'")
+    return result if result.endswith("/") else result + "/"
+
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -14,7 +14,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from builder import links
+from builder import directives, links
 
 # Given a content path ("threats/x.md", "assets/a.svg"), a fragment and whether it
 # is an image, the URL to write, or None when the target may not be shown there
@@ -165,10 +165,16 @@ def _resolve_links(html: str, source_path: str, url_for: UrlFor) -> str:
     return _LINK_TAGS.sub(rewrite, html)
 
 
-def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = False) -> str:
-    """The body as sanitised HTML; `numbered` applies board-paper numbering."""
+def render(body: str, *, source_path: str, url_for: UrlFor, numbered: bool = False,
+           chart: Callable[[directives.Directive, int], str] | None = None) -> str:
+    """The body as sanitised HTML; `numbered` applies board-paper numbering, and
+    `chart(directive, index)` draws the chart a `::: chart` line asks for."""
     converter = _converter()
     converter.reset()
     converter.treeprocessors["briefing-numbering"].enabled = numbered
-    html = sanitise(converter.convert(body))
-    return _scrollable_tables(_resolve_links(html, source_path, url_for))
+    text, charts = directives.replace_lines(body)
+    html = _scrollable_tables(_resolve_links(sanitise(converter.convert(text)), source_path, url_for))
+    for index, directive in enumerate(charts):
+        # Charts are our own markup, added after sanitising.
+        html = html.replace(directives.placeholder(index), chart(directive, index) if chart else "")
+    return html

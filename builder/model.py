@@ -213,6 +213,9 @@ class Site:
     groups: tuple[Group, ...] = ()
     contacts: tuple[Contact, ...] = ()
     implications: tuple[str, ...] = ()
+    url: str = ""  # where the site is published, ending in "/": for the sitemap and feed
+    logo: str = ""  # an asset path
+    accent: str = ""  # a colour, #rrggbb
 
     def board(self, board_id: str) -> Board:
         return next(b for b in self.boards if b.id == board_id)

@@ -8,6 +8,7 @@ files, and never touches the network.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import mimetypes
 import os
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import markdown, templates
+from builder import charts, markdown, templates
 from builder.errors import Problem
 from builder.model import Item, Meeting, Project, Report, Spotlight, highest_marking
+from builder.site import chart_figure
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -51,7 +53,11 @@ class PrintedBody:
     item: Item
     numbered: bool
     prefix: str  # for ids, unique within the PDF
+    facts: tuple = ()  # the facts its charts may show
     demoted: bool = False  # set under a heading of its own: headings one level down
+
+    def chart(self, directive, index: int) -> str:
+        return chart_figure({f.id: f for f in self.facts}, directive, f"{self.prefix}chart-{index + 1}", for_print=True)
 
     def __html__(self) -> str:
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
@@ -60,7 +66,8 @@ class PrintedBody:
             # paper it becomes plain text.
             return content_path if is_image else None
 
-        html = markdown.render(self.item.body, source_path=self.item.path, url_for=url_for, numbered=self.numbered)
+        html = markdown.render(self.item.body, source_path=self.item.path, url_for=url_for, numbered=self.numbered,
+                               chart=self.chart)
         html = _prefix_ids(html, self.prefix)
         if self.demoted:
             html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
@@ -98,7 +105,7 @@ def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
             item = project.by_key[appendix.target]
             appendices.append({
                 "number": index, "title": item.title, "item": item,
-                "body": PrintedBody(item, False, f"{anchor}-appendix-{index}-", demoted=True),
+                "body": PrintedBody(item, False, f"{anchor}-appendix-{index}-", project.facts, demoted=True),
                 "anchor": f"{anchor}-appendix-{index}",
             })
     marking = highest_marking([report.classification] + [a["item"].classification for a in appendices if a["item"]])
@@ -107,7 +114,7 @@ def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
         anchor=anchor,
         board=project.site.board(report.to).name,
         agenda_number=number,
-        body=PrintedBody(report, True, f"{anchor}-"),
+        body=PrintedBody(report, True, f"{anchor}-", project.facts),
         appendices=tuple(appendices),
         marking=marking,
     )
@@ -136,7 +143,7 @@ def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> Pd
     })
 
 
-def plan_pdfs(project: Project) -> list[PdfJob]:
+def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
     """Every PDF of the build: one per paper and spotlight, packs per meeting."""
     jobs = []
     for report in project.reports:
@@ -147,7 +154,9 @@ def plan_pdfs(project: Project) -> list[PdfJob]:
             "item": spotlight,
             "board": project.site.board(spotlight.board).name if spotlight.board else "",
             "threats": [project.threat(t) for t in spotlight.threats],
-            "body": PrintedBody(spotlight, False, "notes-"),
+            "body": PrintedBody(spotlight, False, "notes-", project.facts),
+            "chart": charts.as_image(charts.actions_by_status(spotlight.actions, today, "Actions by status",
+                                                              "actions-chart")),
             "actions": [(a, project.site.group(a.owner)) for a in spotlight.actions],
         }))
     for meeting in project.meetings:
@@ -189,6 +198,10 @@ def _safe_fetcher_class():
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
+            if url.startswith("data:image/svg+xml;base64,"):
+                # Our own charts: self-contained, touching neither disk nor network.
+                return URLFetcherResponse(url, body=base64.b64decode(url.split(",", 1)[1]),
+                                          headers={"Content-Type": "image/svg+xml"})
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
             if path is None or not path.is_file() or not any(path.is_relative_to(r) for r in self.allowed_roots):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import markdown, templates
+from builder import charts, markdown, templates
 from builder.errors import Problem, Problems
 from builder.model import OBJECTIVES, TRENDS, Item, Meeting, Project, Report, highest_marking
 from builder.templates import relative_url
@@ -122,6 +123,7 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
                 "reports": latest_reports,
                 "spotlights": latest_spotlights,
                 "meetings": upcoming,
+                "trend_chart": charts.threats_by_trend(project),
                 "open_count": len(open_actions),
                 "overdue_count": sum(a.is_overdue(today) for a in actions),
             },
@@ -138,10 +140,12 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
         ("meetings", "Meetings", project.meetings, _by_date(project.meetings)),
         ("pages", "Pages", project.pages, sorted(project.pages, key=lambda p: p.title)),
     )
+    files = {"meetings": [("Meetings for your calendar", "meetings.ics")],
+             "reports": [("New papers and sessions as a feed", "feed.xml")]}
     for folder, title, items, ordered in listings:
         pages.append(
-            PageSpec(f"{folder}/index.html", "list.html", title, {"items": ordered, "folder": folder},
-                     _marking(items), folder)
+            PageSpec(f"{folder}/index.html", "list.html", title,
+                     {"items": ordered, "folder": folder, "files": files.get(folder, [])}, _marking(items), folder)
         )
 
     numbers = project.agenda_numbers
@@ -199,7 +203,9 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
                               "Information"))
 
     groups = [
-        {"group": g, "rows": _action_rows(project, [a for a in actions if a.owner == g.id], today)}
+        {"group": g, "rows": _action_rows(project, [a for a in actions if a.owner == g.id], today),
+         "chart": charts.actions_by_status([a for a in actions if a.owner == g.id], today,
+                                           f"Actions of the {g.name} by status", f"chart-{g.id}")}
         for g in site.groups
     ]
     pages.append(
@@ -229,7 +235,9 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
                  _marking(project.threats, project.case_studies), "objectives")
     )
     users = {f: [t for t in project.threats if f.id in t.facts] for f in project.facts}
-    pages.append(PageSpec("facts/index.html", "facts.html", "Key facts", {"facts": project.facts, "users": users},
+    figures = {f: charts.fact_figure(f, f"fact-{f.id}") for f in project.facts}
+    pages.append(PageSpec("facts/index.html", "facts.html", "Key facts",
+                          {"facts": project.facts, "users": users, "figures": figures},
                           _marking(project.facts, *users.values()), "facts"))
     return pages
 
@@ -248,7 +256,23 @@ def used_assets(project: Project) -> set[str]:
     sensitive item must not reach a public site."""
     used = {link.target for item in project.items for link in item.links if link.target.startswith("assets/")}
     used.update(a.target for r in project.reports for a in r.appendices if a.is_asset)
+    if project.site.logo:
+        used.add(project.site.logo)
     return used
+
+
+def chart_figure(facts_by_id: dict, directive, chart_id: str, for_print: bool = False) -> str:
+    """The figure a `::: chart facts ...` line stands for, with the sources beneath.
+    Facts the profile left out are left out of the chart too. On paper the chart
+    is an image with its description as alternative text, as tagged PDF needs."""
+    facts = [facts_by_id[i] for i in directive.ids if i in facts_by_id]
+    if not facts:
+        return ""
+    sources = escape("; ".join(f"{f.source}, {f.year}" if f.year else f.source for f in facts))
+    chart = charts.facts_chart(facts, chart_id)
+    if for_print:
+        return f'<div class="chart-figure">{charts.as_image(chart)}<p class="caption">Source: {sources}</p></div>'
+    return f'<figure class="chart-figure">{chart}<figcaption>Source: {sources}</figcaption></figure>'
 
 
 def navigation(project: Project) -> list[tuple[str, str]]:
@@ -285,7 +309,10 @@ class PageRenderer:
             return relative_url(target + (f"#{fragment}" if fragment else ""), page)
 
         return Markup(markdown.render(item.body, source_path=item.path, url_for=url_for,
-                                      numbered=isinstance(item, Report)))
+                                      numbered=isinstance(item, Report), chart=self.chart))
+
+    def chart(self, directive, index: int) -> str:
+        return chart_figure(self.job.project.facts_by_id, directive, f"chart-{index + 1}")
 
     def render(self, path: str) -> str:
         spec = self.specs[path]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from builder import directives, links
 from builder import fields as f
-from builder import links
 from builder.content import MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, LineList, SourceFile, read_content
 from builder.errors import Problem, Problems
 from builder.model import (
@@ -46,7 +46,8 @@ KIND_FIELDS = {
     "page": (),
 }
 MEETING_FIELDS = COMMON_FIELDS + ("board", "date", "time", "venue", "items")
-SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications")
+SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
+               "logo", "accent")
 KIND_CLASSES = {"threat": Threat, "case-study": CaseStudy, "spotlight": Spotlight, "report": Report, "page": Page}
 APPENDIX_FOLDERS = ("threats", "case-studies", "spotlights", "reports", "pages")
 
@@ -127,6 +128,10 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         contact = f.Fields("site.yaml", entry, problems, allowed, "a contact")
         contacts.append(Contact(**{name: contact.get(name, f.text, required=name == "name", default="") for name in allowed}))
     implications = fields.get_list("implications", f.text)
+    accent = fields.get("accent", f.colour, default="")
+    if accent and f.contrast(accent, "#ffffff") < 4.5:
+        problems.warn("site.yaml", fields.line("accent"), f"the accent colour {accent} has a contrast of "
+                      f"{f.contrast(accent, '#ffffff'):.1f}:1 with white text; WCAG AA needs 4.5:1, so choose a darker colour")
     return Site(
         title=fields.get("title", f.text, required=True, default=""),
         organisation=fields.get("organisation", f.text, default=""),
@@ -135,6 +140,9 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         groups=tuple(groups),
         contacts=tuple(contacts),
         implications=implications,
+        url=fields.get("url", f.web_address, default=""),
+        logo=fields.get("logo", f.text, default=""),
+        accent=accent,
     )
 
 
@@ -266,6 +274,22 @@ def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tup
     return tuple(found)
 
 
+def _check_directives(source: SourceFile, ctx: _Context) -> None:
+    for directive in directives.find(source.body):
+        line = source.body_line + directive.line
+        if directive.kind not in directives.KINDS:
+            ctx.problems.error(source.path, line, f"'::: chart {directive.kind}' is not a chart this tool draws; "
+                                                  f"write '::: chart facts <fact id> ...'")
+            continue
+        if not directive.ids:
+            ctx.problems.error(source.path, line, "the chart names no facts; write '::: chart facts <fact id> ...'")
+        for fact_id in directive.ids:
+            try:
+                ctx.fact(fact_id)
+            except f.Invalid as exc:
+                ctx.problems.error(source.path, line, f"the chart {exc}")
+
+
 def _common(fields: f.Fields, source: SourceFile, item_id: str, ctx: _Context, *, title_required=True) -> dict:
     return dict(
         id=item_id,
@@ -297,6 +321,7 @@ def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
     fields = f.Fields(source.path, source.data, ctx.problems, COMMON_FIELDS + KIND_FIELDS[kind], f"a {kind}")
     values = _common(fields, source, item_id, ctx)
     values.update(body=source.body, body_line=source.body_line, links=_body_links(source, assets, ctx.problems))
+    _check_directives(source, ctx)
     origin = f"{MARKDOWN_KINDS[kind]}/{item_id}"
     if kind == "threat":
         values.update(
@@ -420,6 +445,10 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     facts = _facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)
     assets = set(files.assets)
+    if site.logo and site.logo not in assets:
+        line = files.site.data.line_of("logo") if files.site else 0
+        problems.error("site.yaml", line, f"'logo' names {site.logo}, which does not exist; give a file under assets/, "
+                                          "such as assets/logo.svg")
 
     by_kind: dict[str, list] = {}
     appendix_lines: dict[str, tuple[int, ...]] = {}

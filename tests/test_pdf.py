@@ -334,4 +334,5 @@ def test_fetcher_serves_images_from_assets(tmp_path):
             walk(kid)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    assert figures and all(f.get("/Alt") == "The partnership logo" for f in figures)
+    assert figures and all(f.get("/Alt") for f in figures), "every figure has alternative text"
+    assert "The partnership logo" in [f.get("/Alt") for f in figures]

@@ -1,0 +1,189 @@
+"""Files for other programs: the action plan as CSV, meetings as iCalendar, an Atom
+feed, a sitemap and the model as JSON.
+
+Each is a pure function of the profile-selected model, so none can hold an item
+the profile left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from xml.etree import ElementTree as etree
+
+from builder.model import Item, Meeting, Project
+from builder.site import page_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Identifiers stay the same from build to build: derived from the item, not random.
+_NAMESPACE = uuid.UUID("6f1c3a52-7d0e-4b8e-9a51-2b6f0c1d9e47")
+MEETING_HOURS = 2
+
+
+def stable_id(key: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def actions_csv(project: Project, today: dt.date) -> bytes:
+    """One action a line, for the groups' spreadsheets. The byte-order mark lets
+    Excel read UTF-8 (names with accents) correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue"])
+    for action in sorted(project.actions, key=lambda a: (a.owner, a.due, a.action)):
+        origin = project.by_key[action.origin]
+        writer.writerow([
+            action.action, origin.key, origin.title, action.owner, project.site.group(action.owner).name,
+            action.due.isoformat(), action.status, "yes" if action.is_overdue(today) else "no",
+        ])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545: lines of at most 75 octets, continued with a leading space."""
+    parts, current = [], ""
+    for character in line:
+        limit = 75 if not parts else 74
+        if len((current + character).encode("utf-8")) > limit:
+            parts.append(current)
+            current = character
+        else:
+            current += character
+    parts.append(current)
+    return [parts[0]] + [" " + part for part in parts[1:]]
+
+
+def _meeting_event(project: Project, meeting: Meeting) -> list[str]:
+    hour, minute = (int(x) for x in (meeting.time or "09:00").split(":"))
+    start = dt.datetime.combine(meeting.date, dt.time(hour, minute))
+    end = start + dt.timedelta(hours=MEETING_HOURS)
+    agenda = []
+    for number, entry in enumerate(meeting.items, start=1):
+        report = project.report(entry.report) if entry.report else None
+        agenda.append(f"{number}. {report.title if report else entry.title}")
+    stamp = (meeting.updated or meeting.date).strftime("%Y%m%dT000000Z")
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{stable_id(meeting.key)}@briefing",
+        f"DTSTAMP:{stamp}",
+        # Floating local times: a Scottish board meets at 10:00 local time, winter or summer.
+        f"DTSTART:{start:%Y%m%dT%H%M%S}",
+        f"DTEND:{end:%Y%m%dT%H%M%S}",
+        f"SUMMARY:{_ics_text(meeting.title)}",
+    ]
+    if meeting.venue:
+        lines.append(f"LOCATION:{_ics_text(meeting.venue)}")
+    lines.append(f"DESCRIPTION:{_ics_text(chr(10).join(agenda))}")
+    if project.site.url:
+        lines.append(f"URL:{project.site.url}{page_path(meeting)}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def meetings_ics(project: Project) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//briefing//meetings//EN", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(project.site.title)} meetings"]
+    for meeting in sorted(project.meetings, key=lambda m: (m.date, m.id)):
+        lines.extend(_meeting_event(project, meeting))
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n").encode("utf-8")
+
+
+def _published(item: Item) -> dt.date:
+    return getattr(item, "on", None) or getattr(item, "date", None) or item.updated or dt.date(1970, 1, 1)
+
+
+def _link(project: Project, path: str) -> str:
+    return f"{project.site.url}{path}" if project.site.url else path
+
+
+def atom_feed(project: Project) -> bytes:
+    """New board papers and spotlight sessions, newest first."""
+    items = sorted(project.reports + project.spotlights, key=lambda i: (_published(i), i.key), reverse=True)
+    etree.register_namespace("", ATOM)
+    feed = etree.Element(f"{{{ATOM}}}feed")
+    etree.SubElement(feed, f"{{{ATOM}}}title").text = f"{project.site.title}: board papers and spotlight sessions"
+    etree.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:uuid:{stable_id('feed:' + project.site.title)}"
+    newest = max((_published(i) for i in items), default=dt.date(1970, 1, 1))
+    etree.SubElement(feed, f"{{{ATOM}}}updated").text = f"{newest.isoformat()}T00:00:00Z"
+    author = etree.SubElement(feed, f"{{{ATOM}}}author")
+    etree.SubElement(author, f"{{{ATOM}}}name").text = project.site.organisation or project.site.title
+    etree.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": _link(project, "feed.xml")})
+    for item in items:
+        entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
+        kind = "Board paper" if item.kind == "report" else "Spotlight session"
+        etree.SubElement(entry, f"{{{ATOM}}}title").text = f"{kind}: {item.title}"
+        etree.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:uuid:{stable_id(item.key)}"
+        etree.SubElement(entry, f"{{{ATOM}}}updated").text = f"{(item.updated or _published(item)).isoformat()}T00:00:00Z"
+        etree.SubElement(entry, f"{{{ATOM}}}published").text = f"{_published(item).isoformat()}T00:00:00Z"
+        etree.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
+                                                    "href": _link(project, page_path(item))})
+        if item.summary:
+            etree.SubElement(entry, f"{{{ATOM}}}summary").text = item.summary
+    return etree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap(project: Project, pages: list[str]) -> bytes | None:
+    """A sitemap needs absolute addresses, so it is made only when site.yaml gives `url`."""
+    if not project.site.url:
+        return None
+    etree.register_namespace("", SITEMAP)
+    urlset = etree.Element(f"{{{SITEMAP}}}urlset")
+    for path in sorted(pages):
+        etree.SubElement(etree.SubElement(urlset, f"{{{SITEMAP}}}url"), f"{{{SITEMAP}}}loc").text = \
+            project.site.url + path
+    return etree.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _item_record(project: Project, item: Item) -> dict:
+    record = {"id": item.id, "kind": item.kind, "title": item.title, "classification": item.classification,
+              "summary": item.summary, "url": page_path(item),
+              "updated": item.updated.isoformat() if item.updated else None}
+    for name in ("trend", "objectives", "signs", "at_risk", "facts", "threats", "lessons", "board", "to",
+                 "report_by", "exempt", "venue", "time"):
+        if hasattr(item, name):
+            record[name] = getattr(item, name)
+    for name in ("date", "on"):
+        value = getattr(item, name, None)
+        if value is not None:
+            record[name] = value.isoformat()
+    if hasattr(item, "actions"):
+        record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status}
+                             for a in item.actions]
+    if isinstance(item, Meeting):
+        record["items"] = [{"report": i.report} if i.report else {"title": i.title} for i in item.items]
+    return record
+
+
+def content_json(project: Project) -> bytes:
+    """The model as the chosen profile shows it, for other systems."""
+    data = {
+        "site": {"title": project.site.title, "organisation": project.site.organisation,
+                 "profile": project.profile},
+        "boards": [{"id": b.id, "name": b.name} for b in project.site.boards],
+        "groups": [{"id": g.id, "name": g.name, "remit": g.remit} for g in project.site.groups],
+        "facts": [{"id": f.id, "value": f.value, "label": f.label, "source": f.source, "year": f.year}
+                  for f in project.facts],
+        "items": [_item_record(project, item) for item in project.items],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, bytes]:
+    """Every export file by name (the sitemap only when the site's address is known)."""
+    files = {
+        "actions.csv": actions_csv(project, today),
+        "meetings.ics": meetings_ics(project),
+        "feed.xml": atom_feed(project),
+        "content.json": content_json(project),
+        "sitemap.xml": sitemap(project, pages),
+    }
+    return {name: data for name, data in files.items() if data is not None}
