@@ -170,10 +170,11 @@ def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
 
 def pdf_links(jobs: list[PdfJob]) -> dict[str, list[tuple[str, str]]]:
     """For each content file: the PDFs made from it, as (label, output path)."""
+    labels = {"pdf/paper.html": "Download this paper", "pdf/spotlight.html": "Download these notes",
+              "pdf/pack.html": "Agenda pack"}
     links: dict[str, list[tuple[str, str]]] = {}
     for job in jobs:
-        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else (
-            "Agenda pack" if job.template == "pdf/pack.html" else "PDF version")
+        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]
         links.setdefault(job.source, []).append((label, job.path))
     return links
 

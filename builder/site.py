@@ -275,6 +275,19 @@ def chart_figure(facts_by_id: dict, directive, chart_id: str, for_print: bool = 
     return f'<figure class="chart-figure">{chart}<figcaption>Source: {sources}</figcaption></figure>'
 
 
+SECTION_LABELS = dict(SECTIONS) | {"pages": "Pages"}
+
+
+def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
+    """The way back from a page: Home, then its section (for pages below the section's index)."""
+    if spec.path == "index.html":
+        return []
+    trail = [("index.html", "Home")]
+    if spec.section and spec.path != f"{spec.section}/index.html":
+        trail.append((f"{spec.section}/index.html", SECTION_LABELS[spec.section]))
+    return trail
+
+
 def navigation(project: Project) -> list[tuple[str, str]]:
     nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
     return nav + [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
@@ -326,6 +339,7 @@ class PageRenderer:
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=self.nav,
+            breadcrumbs=breadcrumbs(spec),
             today=self.job.today,
             profile=self.job.project.profile,
             render_body=lambda item: self.body(item, spec.path),
