@@ -162,3 +162,25 @@ def test_chart_directive_must_name_known_facts(tmp_path, capsys):
     facts_line = lines.index("::: chart facts west-of-scotland no-such-fact") + 1
     assert f"pages/about.md:{facts_line}: the chart names fact 'no-such-fact'" in err
     assert f"pages/about.md:{facts_line + 2}: '::: chart pies' is not a chart this tool draws" in err
+
+
+def test_accent_colour_that_fails_contrast_is_a_warning_and_logo_must_exist(tmp_path, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site = content / "site.yaml"
+    text = site.read_text().replace("logo: assets/partnership-logo.svg", "logo: assets/missing.svg")
+    site.write_text(text + 'accent: "#7fb2ff"\n')
+    accent_line = len(text.split("\n"))
+    logo_line = text.split("\n").index("logo: assets/missing.svg") + 1
+    assert main(["check", "--content", str(content)]) == 1
+    err = capsys.readouterr().err
+    assert f"site.yaml:{accent_line}: warning: the accent colour #7fb2ff has a contrast of" in err
+    assert f"site.yaml:{logo_line}: 'logo' names assets/missing.svg, which does not exist" in err
+
+
+def test_accent_colour_is_used_by_the_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "site.yaml").write_text((content / "site.yaml").read_text() + 'accent: "#4b2c6f"\n')
+    assert build(content, tmp_path / "output") == 0
+    assert "--colour-accent: #4b2c6f" in (tmp_path / "output/index.html").read_text()
