@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import cache, exports, parallel, pdf, search, site, templates
+from builder import cache, exports, lifecycle, parallel, pdf, search, site, templates, version
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
@@ -36,21 +36,23 @@ class BuildResult:
     reused: int = 0  # outputs taken unchanged from the previous build
 
 
-def _prepare(content_dir: Path, profile: str) -> tuple[Project, Problems, jinja2.Environment]:
+def _prepare(content_dir: Path, profile: str, today: dt.date,
+             drafts: bool = False) -> tuple[Project, Problems, jinja2.Environment]:
     """Load, validate and select: the model a profile may show, its warnings, and the templates."""
     project, warnings = load_project(content_dir)
-    selected = select(project, profile)
+    selected = select(project, profile, drafts)
     problems = Problems()
     problems.items.extend(warnings)
     site.excluded_link_warnings(selected, problems)
+    lifecycle.review_warnings(selected, today, problems)
     return selected, problems, templates.environment(content_dir)
 
 
-def check(content_dir: Path, profile: str) -> tuple[Project, list[Problem]]:
+def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
     """Validate the content and the templates it needs; write nothing."""
-    selected, problems, env = _prepare(content_dir, profile)
-    needed = {spec.template for spec in site.plan_pages(selected, dt.date.today())}
-    needed |= {job.template for job in pdf.plan_pdfs(selected, dt.date.today())}
+    selected, problems, env = _prepare(content_dir, profile, today)
+    needed = {spec.template for spec in site.plan_pages(selected, today)}
+    needed |= {job.template for job in pdf.plan_pdfs(selected, today)}
     for name in sorted(needed):
         _load_template(env, name, problems)
     problems.raise_if_errors()
@@ -120,14 +122,14 @@ def _reuse_search_index(output_dir: Path, staging: Path) -> bool:
 
 
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
-          on_pdf=None, jobs: int = 1) -> BuildResult:
+          on_pdf=None, jobs: int = 1, drafts: bool = False) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
 
     Only outputs whose inputs changed since the last build are rendered; the rest
     are taken from the previous output. `jobs` processes share the rendering.
     """
     _check_output_location(content_dir, output_dir)
-    selected, problems, _ = _prepare(content_dir, profile)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts)
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     pages = site.plan_pages(selected, today, pdf_links)
@@ -138,7 +140,11 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     print_of = cache.Fingerprinter()
     prints = {spec.path: print_of(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
                                   spec.kind_label, spec.inputs) for spec in pages}
-    prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs)) for job in pdf_jobs)
+    version_of = version.content_versions(content_dir)
+    pdf_versions = {job.path: version_of(job.sources, print_of(shared, job.path, job.template, job.title,
+                                                                 job.inputs)) for job in pdf_jobs}
+    prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
+                                      pdf_versions[job.path])) for job in pdf_jobs)
     search_print = cache.fingerprint(sorted((p, f) for p, f in prints.items() if p.endswith(".html")))
     old = BuildCache.load(output_dir, shared)
     new = BuildCache(old.salt)
@@ -174,7 +180,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         done = len(pdf_jobs) - len(pdf_todo)
         pdf_setup = pdf.PdfSetup(selected, content_dir, staging, today)
         pdf_processes = parallel.worth(jobs, len(pdf_todo), PDFS_PER_PROCESS)
-        for results in parallel.run(pdf.write_jobs, [[job] for job in pdf_todo], pdf_processes, pdf.start_worker,
+        for results in parallel.run(pdf.write_jobs, [[(job, pdf_versions[job.path])] for job in pdf_todo],
+                                    pdf_processes, pdf.start_worker,
                                     (pdf_setup,), recycle_after=PDFS_PER_WORKER):
             for path, pdf_problems in results:
                 failures.extend(pdf_problems)

@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the output folder, replaced whole by a successful build (default: output)")
     build.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
+    build.add_argument("--drafts", action="store_true",
+                       help="include drafts, each page marked DRAFT (for previewing; never for publishing)")
     build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                        help="processes to render with (default: the number of cores)")
     loudness = build.add_mutually_exclusive_group()
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
     serve.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="do not make PDFs after each change")
+    serve.add_argument("--no-drafts", dest="drafts", action="store_false",
+                       help="leave drafts out, as a build does (the preview shows them by default)")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
     new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
     new.add_argument("title", help="the item's title; its file name is made from it")
@@ -84,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from builder.serve import log_to_terminal, rebuild_function, serve
 
-            rebuild = rebuild_function(args.content, args.output, args.profile, args.today)
+            rebuild = rebuild_function(args.content, args.output, args.profile, args.today, args.drafts)
             return serve(args.content, args.output, args.host, args.port, rebuild, args.with_pdf, log_to_terminal)
         if args.command == "new":
             from builder.scaffold import create
@@ -92,14 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
         elif args.command == "check":
-            project, warnings = check(args.content, args.profile)
+            project, warnings = check(args.content, args.profile, today)
             print_problems(warnings)
             print(f"{args.content}: {len(project.items)} items checked, no errors"
                   + (f", {len(warnings)} warning(s)" if warnings else ""))
         else:
             progress = Progress.for_terminal(args.quiet)
             try:
-                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress, args.jobs)
+                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress, args.jobs,
+                               args.drafts)
             finally:
                 progress.finish()
             print_problems(result.warnings)

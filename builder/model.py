@@ -46,6 +46,7 @@ class Item:
     body: str = ""
     body_line: int = 0
     links: tuple[Link, ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> file line, for messages
 
     kind = "item"
     folder = ""
@@ -59,6 +60,21 @@ class Item:
     def is_exempt(self) -> bool:
         return False
 
+    def line_of(self, name: str) -> int:
+        return dict(self.field_lines).get(name, 1)
+
+    @property
+    def first_seen(self) -> dt.date | None:
+        """When the item appeared: its own date where it has one."""
+        return getattr(self, "date", None) or getattr(self, "on", None)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    date: dt.date
+    status: str
+    note: str = ""
+
 
 @dataclass(frozen=True)
 class Action:
@@ -68,9 +84,17 @@ class Action:
     status: str
     origin: str  # key of the spotlight or report it comes from
     line: int
+    history: tuple[StatusChange, ...] = ()  # oldest first
+
+    def status_on(self, day: dt.date) -> str:
+        """The status the action had on a day, from its history where it has one."""
+        if not self.history:
+            return self.status
+        known = [change.status for change in self.history if change.date <= day]
+        return known[-1] if known else "open"
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.status != "done" and self.due < today
+        return self.status_on(today) != "done" and self.due < today
 
 
 @dataclass(frozen=True)
@@ -214,6 +238,7 @@ class Site:
     contacts: tuple[Contact, ...] = ()
     implications: tuple[str, ...] = ()
     url: str = ""  # where the site is published, ending in "/": for the sitemap and feed
+    review_months: tuple[tuple[str, int], ...] = ()  # kind -> months from `updated` to review
     logo: str = ""  # an asset path
     accent: str = ""  # a colour, #rrggbb
 
@@ -242,6 +267,7 @@ class Project:
     assets: tuple[str, ...] = ()
     profile: str = "internal"
     excluded_keys: frozenset[str] = field(default=frozenset())
+    drafts: bool = False  # a preview that shows drafts, each marked DRAFT
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -290,17 +316,18 @@ def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: s
     return True
 
 
-def select(project: Project, profile: str) -> Project:
+def select(project: Project, profile: str, drafts: bool = False) -> Project:
     """The part of the project that a profile may show.
 
-    Drafts never appear; the public profile also drops OFFICIAL-SENSITIVE and
-    exempt items, every reference to them, and sensitive facts. Whatever reads the
-    result cannot show an excluded item, because it is not there.
+    Drafts appear only when asked for (a preview); the public profile also drops
+    OFFICIAL-SENSITIVE and exempt items, every reference to them, and sensitive
+    facts. Whatever reads the result cannot show an excluded item, because it is
+    not there.
     """
     kept = {
         item.key
         for item in project.items
-        if _is_published(item.classification, item.is_exempt, item.draft, profile)
+        if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
     }
     facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
     fact_ids = {f.id for f in facts}
@@ -339,4 +366,5 @@ def select(project: Project, profile: str) -> Project:
         assets=project.assets,
         profile=profile,
         excluded_keys=frozenset(i.key for i in project.items) - kept,
+        drafts=drafts,
     )

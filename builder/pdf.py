@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import charts, markdown, templates
+from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem
 from builder.model import Item, Meeting, Project, Report, Spotlight, highest_marking
 from builder.site import chart_figure
@@ -43,6 +43,7 @@ class PdfJob:
     title: str
     source: str
     inputs: dict = field(hash=False)
+    sources: tuple[str, ...] = ()  # every content file it is made from, for its audit trail
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,21 @@ def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> Pd
     marking = highest_marking(
         [meeting.classification] + [p.marking for p in papers] + [e["report"].classification for e in entries if e["report"]]
     )
+    since = lifecycle.since_last_meeting(project, meeting)
+    sources = (meeting.path,) + tuple(path for p in papers for path in _paper_sources(project, p.report))
     return PdfJob(path, "pdf/pack.html", title, meeting.path, {
         "meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
-        "papers": papers, "private": exempt, "cover_marking": marking,
-    })
+        "papers": papers, "private": exempt, "cover_marking": marking, "since": None if exempt else since,
+    }, _with_settings(sources + tuple(i.path for i in since.changed_items)))
+
+
+def _paper_sources(project: Project, report: Report) -> tuple[str, ...]:
+    return (report.path,) + tuple(project.by_key[a.target].path if not a.is_asset else a.target
+                                  for a in report.appendices)
+
+
+def _with_settings(paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(paths + ("site.yaml", "facts.yaml")))
 
 
 def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
@@ -148,7 +160,8 @@ def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
     jobs = []
     for report in project.reports:
         jobs.append(PdfJob(pdf_path(report), "pdf/paper.html", report.title, report.path,
-                           {"paper": paper_view(project, report, "paper")}))
+                           {"paper": paper_view(project, report, "paper")},
+                           _with_settings(_paper_sources(project, report))))
     for spotlight in project.spotlights:
         jobs.append(PdfJob(pdf_path(spotlight), "pdf/spotlight.html", spotlight.title, spotlight.path, {
             "item": spotlight,
@@ -158,7 +171,7 @@ def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
             "chart": charts.as_image(charts.actions_by_status(spotlight.actions, today, "Actions by status",
                                                               "actions-chart")),
             "actions": [(a, project.site.group(a.owner)) for a in spotlight.actions],
-        }))
+        }, _with_settings((spotlight.path,))))
     for meeting in project.meetings:
         jobs.append(_pack_job(project, meeting, pdf_path(meeting), exempt=False))
         if project.profile == "internal":
@@ -251,12 +264,13 @@ class PdfWriter:
         self.fetcher_class = _safe_fetcher_class()
         self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
 
-    def write(self, job: PdfJob) -> list[Problem]:
+    def write(self, job: PdfJob, version: str) -> list[Problem]:
         fetcher = self.fetcher_class(self.allowed)
         fonts = self.FontConfiguration()
         try:
             html = self.env.get_template(job.template).render(
-                **job.inputs, site=self.setup.project.site, title=job.title, today=self.setup.today
+                **job.inputs, site=self.setup.project.site, title=job.title, today=self.setup.today,
+                content_version=version,
             )
         except Exception as exc:
             problem = templates.template_problem(exc)
@@ -269,7 +283,8 @@ class PdfWriter:
         target = self.setup.out / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            document.write_pdf(target, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+            document.write_pdf(target, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT,
+                               custom_metadata=True)
         except Exception as exc:  # a broken document must name its file, not crash the run
             return [Problem(job.source, 0, f"the PDF {job.path} could not be made: {exc}")]
         return [Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
@@ -284,6 +299,6 @@ def start_worker(setup: PdfSetup) -> None:
     _writer = PdfWriter(setup)
 
 
-def write_jobs(jobs: list[PdfJob]) -> list[tuple[str, list[Problem]]]:
+def write_jobs(jobs: list[tuple[PdfJob, str]]) -> list[tuple[str, list[Problem]]]:
     """Runs in a worker set up by `start_worker`: each job's path and its problems."""
-    return [(job.path, _writer.write(job)) for job in jobs]
+    return [(job.path, _writer.write(job, version)) for job, version in jobs]

@@ -179,7 +179,7 @@ def _report(problems: list[Problem], started: float, what: str, log: Callable[[s
         log(f"Built {what} in {seconds:.1f} s")
 
 
-def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: dt.date | None):
+def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: dt.date | None, drafts: bool):
     """A rebuild that reports problems instead of raising, for the preview loop."""
     from builder.build import build
 
@@ -187,7 +187,8 @@ def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: d
         # Pages alone are quickest in this process; PDFs are worth a pool.
         jobs = (os.cpu_count() or 1) if with_pdf else 1
         try:
-            result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf, jobs=jobs)
+            result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf, jobs=jobs,
+                           drafts=drafts)
         except ContentError as error:
             return list(error.problems)
         except Exception as exc:  # the preview must survive anything a half-saved file causes

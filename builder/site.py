@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, markdown, templates
+from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem, Problems
 from builder.model import OBJECTIVES, TRENDS, Item, Meeting, Project, Report, highest_marking
 from builder.templates import relative_url
@@ -30,6 +30,7 @@ SECTIONS = (
     ("actions", "Action plan"),
     ("objectives", "Objectives"),
     ("facts", "Key facts"),
+    ("reviews", "Reviews"),
 )
 OBJECTIVE_TEXT = {
     "divert": "Divert people from becoming involved in serious organised crime.",
@@ -195,6 +196,7 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
         pages.append(
             PageSpec(page_path(meeting), "meeting.html", meeting.title,
                      {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today),
+                      "since": lifecycle.since_last_meeting(project, meeting),
                       "pdfs": pdfs.get(meeting.path, [])},
                      _marking([meeting], reports), "meetings", "Meeting")
         )
@@ -234,11 +236,30 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
         PageSpec("objectives/index.html", "objectives.html", "Objectives", {"objectives": objectives},
                  _marking(project.threats, project.case_studies), "objectives")
     )
+    pages.extend(_review_pages(project, today))
     users = {f: [t for t in project.threats if f.id in t.facts] for f in project.facts}
     figures = {f: charts.fact_figure(f, f"fact-{f.id}") for f in project.facts}
     pages.append(PageSpec("facts/index.html", "facts.html", "Key facts",
                           {"facts": project.facts, "users": users, "figures": figures},
                           _marking(project.facts, *users.values()), "facts"))
+    return pages
+
+
+def _review_pages(project: Project, today: dt.date) -> list[PageSpec]:
+    """What is due for review, soonest first: one page per owning group, and all of it."""
+    def rows(items):
+        dated = sorted(((lifecycle.review_date(i, project), i) for i in items), key=lambda r: (r[0], r[1].title))
+        return [{"item": item, "due": due, "overdue": due < today} for due, item in dated]
+
+    reviewed = lifecycle.reviewed_items(project)
+    groups = [{"group": g, "rows": rows([i for i in reviewed if i.owner == g.id])} for g in project.site.groups]
+    unowned = rows([i for i in reviewed if not i.owner])
+    pages = [PageSpec("reviews/index.html", "reviews.html", "Reviews", {"groups": groups, "unowned": unowned},
+                      _marking(reviewed), "reviews")]
+    for entry in groups:
+        pages.append(PageSpec(f"reviews/{entry['group'].id}.html", "review-group.html",
+                              f"Reviews: {entry['group'].name}", entry,
+                              _marking([r["item"] for r in entry["rows"]]), "reviews"))
     return pages
 
 
@@ -329,7 +350,10 @@ class PageRenderer:
 
     def render(self, path: str) -> str:
         spec = self.specs[path]
+        item = spec.inputs.get("item") if spec.kind_label else None
         return self.env.get_template(spec.template).render(
+            review_due=lifecycle.review_date(item, self.job.project) if item else None,
+            is_draft=bool(item and item.draft),
             **spec.inputs,
             site=self.job.project.site,
             page_path=spec.path,

@@ -34,6 +34,7 @@ from builder.model import (
     Report,
     Site,
     Spotlight,
+    StatusChange,
     Threat,
 )
 
@@ -47,7 +48,8 @@ KIND_FIELDS = {
 }
 MEETING_FIELDS = COMMON_FIELDS + ("board", "date", "time", "venue", "items")
 SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
-               "logo", "accent")
+               "logo", "accent", "review_months")
+REVIEWED_KINDS = ("threat", "case-study", "page")
 KIND_CLASSES = {"threat": Threat, "case-study": CaseStudy, "spotlight": Spotlight, "report": Report, "page": Page}
 APPENDIX_FOLDERS = ("threats", "case-studies", "spotlights", "reports", "pages")
 
@@ -128,6 +130,18 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         contact = f.Fields("site.yaml", entry, problems, allowed, "a contact")
         contacts.append(Contact(**{name: contact.get(name, f.text, required=name == "name", default="") for name in allowed}))
     implications = fields.get_list("implications", f.text)
+    review_months = []
+    periods = fields.mapping("review_months") or LineDict()
+    for kind, months in periods.items():
+        line = periods.line_of(kind)
+        if kind not in REVIEWED_KINDS:
+            problems.error("site.yaml", line, f"review_months: '{kind}' is not a kind that is reviewed; "
+                                              f"use {', '.join(REVIEWED_KINDS)}")
+            continue
+        try:
+            review_months.append((kind, f.whole_number(1, 120)(months)))
+        except f.Invalid as exc:
+            problems.error("site.yaml", line, f"review_months: '{kind}' {exc}")
     accent = fields.get("accent", f.colour, default="")
     if accent and f.contrast(accent, "#ffffff") < 4.5:
         problems.warn("site.yaml", fields.line("accent"), f"the accent colour {accent} has a contrast of "
@@ -143,6 +157,7 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         url=fields.get("url", f.web_address, default=""),
         logo=fields.get("logo", f.text, default=""),
         accent=accent,
+        review_months=tuple(review_months),
     )
 
 
@@ -179,18 +194,37 @@ def _facts(source: SourceFile | None, site: Site, problems: Problems) -> tuple[F
     return tuple(facts)
 
 
+def _history(action: f.Fields, ctx: _Context) -> tuple[StatusChange, ...]:
+    changes = []
+    for entry in action.mappings("history"):
+        change = f.Fields(action.path, entry, ctx.problems, ("date", "status", "note"), "a status change")
+        values = (change.get("date", f.date, required=True), change.get("status", f.choice(STATUSES), required=True))
+        if None not in values:
+            changes.append(StatusChange(*values, note=change.get("note", f.text, default="")))
+    ordered = tuple(sorted(changes, key=lambda c: c.date))
+    if ordered != tuple(changes):
+        ctx.problems.warn(action.path, action.line("history"), "the history is not in date order; it is read "
+                                                               "oldest first whatever the order written")
+    return ordered
+
+
 def _actions(fields: f.Fields, origin: str, ctx: _Context) -> tuple[Action, ...]:
     actions = []
     for entry in fields.mappings("actions"):
-        action = f.Fields(fields.path, entry, ctx.problems, ("action", "owner", "due", "status"), "an action")
+        action = f.Fields(fields.path, entry, ctx.problems, ("action", "owner", "due", "status", "history"),
+                          "an action")
         values = (
             action.get("action", f.text, required=True),
             action.get("owner", ctx.group, required=True),
             action.get("due", f.date, required=True),
             action.get("status", f.choice(STATUSES), default="open"),
         )
+        history = _history(action, ctx)
+        if history and values[3] and history[-1].status != values[3]:
+            ctx.problems.warn(fields.path, action.line("status"), f"the status is '{values[3]}' but the latest "
+                              f"history entry says '{history[-1].status}'; the history is used for past dates")
         if None not in values:
-            actions.append(Action(*values, origin=origin, line=entry.line))
+            actions.append(Action(*values, origin=origin, line=entry.line, history=history))
     return tuple(actions)
 
 
@@ -301,6 +335,7 @@ def _common(fields: f.Fields, source: SourceFile, item_id: str, ctx: _Context, *
         updated=fields.get("updated", f.date),
         review_by=fields.get("review_by", f.date),
         owner=fields.get("owner", ctx.group),
+        field_lines=tuple(fields.data.key_lines.items()),
     )
 
 

@@ -1,0 +1,100 @@
+"""Content over time: review dates, and what changed between one meeting and the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from builder.errors import Problems
+from builder.model import Action, Item, Meeting, Project
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    days_in_month = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, days_in_month))
+
+
+def review_date(item: Item, project: Project) -> dt.date | None:
+    """`review_by`, or else `updated` plus the site's review period for the kind."""
+    if item.review_by:
+        return item.review_by
+    months = dict(project.site.review_months).get(item.kind)
+    if months and item.updated:
+        return add_months(item.updated, months)
+    return None
+
+
+def reviewed_items(project: Project) -> list[Item]:
+    return [item for item in project.threats + project.case_studies + project.pages
+            if review_date(item, project) is not None]
+
+
+def is_due_for_review(item: Item, project: Project, today: dt.date) -> bool:
+    due = review_date(item, project)
+    return due is not None and due < today
+
+
+def review_warnings(project: Project, today: dt.date, problems: Problems) -> None:
+    for item in reviewed_items(project):
+        if is_due_for_review(item, project, today):
+            due = review_date(item, project)
+            field = "review_by" if item.review_by else "updated"
+            how = "" if item.review_by else " (its 'updated' date plus the review period in site.yaml)"
+            problems.warn(item.path, item.line_of(field),
+                          f"due for review since {due.isoformat()}{how}: check it is still right, then "
+                          "set 'updated' to today and move 'review_by' on")
+
+
+@dataclass(frozen=True)
+class StatusChangeRow:
+    action: Action
+    origin: Item
+    date: dt.date
+    before: str
+    after: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SinceLastMeeting:
+    """What the board should hear about: changes between its previous meeting and this one."""
+
+    previous: Meeting | None
+    changed_items: tuple[Item, ...]
+    status_changes: tuple[StatusChangeRow, ...]
+    overdue: tuple[tuple[Action, Item], ...]
+
+
+def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:
+    earlier = [m for m in project.meetings if m.board == meeting.board and m.date < meeting.date]
+    return max(earlier, key=lambda m: m.date, default=None)
+
+
+def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
+    """Without an earlier meeting there is no "since": only overdue actions are listed."""
+    previous = previous_meeting(project, meeting)
+    overdue = [(a, project.by_key[a.origin]) for a in sorted(project.actions, key=lambda a: a.due)
+               if a.is_overdue(meeting.date)]
+    if previous is None:
+        return SinceLastMeeting(None, (), (), tuple(overdue))
+    start = previous.date
+
+    def in_window(day: dt.date | None) -> bool:
+        return day is not None and start < day <= meeting.date
+
+    changed = sorted(
+        (item for item in project.items
+         if item is not meeting and not isinstance(item, Meeting)
+         and (in_window(item.updated) or in_window(item.first_seen))),
+        key=lambda i: (max(d for d in (i.updated, i.first_seen) if in_window(d)), i.title), reverse=True,
+    )
+    changes = []
+    for action in project.actions:
+        for change in action.history:
+            if in_window(change.date):
+                changes.append(StatusChangeRow(action, project.by_key[action.origin], change.date,
+                                               action.status_on(change.date - dt.timedelta(days=1)),
+                                               change.status, change.note))
+    return SinceLastMeeting(previous, tuple(changed), tuple(sorted(changes, key=lambda c: c.date)), tuple(overdue))

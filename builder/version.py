@@ -1,0 +1,48 @@
+"""Which version of the content a PDF was made from, for its audit trail.
+
+In a git repository: the last commit that changed any file the PDF was made
+from, and whether any of those files has changed since. Elsewhere: a hash of
+the PDF's inputs. Both are the same for the same content, so PDFs stay
+byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _git(content_dir: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(content_dir), *args], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def content_versions(content_dir: Path) -> Callable[[tuple[str, ...], str], str]:
+    """A function from (the content files a PDF was made from, the hash of its
+    inputs) to the version to record in the PDF."""
+    prefix = _git(content_dir, "rev-parse", "--show-prefix")
+    log = _git(content_dir, "log", "--format=commit %H", "--name-only", "--relative", "--", ".") if prefix is not None else None
+    if log is None:
+        return lambda paths, inputs_hash: f"inputs {inputs_hash}"
+    last_commit: dict[str, str] = {}
+    commit = ""
+    for line in log.splitlines():
+        if line.startswith("commit "):
+            commit = line.split()[1]
+        elif line and line not in last_commit:
+            last_commit[line] = commit
+    order = {c: n for n, c in enumerate(dict.fromkeys(last_commit.values()))}
+    status = _git(content_dir, "status", "--porcelain", "--untracked-files=all", "--", ".") or ""
+    changed = {line[3:].strip().strip('"').removeprefix(prefix.strip()) for line in status.splitlines()}
+
+    def version(paths: tuple[str, ...], inputs_hash: str) -> str:
+        commits = [last_commit[p] for p in paths if p in last_commit]
+        newest = min(commits, key=order.__getitem__) if commits else "uncommitted"
+        modified = any(p in changed for p in paths) or len(commits) < len(paths)
+        return f"git {newest}{' (modified)' if modified else ''}"
+
+    return version
