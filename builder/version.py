@@ -40,6 +40,7 @@ def content_versions(content_dir: Path) -> Callable[[tuple[str, ...], str], str]
     changed = {line[3:].strip().strip('"').removeprefix(prefix.strip()) for line in status.splitlines()}
 
     def version(paths: tuple[str, ...], inputs_hash: str) -> str:
+        paths = tuple(p for p in paths if (content_dir / p).exists())
         commits = [last_commit[p] for p in paths if p in last_commit]
         newest = min(commits, key=order.__getitem__) if commits else "uncommitted"
         modified = any(p in changed for p in paths) or len(commits) < len(paths)
