@@ -36,10 +36,14 @@ class BuildResult:
     reused: int = 0  # outputs taken unchanged from the previous build
 
 
-def _prepare(content_dir: Path, profile: str, today: dt.date,
-             drafts: bool = False) -> tuple[Project, Problems, jinja2.Environment]:
-    """Load, validate and select: the model a profile may show, its warnings, and the templates."""
-    project, warnings = load_project(content_dir)
+def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False,
+             output_dir: Path | None = None) -> tuple[Project, Problems, jinja2.Environment]:
+    """Load, validate and select: the model a profile may show, its warnings, and the templates.
+    A build (given its output folder) reuses the model of the last build when no file changed."""
+    if output_dir is None:
+        project, warnings = load_project(content_dir)
+    else:
+        project, warnings = cache.cached_model(content_dir, output_dir, load_project)
     selected = select(project, profile, drafts)
     problems = Problems()
     problems.items.extend(warnings)
@@ -129,7 +133,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     are taken from the previous output. `jobs` processes share the rendering.
     """
     _check_output_location(content_dir, output_dir)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts)
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     pages = site.plan_pages(selected, today, pdf_links)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
 
@@ -109,3 +111,35 @@ class BuildCache:
         temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries}),
                              encoding="utf-8")
         os.replace(temporary, target)
+
+
+def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:
+    stats = []
+    for folder, _, files in os.walk(content_dir):
+        for name in files:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            stats.append((os.path.relpath(path, content_dir), stat.st_size, stat.st_mtime_ns))
+    return sorted(stats)
+
+
+def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path], tuple]) -> tuple:
+    """`load(content_dir)`, or its result from the last build when no content file
+    (nor the code) has changed since: reading and validating is most of a
+    rebuild's work when nothing changed."""
+    store = output_dir.parent / f".{output_dir.name}.model.pickle"
+    key = fingerprint(code_version(), str(content_dir.resolve()), _content_stats(content_dir))
+    try:
+        stored_key, result = pickle.loads(store.read_bytes())
+        if stored_key == key:
+            return result
+    except Exception:  # a missing, stale or corrupt cache is simply not used
+        pass
+    result = load(content_dir)
+    try:
+        temporary = store.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, store)
+    except OSError:
+        pass
+    return result

@@ -174,7 +174,7 @@ def content_json(project: Project) -> bytes:
                   for f in project.facts],
         "items": [_item_record(project, item) for item in project.items],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, bytes]:

@@ -135,6 +135,19 @@ def test_corrupt_cache_is_ignored(project, tmp_path):
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
 
 
+def test_corrupt_or_stale_model_cache_is_ignored(project, tmp_path):
+    content, output = project
+    model = output.parent / f".{output.name}.model.pickle"
+    assert model.exists()
+    model.write_bytes(b"not a pickle")
+    assert build(content, output, "--no-pdf") == 0
+    page = content / "pages/about.md"
+    page.write_text(page.read_text().replace("title: About the partnership and this site", "title: About us"))
+    assert build(content, output, "--no-pdf") == 0
+    assert "About us" in (output / "pages/about.html").read_text()
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
 def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
     content, output = project
     page = output / "threats/cyber-crime.html"
