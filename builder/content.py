@@ -259,54 +259,42 @@ def _outside(file: Path, root: Path, rel: str, problems: Problems) -> bool:
     return True
 
 
+def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, problems: Problems,
+                 unreadable: set[str]) -> list[SourceFile]:
+    """Every content file of one folder; the ones that exist but cannot be read go
+    to `unreadable`, so that links to them are not reported a second time."""
+    sources = []
+    for file in sorted((root / folder).glob("*")):
+        rel = f"{folder}/{file.name}"
+        if _is_hidden(file) or file.is_dir():
+            continue
+        if file.suffix not in endings:
+            problems.warn(rel, 0, f"ignored: only {' and '.join(endings)} files are read in {folder}/")
+            continue
+        source = None if _outside(file, root, rel, problems) else read(file, rel, problems)
+        if source is None:
+            unreadable.add(rel)
+        else:
+            sources.append(source)
+    return sources
+
+
 def read_content(root: Path, problems: Problems) -> ContentFiles:
     """Read every content file under `root`; problems go to `problems`."""
     site = facts = None
     site_file = root / "site.yaml"
-    if site_file.is_file() and not _outside(site_file, root, "site.yaml", problems):
-        site = read_yaml_file(site_file, "site.yaml", problems)
-    else:
+    if not site_file.is_file():
         problems.error("site.yaml", 0, "missing: every project needs a site.yaml with at least a title")
+    elif not _outside(site_file, root, "site.yaml", problems):
+        site = read_yaml_file(site_file, "site.yaml", problems)
     facts_file = root / "facts.yaml"
     if facts_file.is_file() and not _outside(facts_file, root, "facts.yaml", problems):
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
-    items: dict[str, list[SourceFile]] = {}
     unreadable: set[str] = set()
-    for kind, folder in MARKDOWN_KINDS.items():
-        items[kind] = []
-        for file in sorted((root / folder).glob("*")):
-            rel = f"{folder}/{file.name}"
-            if _is_hidden(file) or file.is_dir():
-                continue
-            if file.suffix != ".md":
-                problems.warn(rel, 0, f"ignored: only .md files are read in {folder}/")
-                continue
-            if _outside(file, root, rel, problems):
-                unreadable.add(rel)
-                continue
-            source = read_markdown_file(file, rel, problems)
-            if source is not None:
-                items[kind].append(source)
-            else:
-                unreadable.add(rel)
-
-    meetings = []
-    for file in sorted((root / MEETING_FOLDER).glob("*")):
-        rel = f"{MEETING_FOLDER}/{file.name}"
-        if _is_hidden(file) or file.is_dir():
-            continue
-        if file.suffix not in (".yaml", ".yml"):
-            problems.warn(rel, 0, f"ignored: only .yaml files are read in {MEETING_FOLDER}/")
-            continue
-        if _outside(file, root, rel, problems):
-            unreadable.add(rel)
-            continue
-        source = read_yaml_file(file, rel, problems)
-        if source is not None:
-            meetings.append(source)
-        else:
-            unreadable.add(rel)
+    items = {kind: _read_folder(root, folder, (".md",), read_markdown_file, problems, unreadable)
+             for kind, folder in MARKDOWN_KINDS.items()}
+    meetings = _read_folder(root, MEETING_FOLDER, (".yaml", ".yml"), read_yaml_file, problems, unreadable)
 
     assets_root = root / ASSETS_FOLDER
     assets = tuple(
