@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -21,6 +23,18 @@ def worth(jobs: int, items: int, per_process: int) -> int:
     return max(1, min(jobs, -(-items // per_process)))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose build was killed outright would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _start_worker(parent: int, setup: Callable, setup_args: tuple) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    setup(*setup_args)
+
+
 def run(task: Callable, work: list, jobs: int, setup: Callable, setup_args: tuple,
         recycle_after: int | None = None) -> Iterator:
     """`task(chunk)` for every chunk of `work`, in processes that each ran
@@ -36,6 +50,7 @@ def run(task: Callable, work: list, jobs: int, setup: Callable, setup_args: tupl
     # some); and workers can only be recycled, to keep memory flat, when spawned.
     fork = recycle_after is None and threading.active_count() == 1
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=setup, initargs=setup_args,
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(), setup, setup_args),
                              max_tasks_per_child=None if fork else recycle_after) as pool:
         yield from pool.map(task, work)
