@@ -249,7 +249,6 @@ class Site:
         return next(g for g in self.groups if g.id == group_id)
 
 
-ITEM_CLASSES = (Threat, CaseStudy, Spotlight, Report, Meeting, Page)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem
-from builder.model import Item, Meeting, Project, Report, Spotlight, highest_marking
+from builder.model import Item, Meeting, Project, Report, highest_marking
 from builder.site import chart_figure
 
 PDF_VARIANT = "pdf/ua-1"
@@ -193,7 +193,7 @@ def pdf_links(jobs: list[PdfJob]) -> dict[str, list[tuple[str, str]]]:
 
 
 class RefusedFetch(ValueError):
-    pass
+    """WeasyPrint asked for something the safe fetcher does not serve."""
 
 
 def _safe_fetcher_class():

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem, Problems
-from builder.model import OBJECTIVES, TRENDS, Item, Meeting, Project, Report, highest_marking
+from builder.model import OBJECTIVES, TRENDS, Item, Project, Report, highest_marking
 from builder.templates import relative_url
 
 SECTIONS = (

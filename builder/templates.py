@@ -6,12 +6,10 @@ import datetime as dt
 import hashlib
 import os
 import posixpath
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from builder.errors import Problem
 
@@ -66,7 +64,6 @@ def environment(content_dir: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
-    env.globals["Markup"] = Markup
     return env
 
 

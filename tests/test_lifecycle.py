@@ -7,7 +7,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from builder.cli import main

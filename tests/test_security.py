@@ -8,7 +8,6 @@ import hashlib
 import http.server
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
