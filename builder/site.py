@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from html import escape
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from markupsafe import Markup
