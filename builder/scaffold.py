@@ -14,7 +14,7 @@ from builder import templates
 from builder.content import read_yaml_file
 from builder.errors import ContentError, Problem, Problems
 from builder.fields import make_slug
-from builder.validate import read_site
+from builder.settings import read_site
 
 # kind -> (folder, file ending)
 KINDS = {
