@@ -13,7 +13,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from builder import __version__
@@ -34,24 +34,39 @@ def fingerprint(*parts: object) -> str:
 
 class Fingerprinter:
     """Fingerprints of many outputs that share inputs: each model object is hashed
-    once, however many pages list it."""
+    once, field by field, however many pages show it."""
 
     def __init__(self) -> None:
         self._digests: dict[int, tuple[object, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def __call__(self, *parts: object) -> str:
         digest = hashlib.blake2b(digest_size=20)
         self._feed(digest, parts)
         return digest.hexdigest()
 
+    def _dataclass_digest(self, value: object) -> bytes:
+        known = self._digests.get(id(value))
+        if known is None:
+            kind = type(value)
+            names = self._fields.get(kind)
+            if names is None:
+                names = self._fields[kind] = tuple(f.name for f in fields(value))
+            digest = hashlib.blake2b(kind.__qualname__.encode(), digest_size=20)
+            for name in names:
+                self._feed(digest, getattr(value, name))
+            # Keep the object alive, so that its id cannot be reused by another.
+            known = self._digests[id(value)] = (value, digest.digest())
+        return known[1]
+
     def _feed(self, digest, value: object) -> None:
-        if is_dataclass(value) and not isinstance(value, type):
-            known = self._digests.get(id(value))
-            if known is None:
-                # Keep the object alive, so that its id cannot be reused by another.
-                known = (value, hashlib.blake2b(repr(value).encode("utf-8"), digest_size=20).digest())
-                self._digests[id(value)] = known
-            digest.update(known[1])
+        if isinstance(value, str):
+            data = value.encode("utf-8")
+            digest.update(b"s%d:" % len(data))
+            digest.update(data)
+        elif is_dataclass(value) and not isinstance(value, type):
+            digest.update(b"d")
+            digest.update(self._dataclass_digest(value))
         elif isinstance(value, (list, tuple)):
             digest.update(b"[%d" % len(value))
             for entry in value:
