@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PROFILE ?= internal
 
-.PHONY: build test check clean
+.PHONY: build test check clean bench bench-large
 
 build: $(STAMP)
 	$(BIN)/briefing build --content $(CONTENT) --output $(OUTPUT) --profile $(PROFILE)
@@ -30,6 +30,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/run.py
+
+bench-large: $(TEST_STAMP)
+	$(BIN)/python bench/run.py --large
 
 clean:
 	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache dist

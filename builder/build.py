@@ -115,8 +115,8 @@ def _write_unless_same(previous: Path, target: Path, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def _reuse_search_index(output_dir: Path, staging: Path) -> bool:
-    old = output_dir / search.SEARCH_FOLDER
+def _reuse_folder(output_dir: Path, staging: Path, folder: str) -> bool:
+    old = output_dir / folder
     if not old.is_dir():
         return False
     for file in old.rglob("*"):
@@ -150,7 +150,10 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
                                                                  job.inputs)) for job in pdf_jobs}
     prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
                                       pdf_versions[job.path])) for job in pdf_jobs)
-    search_print = cache.fingerprint(sorted((p, f) for p, f in prints.items() if p.endswith(".html")))
+    search_sections = site.search_sections(pages)
+    search_prints = {search.bundle(section): cache.fingerprint(sorted(
+        (p, f) for p, f in prints.items() if p.startswith(section + "/") and p.endswith(".html")))
+        for section in search_sections}
     old = BuildCache.load(output_dir, shared)
     new = BuildCache(old.salt)
 
@@ -175,11 +178,13 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             _write_unless_same(output_dir / name, staging / name, data)
             written.append(name)
 
-        if not (old.entries.get(search.SEARCH_FOLDER) == search_print and _reuse_search_index(output_dir, staging)):
-            search_problems = search.build_index(staging)
-            if search_problems:
-                raise ContentError(search_problems)
-        new.entries[search.SEARCH_FOLDER] = search_print
+        stale = [section for section in search_sections
+                 if not (old.entries.get(search.bundle(section)) == search_prints[search.bundle(section)]
+                         and _reuse_folder(output_dir, staging, search.bundle(section)))]
+        search_problems = search.build_indexes(staging, stale)
+        if search_problems:
+            raise ContentError(search_problems)
+        new.entries.update(search_prints)
 
         pdf_todo = [job for job in pdf_jobs if job.path not in fresh]
         done = len(pdf_jobs) - len(pdf_todo)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, lifecycle, markdown, templates
+from builder import charts, lifecycle, markdown, search, templates
 from builder.errors import Problem, Problems
 from builder.model import OBJECTIVES, TRENDS, Item, Project, Report, highest_marking
 from builder.templates import relative_url
@@ -309,6 +309,11 @@ def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
     return trail
 
 
+def search_sections(pages: list[PageSpec]) -> list[str]:
+    """The sections with pages of items, in the site's order: one search index each."""
+    return [s for s in search.SECTIONS if any(p.kind_label and p.section == s for p in pages)]
+
+
 def navigation(project: Project) -> list[tuple[str, str]]:
     nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
     return nav + [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]
@@ -333,6 +338,7 @@ class PageRenderer:
         self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in plan_pages(job.project, job.today, job.pdfs)}
         self.nav = navigation(job.project)
+        self.search_sections = search_sections(list(self.specs.values()))
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
@@ -363,6 +369,7 @@ class PageRenderer:
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=self.nav,
+            search_sections=self.search_sections,
             breadcrumbs=breadcrumbs(spec),
             today=self.job.today,
             profile=self.job.project.profile,

@@ -1,0 +1,180 @@
+"""`make bench`: build a synthetic project and measure against the targets of issue 6.
+
+    python bench/run.py [--n 2000] [--n-pdf 120] [--large]
+
+Every build runs as its own process, so that its time and its peak memory
+(RSS, from os.wait4) are its own. Writes the table to bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from pypdf import PdfReader
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate  # noqa: E402
+
+TODAY = "2016-06-01"
+RESULTS = Path(__file__).parent / "results.md"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    stderr: str
+
+
+def run(*args: str) -> Run:
+    """One command as its own process: wall time and peak memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{stderr}")
+    return Run(seconds, usage.ru_maxrss / 1024, stderr)
+
+
+def build(content: Path, output: Path, *extra: str) -> Run:
+    return run("-m", "builder", "build", "--content", str(content), "--output", str(output), "--today", TODAY,
+               "--quiet", *extra)
+
+
+def clear(output: Path) -> None:
+    """No output and no cache: the next build is cold."""
+    shutil.rmtree(output, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.*"):
+        leftover.unlink() if leftover.is_file() else shutil.rmtree(leftover)
+
+
+def floor(content: Path) -> float:
+    """Python-Markdown converting every body once, in one process: work no design can skip."""
+    bodies = []
+    for file in sorted(content.rglob("*.md")):
+        text = file.read_text(encoding="utf-8")
+        bodies.append(text.split("\n---\n", 1)[1] if text.startswith("---\n") else text)
+    converter = markdown.Markdown(extensions=["tables", "attr_list", "toc", "footnotes", "sane_lists",
+                                              "fenced_code", "def_list"])
+    started = time.perf_counter()
+    for body in bodies:
+        converter.reset()
+        converter.convert(body)
+    return time.perf_counter() - started
+
+
+def pdf_pages(output: Path) -> int:
+    return sum(len(PdfReader(pdf).pages) for pdf in output.rglob("*.pdf"))
+
+
+def edit_one_case_study(content: Path) -> None:
+    case = sorted((content / "case-studies").glob("*.md"))[len(list((content / "case-studies").glob("*.md"))) // 2]
+    case.write_text(case.read_text() + "\nOne more sentence, added by the benchmark.\n")
+
+
+def imports_weasyprint(*args: str) -> bool:
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "builder", *args], capture_output=True,
+                            text=True)
+    return "weasyprint" in result.stderr
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def measure(work: Path, n: int, n_pdf: int, large: bool) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    content = generate(work / "html", n)
+    output = work / "html" / "out"
+    floor_seconds = floor(content)
+    rows.append(("Floor: Python-Markdown, every body once", f"{floor_seconds:.2f} s", "", ""))
+
+    clear(output)
+    cold1 = build(content, output, "--no-pdf", "--jobs", "1")
+    rows.append(("Cold HTML build, --jobs 1", f"{cold1.seconds:.2f} s ({cold1.seconds / floor_seconds:.2f} x floor)",
+                 "within 1.2 x floor", verdict(cold1.seconds <= 1.2 * floor_seconds)))
+    clear(output)
+    cold2 = build(content, output, "--no-pdf", "--jobs", "2")
+    rows.append(("Cold HTML build, --jobs 2", f"{cold2.seconds:.2f} s ({cold2.seconds / floor_seconds:.2f} x floor)",
+                 "below the floor", verdict(cold2.seconds < floor_seconds)))
+    noop = build(content, output, "--no-pdf", "--jobs", "2")
+    rows.append(("No-op rebuild", f"{noop.seconds:.2f} s ({100 * noop.seconds / cold2.seconds:.1f}% of cold)",
+                 "under 5% of cold", verdict(noop.seconds < 0.05 * cold2.seconds)))
+    edit_one_case_study(content)
+    edit = build(content, output, "--no-pdf", "--jobs", "2")
+    rows.append(("Rebuild after editing one case study", f"{edit.seconds:.2f} s ({100 * edit.seconds / cold2.seconds:.1f}% of cold)",
+                 "under 10% of cold", verdict(edit.seconds < 0.10 * cold2.seconds)))
+    rows.append(("Peak memory, cold HTML build (N = %d)" % n, f"{max(cold1.peak_mib, cold2.peak_mib):.0f} MiB", "", ""))
+
+    pdf_content = generate(work / "pdf", n_pdf)
+    pdf_output = work / "pdf" / "out"
+    speeds = {}
+    for jobs in ("1", "2"):
+        clear(pdf_output)
+        cold = build(pdf_content, pdf_output, "--jobs", jobs)
+        pages = pdf_pages(pdf_output)
+        speeds[jobs] = pages / cold.seconds
+        rows.append((f"PDFs cold, --jobs {jobs} ({pages} pages, N = {n_pdf})",
+                     f"{speeds[jobs]:.1f} pages/s, {cold.seconds:.1f} s, peak {cold.peak_mib:.0f} MiB", "", ""))
+    rows[-1] = rows[-1][:2] + ("--jobs 2 at least 1.7 x --jobs 1",
+                               f"{verdict(speeds['2'] >= 1.7 * speeds['1'])} ({speeds['2'] / speeds['1']:.2f} x)")
+    before = {p: p.stat().st_ino for p in pdf_output.rglob("*.pdf")}
+    again = build(pdf_content, pdf_output, "--jobs", "2")
+    unchanged = all(p.exists() and p.stat().st_ino == inode for p, inode in before.items())
+    rows.append(("Rebuild with no paper changed", f"{again.seconds:.2f} s", "no PDF rendered again",
+                 verdict(unchanged)))
+
+    help_run = run("-m", "builder", "--help")
+    check_run = run("-m", "builder", "check", "--content", str(content), "--today", TODAY)
+    rows.append(("`briefing --help` / `briefing check`", f"{help_run.seconds:.2f} s / {check_run.seconds:.2f} s",
+                 "WeasyPrint not imported",
+                 verdict(not imports_weasyprint("--help") and not imports_weasyprint("check", "--content", str(content)))))
+
+    if large:
+        big = generate(work / "large", 10_000)
+        big_run = build(big, work / "large" / "out", "--no-pdf")
+        rows.append(("Peak memory, cold HTML build (N = 10,000)", f"{big_run.peak_mib:.0f} MiB ({big_run.seconds:.0f} s)",
+                     "under 1 GiB", verdict(big_run.peak_mib < 1024)))
+    else:
+        rows.append(("Peak memory, N = 10,000", "not measured: run `make bench-large`", "under 1 GiB", ""))
+    return rows
+
+
+def table(rows) -> str:
+    lines = ["| Measure | Result | Target | Verdict |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="items in the HTML project (default 2000)")
+    parser.add_argument("--n-pdf", type=int, default=120, help="items in the PDF project (default 120)")
+    parser.add_argument("--large", action="store_true", help="also measure memory for N = 10,000")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
+        rows = measure(Path(work), args.n, args.n_pdf, args.large)
+    header = (f"# Benchmark results\n\n{dt.date.today().isoformat()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}, {platform.machine()}; N = {args.n} items "
+              f"(PDFs: N = {args.n_pdf}); whole run {time.perf_counter() - started:.0f} s.\n\n")
+    text = header + table(rows) + "\n"
+    RESULTS.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
