@@ -125,16 +125,20 @@ def _reuse_folder(output_dir: Path, staging: Path, folder: str) -> bool:
     return True
 
 
-def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
-          on_pdf=None, jobs: int = 1, drafts: bool = False) -> BuildResult:
-    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
+@dataclass
+class _Plan:
+    """Everything a build will write, with the fingerprint of what each output is made from."""
 
-    Only outputs whose inputs changed since the last build are rendered; the rest
-    are taken from the previous output. `jobs` processes share the rendering.
-    """
-    _check_output_location(content_dir, output_dir)
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
+    pages: list
+    pdf_jobs: list
+    pdf_links: dict
+    prints: dict  # output path -> fingerprint
+    pdf_versions: dict  # PDF path -> content version recorded in it
+    search_prints: dict  # search bundle -> fingerprint of its section's pages
+    shared: str
+
+
+def _plan(selected: Project, content_dir: Path, profile: str, today: dt.date, with_pdf: bool) -> _Plan:
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     pages = site.plan_pages(selected, today, pdf_links)
@@ -150,65 +154,80 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
                                                                  job.inputs)) for job in pdf_jobs}
     prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
                                       pdf_versions[job.path])) for job in pdf_jobs)
-    search_sections = site.search_sections(pages)
     search_prints = {search.bundle(section): cache.fingerprint(sorted(
-        (p, f) for p, f in prints.items() if p.startswith(section + "/") and p.endswith(".html")))
-        for section in search_sections}
-    old = BuildCache.load(output_dir, shared)
-    new = BuildCache(old.salt)
+        (path, print_) for path, print_ in prints.items() if path.startswith(section + "/") and path.endswith(".html")))
+        for section in site.search_sections(pages)}
+    return _Plan(pages, pdf_jobs, pdf_links, prints, pdf_versions, search_prints, shared)
 
+
+def _write_pages(plan: _Plan, setup: site.SiteJob, fresh: set[str], jobs: int) -> list[Problem]:
+    to_render = [spec.path for spec in plan.pages if spec.path not in fresh]
+    processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
+    return [problem for chunk in parallel.run(site.write_pages, parallel.chunks(to_render, processes), processes,
+                                              site.start_worker, (setup,)) for problem in chunk]
+
+
+def _write_search(plan: _Plan, old: BuildCache, output_dir: Path, staging: Path) -> list[Problem]:
+    """Re-index only the sections whose pages changed; take the others' indexes as they were."""
+    stale = [bundle.split("/", 1)[1] for bundle, print_ in plan.search_prints.items()
+             if not (old.entries.get(bundle) == print_ and _reuse_folder(output_dir, staging, bundle))]
+    return search.build_indexes(staging, stale)
+
+
+def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf) -> list[Problem]:
+    todo = [job for job in plan.pdf_jobs if job.path not in fresh]
+    done = len(plan.pdf_jobs) - len(todo)
+    processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
+    problems = []
+    for results in parallel.run(pdf.write_jobs, [[(job, plan.pdf_versions[job.path])] for job in todo], processes,
+                                pdf.start_worker, (setup,), recycle_after=PDFS_PER_WORKER):
+        for path, job_problems in results:
+            problems.extend(job_problems)
+            done += 1
+            if on_pdf:
+                on_pdf(done, len(plan.pdf_jobs), path)
+    return problems
+
+
+def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
+          on_pdf=None, jobs: int = 1, drafts: bool = False) -> BuildResult:
+    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
+
+    Only outputs whose inputs changed since the last build are rendered; the rest
+    are taken from the previous output. `jobs` processes share the rendering.
+    """
+    _check_output_location(content_dir, output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
+    plan = _plan(selected, content_dir, profile, today, with_pdf)
+    old = BuildCache.load(output_dir, plan.shared)
+
     _remove_leftovers(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
-        reused = [path for path, print_ in prints.items() if old.reusable(output_dir, path, print_)]
-        for path in reused:
+        fresh = {path for path, print_ in plan.prints.items() if old.reusable(output_dir, path, print_)}
+        for path in fresh:
             _link_or_copy(output_dir / path, staging / path)
-        fresh = set(reused)
-        to_render = [spec.path for spec in pages if spec.path not in fresh]
-        setup = site.SiteJob(selected, content_dir, staging, today, pdf_links)
-        page_jobs = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
-        failures = [p for chunk in parallel.run(site.write_pages, parallel.chunks(to_render, page_jobs), page_jobs,
-                                                site.start_worker, (setup,)) for p in chunk]
+        failures = _write_pages(plan, site.SiteJob(selected, content_dir, staging, today, plan.pdf_links), fresh, jobs)
         if failures:
             raise ContentError(failures + problems.warnings)
-        written = [spec.path for spec in pages]
+        written = [spec.path for spec in plan.pages]
         written += site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
-        for name, data in exports.exports(selected, today, [spec.path for spec in pages]).items():
+        for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
             _write_unless_same(output_dir / name, staging / name, data)
             written.append(name)
-
-        stale = [section for section in search_sections
-                 if not (old.entries.get(search.bundle(section)) == search_prints[search.bundle(section)]
-                         and _reuse_folder(output_dir, staging, search.bundle(section)))]
-        search_problems = search.build_indexes(staging, stale)
-        if search_problems:
-            raise ContentError(search_problems)
-        new.entries.update(search_prints)
-
-        pdf_todo = [job for job in pdf_jobs if job.path not in fresh]
-        done = len(pdf_jobs) - len(pdf_todo)
-        pdf_setup = pdf.PdfSetup(selected, content_dir, staging, today)
-        pdf_processes = parallel.worth(jobs, len(pdf_todo), PDFS_PER_PROCESS)
-        for results in parallel.run(pdf.write_jobs, [[(job, pdf_versions[job.path])] for job in pdf_todo],
-                                    pdf_processes, pdf.start_worker,
-                                    (pdf_setup,), recycle_after=PDFS_PER_WORKER):
-            for path, pdf_problems in results:
-                failures.extend(pdf_problems)
-                done += 1
-                if on_pdf:
-                    on_pdf(done, len(pdf_jobs), path)
+        failures = _write_search(plan, old, output_dir, staging)
+        failures += _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf)
         if failures:
             raise ContentError(failures + problems.warnings)
-        written += [job.path for job in pdf_jobs]
-
-        for path, print_ in prints.items():
+        written += [job.path for job in plan.pdf_jobs]
+        new = BuildCache(old.salt, dict(plan.search_prints))
+        for path, print_ in plan.prints.items():
             new.record(staging, path, print_)
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
         _swap_in(staging, output_dir)
-        new.save(output_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         where = f" ({exc.filename})" if exc.filename else ""
@@ -218,6 +237,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(tuple(written), tuple(problems.warnings), len(reused))
+    new.save(output_dir)
+    return BuildResult(tuple(written), tuple(problems.warnings), len(fresh))
 
 

@@ -121,11 +121,15 @@ class BuildCache:
         self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns]
 
     def save(self, output_dir: Path) -> None:
+        """Written after the output is in place; if it cannot be, the next build is just slower."""
         target = cache_file(output_dir)
         temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries}),
-                             encoding="utf-8")
-        os.replace(temporary, target)
+        try:
+            temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries}),
+                                 encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
 
 
 def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:

@@ -64,7 +64,8 @@ class SinceLastMeeting:
     previous: Meeting | None
     changed_items: tuple[Item, ...]
     status_changes: tuple[StatusChangeRow, ...]
-    overdue: tuple[tuple[Action, Item], ...]
+    overdue: tuple[tuple[Action, Item], ...]  # fell overdue since the previous meeting
+    overdue_total: int  # all of the board's actions overdue at this meeting
 
 
 def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:
@@ -72,14 +73,22 @@ def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:
     return max(earlier, key=lambda m: m.date, default=None)
 
 
+def _board_of(item: Item) -> str | None:
+    return getattr(item, "board", None) or getattr(item, "to", None)
+
+
 def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
-    """Without an earlier meeting there is no "since": only overdue actions are listed."""
+    """The board's own actions (from its spotlights and papers), and the items added
+    or updated, since its previous meeting. Without an earlier meeting there is no
+    "since": every overdue action of the board is listed."""
     previous = previous_meeting(project, meeting)
-    overdue = [(a, project.by_key[a.origin]) for a in sorted(project.actions, key=lambda a: a.due)
-               if a.is_overdue(meeting.date)]
+    start = previous.date if previous else dt.date.min
+    actions = [a for a in sorted(project.actions, key=lambda a: (a.due, a.action))
+               if _board_of(project.by_key[a.origin]) == meeting.board]
+    overdue = [a for a in actions if a.is_overdue(meeting.date)]
+    newly_overdue = tuple((a, project.by_key[a.origin]) for a in overdue if a.due > start)
     if previous is None:
-        return SinceLastMeeting(None, (), (), tuple(overdue))
-    start = previous.date
+        return SinceLastMeeting(None, (), (), newly_overdue, len(overdue))
 
     def in_window(day: dt.date | None) -> bool:
         return day is not None and start < day <= meeting.date
@@ -91,10 +100,11 @@ def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
         key=lambda i: (max(d for d in (i.updated, i.first_seen) if in_window(d)), i.title), reverse=True,
     )
     changes = []
-    for action in project.actions:
+    for action in actions:
         for change in action.history:
             if in_window(change.date):
                 changes.append(StatusChangeRow(action, project.by_key[action.origin], change.date,
                                                action.status_on(change.date - dt.timedelta(days=1)),
                                                change.status, change.note))
-    return SinceLastMeeting(previous, tuple(changed), tuple(sorted(changes, key=lambda c: c.date)), tuple(overdue))
+    return SinceLastMeeting(previous, tuple(changed), tuple(sorted(changes, key=lambda c: c.date)), newly_overdue,
+                            len(overdue))

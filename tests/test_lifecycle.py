@@ -147,11 +147,14 @@ def test_since_the_last_meeting_for_a_board_with_three_meetings(tmp_path):
     assert "Spotlight with history" in second and "A case" in second  # updated/added between 10 Jun and 1 Dec
     assert "15 September 2015: Train staff" in second and "open to <strong>in progress</strong>" in second
     assert "Write guidance, due 31 August 2015" in second
-    assert "Train staff, due" not in second.split("overdue at this meeting")[1], "not yet due on 1 December"
+    assert "1 of this board's actions is overdue at this meeting in all" in second
+    assert "Train staff, due" not in second.split("fell overdue")[1], "not yet due on 1 December"
     third = since("m3")
     assert "10 February 2016: Train staff" in third and "in progress to <strong>done</strong>" in third
     assert "Spotlight with history" not in third.split("Actions whose status changed")[0]
-    assert "Train staff, due" not in third.split("overdue at this meeting")[1], "done by 1 March"
+    assert "Train staff, due" not in third.split("fell overdue")[1], "done by 1 March"
+    assert "Write guidance" not in third.split("fell overdue")[1], "it fell overdue before the previous meeting"
+    assert "1 of this board's actions is overdue at this meeting in all" in third
     other = since("other")
     assert "No earlier meeting of this board" in other, "meetings of another board do not count"
 
