@@ -134,7 +134,8 @@ class _Plan:
     pdf_links: dict
     prints: dict  # output path -> fingerprint
     pdf_versions: dict  # PDF path -> content version recorded in it
-    search_prints: dict  # search bundle -> fingerprint of its section's pages
+    search_bundles: list
+    search_prints: dict  # search bundle folder -> fingerprint of its pages
     shared: str
 
 
@@ -154,10 +155,9 @@ def _plan(selected: Project, content_dir: Path, profile: str, today: dt.date, wi
                                                                  job.inputs)) for job in pdf_jobs}
     prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
                                       pdf_versions[job.path])) for job in pdf_jobs)
-    search_prints = {search.bundle(section): cache.fingerprint(sorted(
-        (path, print_) for path, print_ in prints.items() if path.startswith(section + "/") and path.endswith(".html")))
-        for section in site.search_sections(pages)}
-    return _Plan(pages, pdf_jobs, pdf_links, prints, pdf_versions, search_prints, shared)
+    bundles = site.search_bundles(pages)
+    search_prints = {b.folder: cache.fingerprint(b.glob, [prints[page] for page in b.pages]) for b in bundles}
+    return _Plan(pages, pdf_jobs, pdf_links, prints, pdf_versions, bundles, search_prints, shared)
 
 
 def _write_pages(plan: _Plan, setup: site.SiteJob, fresh: set[str], jobs: int) -> list[Problem]:
@@ -167,11 +167,12 @@ def _write_pages(plan: _Plan, setup: site.SiteJob, fresh: set[str], jobs: int) -
                                               site.start_worker, (setup,)) for problem in chunk]
 
 
-def _write_search(plan: _Plan, old: BuildCache, output_dir: Path, staging: Path) -> list[Problem]:
-    """Re-index only the sections whose pages changed; take the others' indexes as they were."""
-    stale = [bundle.split("/", 1)[1] for bundle, print_ in plan.search_prints.items()
-             if not (old.entries.get(bundle) == print_ and _reuse_folder(output_dir, staging, bundle))]
-    return search.build_indexes(staging, stale)
+def _write_search(plan: _Plan, old: BuildCache, output_dir: Path, staging: Path, jobs: int) -> list[Problem]:
+    """Re-index only the bundles whose pages changed; take the others as they were."""
+    stale = [bundle for bundle in plan.search_bundles
+             if not (old.entries.get(bundle.folder) == plan.search_prints[bundle.folder]
+                     and _reuse_folder(output_dir, staging, bundle.folder))]
+    return search.build_indexes(staging, stale, jobs)
 
 
 def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf) -> list[Problem]:
@@ -216,7 +217,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
             _write_unless_same(output_dir / name, staging / name, data)
             written.append(name)
-        failures = _write_search(plan, old, output_dir, staging)
+        failures = _write_search(plan, old, output_dir, staging, jobs)
         failures += _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf)
         if failures:
             raise ContentError(failures + problems.warnings)

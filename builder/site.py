@@ -309,9 +309,9 @@ def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
     return trail
 
 
-def search_sections(pages: list[PageSpec]) -> list[str]:
-    """The sections with pages of items, in the site's order: one search index each."""
-    return [s for s in search.SECTIONS if any(p.kind_label and p.section == s for p in pages)]
+def search_bundles(pages: list[PageSpec]) -> list[search.Bundle]:
+    """The search indexes of the pages of single items (listing pages are not indexed)."""
+    return search.plan_bundles([p.path for p in pages if p.kind_label])
 
 
 def navigation(project: Project) -> list[tuple[str, str]]:
@@ -338,7 +338,7 @@ class PageRenderer:
         self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in plan_pages(job.project, job.today, job.pdfs)}
         self.nav = navigation(job.project)
-        self.search_sections = search_sections(list(self.specs.values()))
+        self.search_bundles = [b.name for b in search_bundles(list(self.specs.values()))]
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
@@ -369,7 +369,7 @@ class PageRenderer:
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=self.nav,
-            search_sections=self.search_sections,
+            search_bundles=self.search_bundles,
             breadcrumbs=breadcrumbs(spec),
             today=self.job.today,
             profile=self.job.project.profile,

@@ -233,3 +233,24 @@ def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser)
         process.wait(timeout=10)
     assert "__briefing__" not in (tmp_path / "output/pages/about.html").read_text(), \
         "the live-reload script is added when serving, never written into the site"
+
+
+def test_search_merges_the_slices_of_a_large_section(tmp_path, browser, monkeypatch):
+    import builder.search
+
+    monkeypatch.setattr(builder.search, "PAGES_PER_BUNDLE", 2)
+    output = tmp_path / "output"
+    assert main(["build", "--content", str(REPO / "content"), "--output", str(output), "--no-pdf"]) == 0
+    assert (output / "pagefind/case-studies-3").is_dir(), "five case studies make three slices of two"
+    server = _serve_folder(output)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        for word, title in (("roofing", "Roofing fraud against an elderly householder"),
+                            ("hotel", "Hotel staff awareness leads to a child protection referral")):
+            page.fill(".pagefind-ui__search-input", word)
+            expect(page.locator(".pagefind-ui__result-link").first).to_have_text(title, timeout=10000)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
