@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import cache, exports, lifecycle, parallel, pdf, search, site, templates, version
+from builder import cache, exports, lifecycle, pages, parallel, pdf, search, site, templates, version
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import Project, select
@@ -55,7 +55,7 @@ def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = Fal
 def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
     """Validate the content and the templates it needs; write nothing."""
     selected, problems, env = _prepare(content_dir, profile, today)
-    needed = {spec.template for spec in site.plan_pages(selected, today)}
+    needed = {spec.template for spec in pages.plan_pages(selected, today)}
     needed |= {job.template for job in pdf.plan_pdfs(selected, today)}
     for name in sorted(needed):
         _load_template(env, name, problems)
@@ -142,22 +142,22 @@ class _Plan:
 def _plan(selected: Project, content_dir: Path, profile: str, today: dt.date, with_pdf: bool) -> _Plan:
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
-    pages = site.plan_pages(selected, today, pdf_links)
+    planned = pages.plan_pages(selected, today, pdf_links)
     # What every output depends on: code, templates, profile, date, settings, and
     # which items exist (links to an item become plain text when it goes).
     shared = cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
-                               selected.site, site.navigation(selected), sorted(selected.by_path), selected.assets)
+                               selected.site, pages.navigation(selected), sorted(selected.by_path), selected.assets)
     print_of = cache.Fingerprinter()
     prints = {spec.path: print_of(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
-                                  spec.kind_label, spec.inputs) for spec in pages}
+                                  spec.kind_label, spec.inputs) for spec in planned}
     version_of = version.content_versions(content_dir)
     pdf_versions = {job.path: version_of(job.sources, print_of(shared, job.path, job.template, job.title,
                                                                  job.inputs)) for job in pdf_jobs}
     prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
                                       pdf_versions[job.path])) for job in pdf_jobs)
-    bundles = site.search_bundles(pages)
+    bundles = pages.search_bundles(planned)
     search_prints = {b.folder: cache.fingerprint(b.glob, [prints[page] for page in b.pages]) for b in bundles}
-    return _Plan(pages, pdf_jobs, pdf_links, prints, pdf_versions, bundles, search_prints, shared)
+    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, bundles, search_prints, shared)
 
 
 def _write_pages(plan: _Plan, setup: site.SiteJob, fresh: set[str], jobs: int) -> list[Problem]:

@@ -15,7 +15,7 @@ import uuid
 from xml.etree import ElementTree as etree
 
 from builder.model import Item, Meeting, Project
-from builder.site import page_path
+from builder.pages import page_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
