@@ -209,7 +209,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         fresh = {path for path, print_ in plan.prints.items() if old.reusable(output_dir, path, print_)}
         for path in fresh:
             _link_or_copy(output_dir / path, staging / path)
-        failures = _write_pages(plan, site.SiteJob(selected, content_dir, staging, today, plan.pdf_links), fresh, jobs)
+        setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages))
+        failures = _write_pages(plan, setup, fresh, jobs)
         if failures:
             raise ContentError(failures + problems.warnings)
         written = [spec.path for spec in plan.pages]

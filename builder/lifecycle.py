@@ -73,18 +73,13 @@ def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:
     return max(earlier, key=lambda m: m.date, default=None)
 
 
-def _board_of(item: Item) -> str | None:
-    return getattr(item, "board", None) or getattr(item, "to", None)
-
-
 def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
     """The board's own actions (from its spotlights and papers), and the items added
     or updated, since its previous meeting. Without an earlier meeting there is no
     "since": every overdue action of the board is listed."""
     previous = previous_meeting(project, meeting)
     start = previous.date if previous else dt.date.min
-    actions = [a for a in sorted(project.actions, key=lambda a: (a.due, a.action))
-               if _board_of(project.by_key[a.origin]) == meeting.board]
+    actions = project.actions_by_board.get(meeting.board, ())
     overdue = [a for a in actions if a.is_overdue(meeting.date)]
     newly_overdue = tuple((a, project.by_key[a.origin]) for a in overdue if a.due > start)
     if previous is None:

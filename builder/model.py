@@ -302,6 +302,15 @@ class Project:
                     numbers.setdefault(f"reports/{agenda_item.report}", (meeting, number))
         return numbers
 
+    @cached_property
+    def actions_by_board(self) -> dict[str, tuple[Action, ...]]:
+        """The actions of each board: those of its spotlight sessions and papers, by due date."""
+        boards: dict[str, list[Action]] = {}
+        for item in self.spotlights + self.reports:
+            board = item.board if isinstance(item, Spotlight) else item.to
+            boards.setdefault(board, []).extend(item.actions)
+        return {board: tuple(sorted(actions, key=lambda a: (a.due, a.action))) for board, actions in boards.items()}
+
     @property
     def actions(self) -> tuple[Action, ...]:
         return tuple(a for item in self.spotlights + self.reports for a in item.actions)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem, Problems
 from builder.model import Item, Project, Report
-from builder.pages import breadcrumbs, navigation, page_path, plan_pages, search_bundles
+from builder.pages import breadcrumbs, navigation, page_path, search_bundles
 from builder.templates import relative_url
 
 
@@ -68,6 +68,7 @@ class SiteJob:
     out: Path
     today: dt.date
     pdfs: dict = field(hash=False)
+    specs: tuple = ()  # the planned pages (PageSpec)
 
 
 class PageRenderer:
@@ -76,7 +77,7 @@ class PageRenderer:
     def __init__(self, job: SiteJob):
         self.job = job
         self.env = templates.environment(job.content_dir)
-        self.specs = {spec.path: spec for spec in plan_pages(job.project, job.today, job.pdfs)}
+        self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
         self.search_bundles = [b.name for b in search_bundles(list(self.specs.values()))]
 
