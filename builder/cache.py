@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from builder import __version__
+from builder.content import ParseCache
 
 FORMAT = 1
 
@@ -142,22 +143,28 @@ def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:
     return sorted(stats)
 
 
-def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path], tuple]) -> tuple:
-    """`load(content_dir)`, or its result from the last build when no content file
-    (nor the code) has changed since: reading and validating is most of a
-    rebuild's work when nothing changed."""
+def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, ParseCache], tuple]) -> tuple:
+    """`load(content_dir, parsed files)`, or its result from the last build when no
+    content file (nor the code) has changed since: reading and validating is most
+    of a rebuild's work when nothing changed. When something did, the files that
+    did not change are still not parsed again."""
     store = output_dir.parent / f".{output_dir.name}.model.pickle"
-    key = fingerprint(code_version(), str(content_dir.resolve()), _content_stats(content_dir))
+    code = code_version()
+    key = fingerprint(code, str(content_dir.resolve()), _content_stats(content_dir))
+    stored_key, result, parsed = None, None, {}
     try:
-        stored_key, result = pickle.loads(store.read_bytes())
-        if stored_key == key:
-            return result
+        stored_code, stored_key, result, parsed = pickle.loads(store.read_bytes())
+        if stored_code != code:
+            stored_key, parsed = None, {}
     except Exception:  # a missing, stale or corrupt cache is simply not used
-        pass
-    result = load(content_dir)
+        stored_key, parsed = None, {}
+    if stored_key == key:
+        return result
+    parse_cache = ParseCache(parsed)
+    result = load(content_dir, parse_cache)
     try:
         temporary = store.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(pickle.dumps((code, key, result, parse_cache.current), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, store)
     except OSError:
         pass

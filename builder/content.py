@@ -259,8 +259,30 @@ def _outside(file: Path, root: Path, rel: str, problems: Problems) -> bool:
     return True
 
 
+class ParseCache:
+    """Files parsed by an earlier build, reused while their size and time on disk
+    are unchanged, so that an edit re-reads only the edited file. A file that had
+    any problem is always read again, so that its messages are shown again."""
+
+    def __init__(self, previous: dict | None = None):
+        self.previous = previous or {}
+        self.current: dict[str, tuple[int, int, SourceFile]] = {}
+
+    def read(self, file: Path, rel: str, read, problems: Problems) -> SourceFile | None:
+        stat = file.stat()
+        known = self.previous.get(rel)
+        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            self.current[rel] = known
+            return known[2]
+        before = len(problems.items)
+        source = read(file, rel, problems)
+        if source is not None and len(problems.items) == before:
+            self.current[rel] = (stat.st_size, stat.st_mtime_ns, source)
+        return source
+
+
 def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, problems: Problems,
-                 unreadable: set[str]) -> list[SourceFile]:
+                 unreadable: set[str], parsed: ParseCache) -> list[SourceFile]:
     """Every content file of one folder; the ones that exist but cannot be read go
     to `unreadable`, so that links to them are not reported a second time."""
     sources = []
@@ -271,7 +293,7 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
         if file.suffix not in endings:
             problems.warn(rel, 0, f"ignored: only {' and '.join(endings)} files are read in {folder}/")
             continue
-        source = None if _outside(file, root, rel, problems) else read(file, rel, problems)
+        source = None if _outside(file, root, rel, problems) else parsed.read(file, rel, read, problems)
         if source is None:
             unreadable.add(rel)
         else:
@@ -279,8 +301,9 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
     return sources
 
 
-def read_content(root: Path, problems: Problems) -> ContentFiles:
+def read_content(root: Path, problems: Problems, parsed: ParseCache | None = None) -> ContentFiles:
     """Read every content file under `root`; problems go to `problems`."""
+    parsed = parsed or ParseCache()
     site = facts = None
     site_file = root / "site.yaml"
     if not site_file.is_file():
@@ -292,9 +315,9 @@ def read_content(root: Path, problems: Problems) -> ContentFiles:
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     unreadable: set[str] = set()
-    items = {kind: _read_folder(root, folder, (".md",), read_markdown_file, problems, unreadable)
+    items = {kind: _read_folder(root, folder, (".md",), read_markdown_file, problems, unreadable, parsed)
              for kind, folder in MARKDOWN_KINDS.items()}
-    meetings = _read_folder(root, MEETING_FOLDER, (".yaml", ".yml"), read_yaml_file, problems, unreadable)
+    meetings = _read_folder(root, MEETING_FOLDER, (".yaml", ".yml"), read_yaml_file, problems, unreadable, parsed)
 
     assets_root = root / ASSETS_FOLDER
     assets = tuple(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builder import directives, links
 from builder import fields as f
-from builder.content import MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, SourceFile, read_content
+from builder.content import MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, ParseCache, LineDict, SourceFile, read_content
 from builder.errors import Problem, Problems
 from builder.model import (
     OBJECTIVES,
@@ -370,13 +370,14 @@ def _check_references(project: Project, references: list[Reference], unreadable:
                 problems.error(item.path, link.line, f"the link points to {link.target}, which does not exist; check the file name")
 
 
-def load_project(root: Path) -> tuple[Project, list[Problem]]:
-    """Read and validate a content folder: the model, or ContentError with every problem."""
+def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project, list[Problem]]:
+    """Read and validate a content folder: the model, or ContentError with every problem.
+    `parsed` lends files parsed by an earlier build that have not changed since."""
     problems = Problems()
     if not root.is_dir():
         problems.error(str(root), 0, "the content folder does not exist; give its path with --content")
         problems.raise_if_errors()
-    files: ContentFiles = read_content(root, problems)
+    files: ContentFiles = read_content(root, problems, parsed)
     site = read_site(files.site, problems)
     facts = read_facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)

@@ -148,6 +148,19 @@ def test_corrupt_or_stale_model_cache_is_ignored(project, tmp_path):
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
 
 
+def test_warnings_are_shown_again_on_every_build(project, capsys):
+    content, output = project
+    case = content / "case-studies/nail-bar-inspection.md"
+    case.write_text(case.read_text().replace("title:", "threets: []\ntitle:", 1))
+    for _ in range(2):
+        assert build(content, output, "--no-pdf") == 0
+        assert "case-studies/nail-bar-inspection.md:2: warning: unknown field 'threets'" in capsys.readouterr().err
+    other = content / "pages/about.md"
+    other.write_text(other.read_text() + "\nAnother line.\n")
+    assert build(content, output, "--no-pdf") == 0
+    assert "case-studies/nail-bar-inspection.md:2: warning: unknown field 'threets'" in capsys.readouterr().err
+
+
 def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
     content, output = project
     page = output / "threats/cyber-crime.html"
