@@ -189,22 +189,21 @@ def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tup
             )
             continue
         folder = target.split("/", 1)[0]
+        is_item = (folder in MARKDOWN_KINDS.values() and target.endswith(".md")) or (
+            folder == MEETING_FOLDER and target.endswith((".yaml", ".yml")))
         if link.is_image and folder != "assets":
             problems.error(source.path, link.line, f"the image '{link.target}' must be a file under assets/")
-        elif folder == "assets":
-            if target not in assets:
-                problems.error(source.path, link.line, f"'{link.target}' points to {target}, which does not exist; check the file name")
-                continue
-        elif folder in MARKDOWN_KINDS.values() and target.endswith(".md"):
-            pass  # existence is checked once every item is known
-        elif folder == MEETING_FOLDER and target.endswith((".yaml", ".yml")):
-            pass
-        else:
+            continue
+        if folder == "assets" and target not in assets:
+            problems.error(source.path, link.line, f"'{link.target}' points to {target}, which does not exist; check the file name")
+            continue
+        if folder != "assets" and not is_item:
             problems.error(
                 source.path, link.line, f"the link '{link.target}' points to {target}, which is not a content "
                 "item or an asset; link to a .md file (or a meeting's .yaml) or a file under assets/"
             )
             continue
+        # Whether a linked item exists is checked once every item is known.
         found.append(Link(link.line, target, link.is_image))
     return tuple(found)
 
