@@ -33,7 +33,6 @@ OBJECTIVE_TEXT = {
 LATEST_COUNT = 5
 
 
-
 def page_path(item: Item) -> str:
     return f"{item.folder}/{item.id}.html"
 
