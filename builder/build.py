@@ -139,14 +139,17 @@ class _Plan:
     shared: str
 
 
-def _plan(selected: Project, content_dir: Path, profile: str, today: dt.date, with_pdf: bool) -> _Plan:
+def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date) -> str:
+    """What every output depends on: code, templates, profile, date, settings, and
+    which items exist (links to an item become plain text when it goes)."""
+    return cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
+                             selected.site, pages.navigation(selected), sorted(selected.by_path), selected.assets)
+
+
+def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool) -> _Plan:
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     planned = pages.plan_pages(selected, today, pdf_links)
-    # What every output depends on: code, templates, profile, date, settings, and
-    # which items exist (links to an item become plain text when it goes).
-    shared = cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
-                               selected.site, pages.navigation(selected), sorted(selected.by_path), selected.assets)
     print_of = cache.Fingerprinter()
     prints = {spec.path: print_of(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
                                   spec.kind_label, spec.inputs) for spec in planned}
@@ -199,11 +202,17 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     """
     _check_output_location(content_dir, output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
-    plan = _plan(selected, content_dir, profile, today, with_pdf)
-    old = BuildCache.load(output_dir, plan.shared)
-
     _remove_leftovers(output_dir)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
+    shared = _shared(selected, content_dir, profile, today)
+    old = BuildCache.load(output_dir, shared)
+    state = cache.fingerprint(shared, cache.content_state(content_dir), with_pdf, drafts)
+    if old.output_unchanged(output_dir, state):
+        # Nothing the output is made from has changed, nor the output itself: it is
+        # already what this build would write.
+        return BuildResult(tuple(sorted(old.files)), tuple(problems.warnings), len(old.files))
+    plan = _plan(selected, content_dir, shared, today, with_pdf)
+
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
         fresh = {path for path, print_ in plan.prints.items() if old.reusable(output_dir, path, print_)}
@@ -239,6 +248,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    new.finish(output_dir, state)
     new.save(output_dir)
     return BuildResult(tuple(written), tuple(problems.warnings), len(fresh))
 

@@ -95,16 +95,27 @@ def code_version() -> str:
 class BuildCache:
     salt: str
     entries: dict = field(default_factory=dict)  # output path -> [fingerprint, size, mtime_ns]
+    state: str = ""  # everything the last build was made from, when it finished
+    files: dict = field(default_factory=dict)  # every file of the output -> [size, mtime_ns]
 
     @classmethod
     def load(cls, output_dir: Path, salt: str) -> BuildCache:
         try:
             data = json.loads(cache_file(output_dir).read_text(encoding="utf-8"))
             if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["entries"], dict):
-                return cls(salt, data["entries"])
+                return cls(salt, data["entries"], data["state"], data["files"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return cls(salt)
+
+    def output_unchanged(self, output_dir: Path, state: str) -> bool:
+        """True when the last build was made from exactly `state` and every file it
+        wrote is still there as it was written, and no other file has appeared."""
+        return bool(self.state) and self.state == state and _file_stats(output_dir) == self.files
+
+    def finish(self, output_dir: Path, state: str) -> None:
+        self.state = state
+        self.files = _file_stats(output_dir)
 
     def reusable(self, output_dir: Path, path: str, print_: str) -> bool:
         """True when `path` was made from the same inputs and is unchanged on disk."""
@@ -126,21 +137,30 @@ class BuildCache:
         target = cache_file(output_dir)
         temporary = target.with_suffix(".tmp")
         try:
-            temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries}),
-                                 encoding="utf-8")
+            temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries,
+                                             "state": self.state, "files": self.files}), encoding="utf-8")
             os.replace(temporary, target)
         except OSError:
             temporary.unlink(missing_ok=True)
 
 
-def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:
-    stats = []
-    for folder, _, files in os.walk(content_dir):
+def _file_stats(folder: Path) -> dict[str, list[int]]:
+    stats = {}
+    for parent, _, files in os.walk(folder):
         for name in files:
-            path = os.path.join(folder, name)
+            path = os.path.join(parent, name)
             stat = os.stat(path)
-            stats.append((os.path.relpath(path, content_dir), stat.st_size, stat.st_mtime_ns))
-    return sorted(stats)
+            stats[os.path.relpath(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+    return stats
+
+
+def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:
+    return sorted((path, *stat) for path, stat in _file_stats(content_dir).items())
+
+
+def content_state(content_dir: Path) -> str:
+    """A fingerprint of every content file's name, size and time, and of the code."""
+    return fingerprint(code_version(), str(content_dir.resolve()), _content_stats(content_dir))
 
 
 def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, ParseCache], tuple]) -> tuple:
@@ -150,7 +170,7 @@ def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, Pars
     did not change are still not parsed again."""
     store = output_dir.parent / f".{output_dir.name}.model.pickle"
     code = code_version()
-    key = fingerprint(code, str(content_dir.resolve()), _content_stats(content_dir))
+    key = content_state(content_dir)
     stored_key, result, parsed = None, None, {}
     try:
         stored_code, stored_key, result, parsed = pickle.loads(store.read_bytes())

@@ -55,6 +55,18 @@ def test_no_change_renders_nothing(project):
     assert rendered(before, inodes(output)) == set()
 
 
+def test_a_second_build_of_unchanged_content_writes_nothing_but_repairs_the_output(project, tmp_path):
+    content, output = project
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()}
+    assert build(content, output, "--no-pdf") == 0
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()} == before
+    (output / "static/style.css").unlink()
+    (output / "stray.html").write_text("not ours")
+    assert build(content, output, "--no-pdf") == 0
+    assert (output / "static/style.css").exists() and not (output / "stray.html").exists()
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
 def test_editing_one_case_study_renders_only_the_pages_that_show_it(project, tmp_path):
     content, output = project
     before = inodes(output)
