@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 _INLINE = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+# A footnote definition, [^id]: text, is not a link reference.
+_REFERENCE = re.compile(r"^[ \t]*\[(?!\^)[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t].*)?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _RAW_HTML = re.compile(r"<(a|img)\b[^>]*?\b(href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[^\n]|\n(?!\s*\n))+?\1")
+_LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+\.)[ \t]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_TAB_LENGTH = 4  # Python-Markdown's: list content and code are indented by this much
 
 
 @dataclass(frozen=True)
@@ -28,28 +31,69 @@ class SourceLink:
 
 def find_links(body: str, first_line: int) -> list[SourceLink]:
     """Every inline link, image, link reference and raw HTML link or image in a
-    Markdown body, with file lines.
+    Markdown body, with the file line each starts on.
 
-    Code is skipped: a link shown as an example is not a link.
+    Code is skipped: a link shown as an example is not a link. Text is searched a
+    paragraph at a time, because authors wrap a link's text over lines.
     """
     found = []
-    in_fence = False
-    for offset, text in enumerate(body.split("\n")):
-        if _FENCE.match(text):
-            in_fence = not in_fence
-            continue
-        if in_fence or text.startswith("    "):
-            continue
-        line = first_line + offset
-        text = _CODE_SPAN.sub("", text)  # a link shown as code is not a link
+    for start, paragraph in _prose_paragraphs(body.split("\n")):
+        text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), paragraph)
+
+        def line_of(position: int) -> int:
+            return first_line + start + text.count("\n", 0, position)
+
         for match in _INLINE.finditer(text):
-            found.append(SourceLink(line, match.group(2), match.group(1) == "!"))
+            found.append(SourceLink(line_of(match.start()), match.group(2), match.group(1) == "!"))
         for match in _RAW_HTML.finditer(text):
-            found.append(SourceLink(line, match.group(3), match.group(1).lower() == "img"))
-        reference = _REFERENCE.match(text)
-        if reference:
-            found.append(SourceLink(line, reference.group(1), False))
-    return found
+            found.append(SourceLink(line_of(match.start()), match.group(3), match.group(1).lower() == "img"))
+        for match in _REFERENCE.finditer(text):
+            found.append(SourceLink(line_of(match.start()), match.group(1), False))
+    return sorted(found, key=lambda link: link.line)
+
+
+def _prose_paragraphs(lines: list[str]):
+    """(index of first line, text) of each run of lines that is not code.
+
+    Indented lines are code only where Python-Markdown reads them so: after a
+    blank line, and indented a tab further than the list item they sit in (a
+    nested list or a list item's second paragraph is indented too, and is prose).
+    """
+    paragraph: list[str] = []
+    start = 0
+    in_fence = in_code = False
+    previous_blank = True
+    content_indent = 0  # where the text of the current list item begins; 0 outside lists
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or _FENCE.match(line) or not line.strip():
+            if paragraph:
+                yield start, "\n".join(paragraph)
+                paragraph = []
+            previous_blank = True
+            continue
+        expanded = line.expandtabs(_TAB_LENGTH)
+        indent = len(expanded) - len(expanded.lstrip(" "))
+        in_code = indent >= content_indent + _TAB_LENGTH and (in_code or previous_blank)
+        if in_code:
+            continue
+        list_item = _LIST_ITEM.match(line)
+        if list_item:
+            content_indent = len(list_item.group(1)) + _TAB_LENGTH
+        elif indent >= _TAB_LENGTH and content_indent:
+            content_indent = indent - indent % _TAB_LENGTH
+        elif previous_blank and indent < _TAB_LENGTH:
+            content_indent = 0
+        previous_blank = False
+        if list_item and paragraph:
+            yield start, "\n".join(paragraph)
+            paragraph = []
+        if not paragraph:
+            start = index
+        paragraph.append(line)
+    if paragraph:
+        yield start, "\n".join(paragraph)
 
 
 def is_external(target: str) -> bool:

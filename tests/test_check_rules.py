@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import INVALID_SITES, SITES, problem_lines, run_process, write_files
 
 CASES = sorted(p.name for p in INVALID_SITES.iterdir() if p.is_dir())
@@ -130,7 +129,7 @@ def test_byte_order_mark_and_windows_line_endings_are_accepted(tmp_path, cli):
         "meetings/2015-09-02-board.yaml": (content / "meetings/2015-09-02-board.yaml").read_text().replace("\n", "\r\n"),
     })
     assert (content / "threats/alpha-threat.md").read_bytes().startswith(b"\xef\xbb\xbf---\r\n")
-    code, out, err = cli("check", "--content", content)
+    code, _, err = cli("check", "--content", content)
     assert code == 0, err
     assert err == ""
     code, _, err = cli("build", "--content", content, "--output", tmp_path / "output", "--no-pdf", "--quiet")
