@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,7 @@ import jinja2
 from builder import cache, exports, lifecycle, pages, parallel, pdf, search, site, templates, version
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
-from builder.model import Project, select
+from builder.model import TEXT_FIELDS, Project, select
 from builder.validate import load_project
 
 OUTPUT_MARKER = ".briefing-output"
@@ -26,6 +27,9 @@ OUTPUT_MARKER = ".briefing-output"
 PDFS_PER_WORKER = 40
 # Below these counts per process, starting another process costs more than it saves.
 PAGES_PER_PROCESS = 200
+# Pages are rendered in slices this big: small enough that search indexing can
+# start soon, big enough that handing them to a worker costs little.
+PAGES_PER_SLICE = 50
 PDFS_PER_PROCESS = 3
 
 
@@ -132,50 +136,91 @@ class _Plan:
     pages: list
     pdf_jobs: list
     pdf_links: dict
-    prints: dict  # output path -> fingerprint
+    prints: dict  # output path -> fingerprint of its planned inputs
     pdf_versions: dict  # PDF path -> content version recorded in it
     search_bundles: list
-    search_prints: dict  # search bundle folder -> fingerprint of its pages
-    shared: str
+    reads_print: Callable[[list], str]  # what parts of the model read while rendering are now
+
+    def print_with(self, path: str, reads: list) -> str:
+        """The fingerprint of an output: its planned inputs and what it read."""
+        return cache.fingerprint(self.prints[path], self.reads_print(reads)) if reads else self.prints[path]
 
 
 def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date) -> str:
-    """What every output depends on: code, templates, profile, date, settings, and
-    which items exist (links to an item become plain text when it goes)."""
+    """What every page depends on: code, templates, profile, date, settings, the
+    menu, and the search indexes that every page's search box queries."""
     return cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
-                             selected.site, pages.navigation(selected), sorted(selected.by_path), selected.assets)
+                             selected.site, pages.navigation(selected),
+                             [bundle.name for bundle in pages.search_bundles(selected)])
 
 
 def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool) -> _Plan:
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     planned = pages.plan_pages(selected, today, pdf_links)
-    print_of = cache.Fingerprinter()
-    prints = {spec.path: print_of(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
-                                  spec.kind_label, spec.inputs) for spec in planned}
+    # A page is fingerprinted without the text of the items it shows: the one
+    # that shows an item's text read it while rendering, and that read is recorded.
+    page_print, full_print = cache.Fingerprinter(skip=TEXT_FIELDS), cache.Fingerprinter()
+    prints = {spec.path: page_print(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
+                                    spec.kind_label, spec.inputs) for spec in planned}
+    # A paper's links become plain text when what they point at is left out.
+    existing = cache.fingerprint(sorted(selected.by_path), selected.assets)
     version_of = version.content_versions(content_dir)
-    pdf_versions = {job.path: version_of(job.sources, print_of(shared, job.path, job.template, job.title,
-                                                                 job.inputs)) for job in pdf_jobs}
-    prints.update((job.path, print_of(shared, job.path, job.template, job.title, job.inputs,
-                                      pdf_versions[job.path])) for job in pdf_jobs)
-    bundles = pages.search_bundles(planned)
-    search_prints = {b.folder: cache.fingerprint(b.glob, [prints[page] for page in b.pages]) for b in bundles}
-    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, bundles, search_prints, shared)
+    pdf_versions = {job.path: version_of(job.sources, full_print(shared, existing, job.path, job.template,
+                                                                   job.title, job.inputs)) for job in pdf_jobs}
+    prints.update((job.path, full_print(shared, existing, job.path, job.template, job.title, job.inputs,
+                                        pdf_versions[job.path])) for job in pdf_jobs)
+    read_value = {"text": selected.by_key.get, "fact": selected.facts_by_id.get,
+                  "path": lambda path: site.content_path_to_output(selected, path)}
+
+    def reads_print(reads: list) -> str:
+        return full_print([(kind, key, read_value[kind](key)) for kind, key in reads])
+
+    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, pages.search_bundles(selected), reads_print)
 
 
-def _write_pages(plan: _Plan, setup: site.SiteJob, fresh: set[str], jobs: int) -> list[Problem]:
-    to_render = [spec.path for spec in plan.pages if spec.path not in fresh]
-    processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
-    return [problem for chunk in parallel.run(site.write_pages, parallel.chunks(to_render, processes), processes,
-                                              site.start_worker, (setup,)) for problem in chunk]
+def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
+    return cache.fingerprint(bundle.glob, [prints[page] for page in bundle.pages])
 
 
-def _write_search(plan: _Plan, old: BuildCache, output_dir: Path, staging: Path, jobs: int) -> list[Problem]:
-    """Re-index only the bundles whose pages changed; take the others as they were."""
+def _write_pages_and_search(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh: set[str],
+                            old: BuildCache, output_dir: Path, jobs: int) -> tuple[list[Problem], dict[str, list]]:
+    """Render the pages that changed, and re-index the search bundles whose pages
+    changed (taking the others as they were), each bundle as soon as its pages
+    are written, so that Pagefind works while the rest are rendered. Returns the
+    problems, and what each page rendered read."""
+    staging = setup.out
     stale = [bundle for bundle in plan.search_bundles
-             if not (old.entries.get(bundle.folder) == plan.search_prints[bundle.folder]
+             if not (old.entries.get(bundle.folder) == _bundle_print(bundle, prints)
                      and _reuse_folder(output_dir, staging, bundle.folder))]
-    return search.build_indexes(staging, stale, jobs)
+    unwritten = {bundle.name: {page for page in bundle.pages if page not in fresh} for bundle in stale}
+    bundles_of: dict[str, list[search.Bundle]] = {}
+    for bundle in stale:
+        for page in unwritten[bundle.name]:
+            bundles_of.setdefault(page, []).append(bundle)
+    # Bundle by bundle, so that the first can be indexed while the next is rendered.
+    order = {bundle.name: number for number, bundle in enumerate(stale)}
+    to_render = sorted((spec.path for spec in plan.pages if spec.path not in fresh),
+                       key=lambda path: min((order[b.name] for b in bundles_of.get(path, ())), default=len(order)))
+    processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
+    work = parallel.slices(to_render, PAGES_PER_SLICE)
+    problems, reads = [], {}
+    with search.Indexer(staging, jobs) as indexer:
+        for bundle in stale:
+            if not unwritten[bundle.name]:
+                indexer.add(bundle)
+        for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site.write_pages, work, processes,
+                                                                               site.start_worker, (setup,))):
+            problems.extend(chunk_problems)
+            reads.update(chunk_reads)
+            for page in written:
+                for bundle in bundles_of.get(page, ()):
+                    unwritten[bundle.name].discard(page)
+                    if not unwritten[bundle.name] and not problems:
+                        indexer.add(bundle)
+        if problems:
+            return problems, reads
+        return indexer.finish(), reads
 
 
 def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf) -> list[Problem]:
@@ -215,26 +260,29 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
-        fresh = {path for path, print_ in plan.prints.items() if old.reusable(output_dir, path, print_)}
+        prints = {path: plan.print_with(path, old.reads(path)) for path in plan.prints}
+        fresh = {path for path, print_ in prints.items() if old.reusable(output_dir, path, print_)}
         for path in fresh:
             _link_or_copy(output_dir / path, staging / path)
+        # Copied first, so that a full disk is found before Pagefind runs short of room.
+        copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
         setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages))
-        failures = _write_pages(plan, setup, fresh, jobs)
+        failures, reads = _write_pages_and_search(plan, prints, setup, fresh, old, output_dir, jobs)
         if failures:
             raise ContentError(failures + problems.warnings)
-        written = [spec.path for spec in plan.pages]
-        written += site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
+        written = [spec.path for spec in plan.pages] + copied
         for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
             _write_unless_same(output_dir / name, staging / name, data)
             written.append(name)
-        failures = _write_search(plan, old, output_dir, staging, jobs)
-        failures += _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf)
+        failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf)
         if failures:
             raise ContentError(failures + problems.warnings)
         written += [job.path for job in plan.pdf_jobs]
-        new = BuildCache(old.salt, dict(plan.search_prints))
-        for path, print_ in plan.prints.items():
-            new.record(staging, path, print_)
+        for path, page_reads in reads.items():
+            prints[path] = plan.print_with(path, page_reads)
+        new = BuildCache(old.salt, {bundle.folder: _bundle_print(bundle, prints) for bundle in plan.search_bundles})
+        for path, print_ in prints.items():
+            new.record(staging, path, print_, reads[path] if path in reads else old.reads(path))
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 from builder import __version__
 from builder.content import ParseCache
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_file(output_dir: Path) -> Path:
@@ -35,11 +35,13 @@ def fingerprint(*parts: object) -> str:
 
 class Fingerprinter:
     """Fingerprints of many outputs that share inputs: each model object is hashed
-    once, field by field, however many pages show it."""
+    once, field by field, however many pages show it. Fields named in `skip` are
+    left out: what depends on them is recorded as it is read."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: tuple[str, ...] = ()) -> None:
         self._digests: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._skip = frozenset(skip)
 
     def __call__(self, *parts: object) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -52,7 +54,7 @@ class Fingerprinter:
             kind = type(value)
             names = self._fields.get(kind)
             if names is None:
-                names = self._fields[kind] = tuple(f.name for f in fields(value))
+                names = self._fields[kind] = tuple(f.name for f in fields(value) if f.name not in self._skip)
             digest = hashlib.blake2b(kind.__qualname__.encode(), digest_size=20)
             for name in names:
                 self._feed(digest, getattr(value, name))
@@ -94,7 +96,8 @@ def code_version() -> str:
 @dataclass
 class BuildCache:
     salt: str
-    entries: dict = field(default_factory=dict)  # output path -> [fingerprint, size, mtime_ns]
+    # output path -> [fingerprint, size, mtime_ns, what it read beyond its planned inputs]
+    entries: dict = field(default_factory=dict)
     state: str = ""  # everything the last build was made from, when it finished
     files: dict = field(default_factory=dict)  # every file of the output -> [size, mtime_ns]
 
@@ -117,20 +120,27 @@ class BuildCache:
         self.state = state
         self.files = _file_stats(output_dir)
 
+    def reads(self, path: str) -> list[tuple[str, str]]:
+        """What the output read beyond its planned inputs when it was made."""
+        entry = self.entries.get(path)
+        if not isinstance(entry, list) or len(entry) != 4 or not isinstance(entry[3], list):
+            return []
+        return [tuple(read) for read in entry[3] if isinstance(read, list) and len(read) == 2]
+
     def reusable(self, output_dir: Path, path: str, print_: str) -> bool:
         """True when `path` was made from the same inputs and is unchanged on disk."""
         entry = self.entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != print_:
+        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != print_:
             return False
         try:
             stat = os.stat(output_dir / path)
         except OSError:
             return False
-        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+        return [stat.st_size, stat.st_mtime_ns] == entry[1:3]
 
-    def record(self, folder: Path, path: str, print_: str) -> None:
+    def record(self, folder: Path, path: str, print_: str, reads: list[tuple[str, str]]) -> None:
         stat = os.stat(folder / path)
-        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns]
+        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns, [list(read) for read in reads]]
 
     def save(self, output_dir: Path) -> None:
         """Written after the output is in place; if it cannot be, the next build is just slower."""

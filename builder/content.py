@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from builder import links
 from builder.errors import Problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -53,6 +55,12 @@ class SourceFile:
     data: object
     body: str
     body_line: int  # file line on which the body starts
+
+    @cached_property
+    def links(self) -> list[links.SourceLink]:
+        """The body's links. Kept with the parsed file, which a rebuild reuses while
+        the file is unchanged, so an unchanged body is not searched again."""
+        return links.find_links(self.body, self.body_line)
 
 
 class _ContentLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):

@@ -20,6 +20,8 @@ class Directive:
 
 
 def find(body: str) -> list[Directive]:
+    if ":::" not in body:
+        return []
     found = []
     for number, text in enumerate(body.split("\n")):
         match = _DIRECTIVE.match(text.strip())

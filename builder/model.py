@@ -14,6 +14,9 @@ TRENDS = ("rising", "falling", "stable", "uncertain")
 OBJECTIVES = ("divert", "deter", "detect", "disrupt")
 STATUSES = ("open", "in-progress", "done", "blocked")
 PROFILES = ("internal", "public")
+# An item's text, and what is found in it. Other pages show an item by its
+# title, summary and dates; a page that reads its text is noted as depending on it.
+TEXT_FIELDS = ("body", "links")
 
 
 def highest_marking(markings) -> str:

@@ -260,9 +260,9 @@ def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
     return trail
 
 
-def search_bundles(pages: list[PageSpec]) -> list[search.Bundle]:
+def search_bundles(project: Project) -> list[search.Bundle]:
     """The search indexes of the pages of single items (listing pages are not indexed)."""
-    return search.plan_bundles([p.path for p in pages if p.kind_label])
+    return search.plan_bundles([page_path(item) for item in project.items])
 
 
 def navigation(project: Project) -> list[tuple[str, str]]:

@@ -10,11 +10,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 
-def chunks(items: Sequence, jobs: int, per_job: int = 4) -> list[list]:
-    """Split work into a few chunks per process, dealt out in turn so that each
-    chunk gets a fair share of big and small items."""
-    count = max(1, min(len(items), jobs * per_job))
-    return [list(items[start::count]) for start in range(count) if items[start::count]]
+def slices(items: Sequence, size: int) -> list[list]:
+    """Work in order, in pieces of `size`: the processes take the next piece as
+    each finishes, which keeps them evenly busy."""
+    return [list(items[start:start + size]) for start in range(0, len(items), size)]
 
 
 def worth(jobs: int, items: int, per_process: int) -> int:

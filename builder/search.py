@@ -8,18 +8,20 @@ wrote, so they can only hold what the chosen profile let onto the site.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pagefind_bin
 
 from builder.errors import Problem
 
 SEARCH_FOLDER = "pagefind"
 SECTIONS = ("threats", "case-studies", "spotlights", "reports", "meetings", "pages")
-# Pagefind holds a bundle's pages in memory while it indexes them: about 0.4 MB a
-# long board paper, so a slice of this many stays well under a gigabyte.
-PAGES_PER_BUNDLE = 600
+# An edit re-indexes its page's whole bundle, at about 2.5 ms a page, so bundles
+# are kept small; the browser merges them, fetching a little from each per search.
+PAGES_PER_BUNDLE = 250
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,17 @@ class Bundle:
         return f"{self.section}/{{{names}}}.html"
 
 
+def _slice_of(page: str, slices: int) -> int:
+    return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "big") % slices
+
+
 def plan_bundles(item_pages: list[str]) -> list[Bundle]:
-    """Bundles for the pages of single items, in the site's order of sections."""
+    """Bundles for the pages of single items, in the site's order of sections.
+
+    A large section is sliced by a hash of each page's name, not by its place in
+    the list, so adding or removing a page changes only its own slice. The number
+    of slices is a power of two, so that growing past one splits each slice in two.
+    """
     bundles = []
     for section in SECTIONS:
         pages = sorted(p for p in item_pages if p.startswith(section + "/"))
@@ -50,31 +61,71 @@ def plan_bundles(item_pages: list[str]) -> list[Bundle]:
             if pages:
                 bundles.append(Bundle(section, section, tuple(pages), True))
             continue
-        for number, start in enumerate(range(0, len(pages), PAGES_PER_BUNDLE), start=1):
-            bundles.append(Bundle(f"{section}-{number}", section, tuple(pages[start:start + PAGES_PER_BUNDLE]), False))
+        slices = 2
+        while len(pages) > slices * PAGES_PER_BUNDLE:
+            slices *= 2
+        members: list[list[str]] = [[] for _ in range(slices)]
+        for page in pages:
+            members[_slice_of(page, slices)].append(page)
+        bundles.extend(Bundle(f"{section}-{number}", section, tuple(slice_pages), False)
+                       for number, slice_pages in enumerate(members, start=1) if slice_pages)
     return bundles
 
 
-def _index(site_dir: Path, bundle: Bundle) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", bundle.glob,
-         "--output-subdir", bundle.folder, "--force-language", "en", "--keep-index-url", "--silent"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+class Indexer:
+    """Pagefind runs on each bundle as soon as its pages are written, `jobs` at a
+    time, while the build goes on rendering the rest (Pagefind is a separate
+    program, so it works beside the Python that renders)."""
 
+    def __init__(self, site_dir: Path, jobs: int):
+        self.site_dir, self.jobs = site_dir, max(1, jobs)
+        # The program itself, not `python -m pagefind`, which starts Python only to run it.
+        self.program = str(pagefind_bin.get_executable())
+        self.waiting: list[Bundle] = []
+        self.running: list[tuple[Bundle, subprocess.Popen]] = []
+        self.problems: list[Problem] = []
 
-def build_indexes(site_dir: Path, bundles: list[Bundle], jobs: int) -> list[Problem]:
-    """Index the bundles, `jobs` at a time; problems if any failed."""
-    problems = []
-    for start in range(0, len(bundles), max(1, jobs)):
-        running = [(bundle, _index(site_dir, bundle)) for bundle in bundles[start:start + max(1, jobs)]]
-        for bundle, process in running:
-            try:
-                out, err = process.communicate(timeout=600)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                out, err = process.communicate()
-            if process.returncode != 0:
-                detail = (err or out).strip().splitlines()
-                problems.append(Problem("search index", 0, f"Pagefind could not index {bundle.section}/: "
-                                                           f"{detail[-1] if detail else 'no message'}"))
-    return problems
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for _, process in self.running:
+            process.kill()
+            process.communicate()
+
+    def add(self, bundle: Bundle) -> None:
+        self.waiting.append(bundle)
+        self._start_more()
+
+    def finish(self) -> list[Problem]:
+        """Wait for every bundle; the problems of any that failed."""
+        self._start_more()
+        while self.running:
+            bundle, process = self.running.pop(0)
+            self._collect(bundle, process)
+            self._start_more()
+        return self.problems
+
+    def _start_more(self) -> None:
+        for bundle, process in [(b, p) for b, p in self.running if p.poll() is not None]:
+            self.running.remove((bundle, process))
+            self._collect(bundle, process)
+        while self.waiting and len(self.running) < self.jobs:
+            bundle = self.waiting.pop(0)
+            self.running.append((bundle, subprocess.Popen(
+                [self.program, "--site", str(self.site_dir), "--glob", bundle.glob,
+                 "--output-subdir", bundle.folder, "--force-language", "en", "--keep-index-url", "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+
+    def _collect(self, bundle: Bundle, process: subprocess.Popen) -> None:
+        try:
+            out, err = process.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        if process.returncode != 0:
+            lines = (err or out).strip().splitlines()
+            detail = lines[-1] if lines else (f"it was stopped by signal {-process.returncode}" if process.returncode < 0
+                                              else f"it stopped with status {process.returncode}")
+            self.problems.append(Problem("search index", 0, f"Pagefind could not index {bundle.section}/: {detail}. "
+                                         "Check that the disk has room, then build again"))

@@ -79,11 +79,13 @@ class PageRenderer:
         self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
-        self.search_bundles = [b.name for b in search_bundles(list(self.specs.values()))]
+        self.search_bundles = [b.name for b in search_bundles(job.project)]
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
+        self.env.reads.add(("text", item.key))
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
+            self.env.reads.add(("path", content_path))
             target = content_path_to_output(self.job.project, content_path)
             if target is None:
                 return None
@@ -93,10 +95,18 @@ class PageRenderer:
                                       numbered=isinstance(item, Report), chart=self.chart))
 
     def chart(self, directive, index: int) -> str:
+        self.env.reads.update(("fact", fact_id) for fact_id in directive.ids)
         return chart_figure(self.job.project.facts_by_id, directive, f"chart-{index + 1}")
 
-    def render(self, path: str) -> str:
-        spec = self.specs[path]
+    def render(self, path: str) -> tuple[str, list]:
+        """The page's HTML, and the parts of the model outside its planned inputs
+        that it read (item texts, facts), sorted: the build cache records them."""
+        self.env.reads = set()
+        html = self._render(self.specs[path])
+        reads, self.env.reads = sorted(self.env.reads), None
+        return html, reads
+
+    def _render(self, spec) -> str:
         item = spec.inputs.get("item") if spec.kind_label else None
         return self.env.get_template(spec.template).render(
             review_due=lifecycle.review_date(item, self.job.project) if item else None,
@@ -118,12 +128,13 @@ class PageRenderer:
             page_url=page_path,
         )
 
-    def write(self, paths: list[str]) -> list[Problem]:
-        """Write the pages; a template mistake becomes a problem naming its file and line."""
-        problems = []
+    def write(self, paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
+        """Write the pages; a template mistake becomes a problem naming its file and
+        line. Returns the problems, and what each page read (see `render`)."""
+        problems, reads = [], {}
         for path in paths:
             try:
-                html = self.render(path)
+                html, reads[path] = self.render(path)
             except Exception as exc:
                 problem = templates.template_problem(exc)
                 if problem is None:
@@ -133,7 +144,7 @@ class PageRenderer:
             target = self.job.out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
-        return problems
+        return problems, reads
 
 
 _worker: PageRenderer | None = None
@@ -144,7 +155,7 @@ def start_worker(job: SiteJob) -> None:
     _worker = PageRenderer(job)
 
 
-def write_pages(paths: list[str]) -> list[Problem]:
+def write_pages(paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
     """Runs in a worker set up by `start_worker`."""
     return _worker.write(paths)
 

@@ -171,7 +171,7 @@ def _implications(fields: f.Fields, ctx: _Context) -> tuple[tuple[str, str], ...
 def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tuple[Link, ...]:
     """Every link of the body to another content file, checked to exist."""
     found = []
-    for link in links.find_links(source.body, source.body_line):
+    for link in source.links:
         if link.is_image and links.is_external(link.target):
             problems.error(
                 source.path, link.line, f"the image '{link.target}' is not a file of this project; "
