@@ -170,7 +170,9 @@ def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, wit
                                                                    job.title, job.inputs)) for job in pdf_jobs}
     prints.update((job.path, full_print(shared, existing, job.path, job.template, job.title, job.inputs,
                                         pdf_versions[job.path])) for job in pdf_jobs)
-    read_value = {"text": selected.by_key.get, "fact": selected.facts_by_id.get,
+    # An item's links are found in its text, so the text stands for both.
+    read_value = {"text": lambda key: getattr(selected.by_key.get(key), "body", None),
+                  "fact": selected.facts_by_id.get,
                   "path": lambda path: site.content_path_to_output(selected, path)}
 
     def reads_print(reads: list) -> str:
@@ -183,47 +185,42 @@ def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
     return cache.fingerprint(bundle.glob, [prints[page] for page in bundle.pages])
 
 
-def _write_pages_and_search(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh: set[str],
-                            old: BuildCache, output_dir: Path, jobs: int) -> tuple[list[Problem], dict[str, list]]:
-    """Render the pages that changed, and re-index the search bundles whose pages
-    changed (taking the others as they were), each bundle as soon as its pages
-    are written, so that Pagefind works while the rest are rendered. Returns the
+def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh: set[str], old: BuildCache,
+                 output_dir: Path, indexer: search.Indexer, jobs: int) -> tuple[list[Problem], dict[str, list]]:
+    """Render the pages that changed. The search bundles whose pages changed go to
+    the indexer as soon as their pages are written, so that Pagefind works while
+    the rest are rendered; the others are taken as they were. Returns the
     problems, and what each page rendered read."""
-    staging = setup.out
     stale = [bundle for bundle in plan.search_bundles
              if not (old.entries.get(bundle.folder) == _bundle_print(bundle, prints)
-                     and _reuse_folder(output_dir, staging, bundle.folder))]
+                     and _reuse_folder(output_dir, setup.out, bundle.folder))]
     unwritten = {bundle.name: {page for page in bundle.pages if page not in fresh} for bundle in stale}
-    bundles_of: dict[str, list[search.Bundle]] = {}
+    bundle_of = {page: bundle for bundle in stale for page in unwritten[bundle.name]}
     for bundle in stale:
-        for page in unwritten[bundle.name]:
-            bundles_of.setdefault(page, []).append(bundle)
+        if not unwritten[bundle.name]:
+            indexer.add(bundle)
     # Bundle by bundle, so that the first can be indexed while the next is rendered.
     order = {bundle.name: number for number, bundle in enumerate(stale)}
     to_render = sorted((spec.path for spec in plan.pages if spec.path not in fresh),
-                       key=lambda path: min((order[b.name] for b in bundles_of.get(path, ())), default=len(order)))
+                       key=lambda path: order[bundle_of[path].name] if path in bundle_of else len(order))
     processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
     work = parallel.slices(to_render, PAGES_PER_SLICE)
     problems, reads = [], {}
-    with search.Indexer(staging, jobs) as indexer:
-        for bundle in stale:
-            if not unwritten[bundle.name]:
-                indexer.add(bundle)
-        for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site.write_pages, work, processes,
-                                                                               site.start_worker, (setup,))):
-            problems.extend(chunk_problems)
-            reads.update(chunk_reads)
-            for page in written:
-                for bundle in bundles_of.get(page, ()):
-                    unwritten[bundle.name].discard(page)
-                    if not unwritten[bundle.name] and not problems:
-                        indexer.add(bundle)
-        if problems:
-            return problems, reads
-        return indexer.finish(), reads
+    for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site.write_pages, work, processes,
+                                                                           site.start_worker, (setup,))):
+        problems.extend(chunk_problems)
+        reads.update(chunk_reads)
+        for page in written:
+            bundle = bundle_of.get(page)
+            if bundle is not None:
+                unwritten[bundle.name].discard(page)
+                if not unwritten[bundle.name] and not problems:
+                    indexer.add(bundle)
+    return problems, reads
 
 
-def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf) -> list[Problem]:
+def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf,
+                indexer: search.Indexer) -> list[Problem]:
     todo = [job for job in plan.pdf_jobs if job.path not in fresh]
     done = len(plan.pdf_jobs) - len(todo)
     processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
@@ -232,6 +229,7 @@ def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on
                                 pdf.start_worker, (setup,), recycle_after=PDFS_PER_WORKER):
         for path, job_problems in results:
             problems.extend(job_problems)
+            indexer.poll()
             done += 1
             if on_pdf:
                 on_pdf(done, len(plan.pdf_jobs), path)
@@ -267,14 +265,18 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         # Copied first, so that a full disk is found before Pagefind runs short of room.
         copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
         setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages))
-        failures, reads = _write_pages_and_search(plan, prints, setup, fresh, old, output_dir, jobs)
-        if failures:
-            raise ContentError(failures + problems.warnings)
-        written = [spec.path for spec in plan.pages] + copied
-        for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
-            _write_unless_same(output_dir / name, staging / name, data)
-            written.append(name)
-        failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf)
+        # Pagefind goes on indexing in the background while the exports and PDFs are made.
+        with search.Indexer(staging, jobs) as indexer:
+            failures, reads = _write_pages(plan, prints, setup, fresh, old, output_dir, indexer, jobs)
+            if failures:
+                raise ContentError(failures + problems.warnings)
+            written = [spec.path for spec in plan.pages] + copied
+            for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
+                _write_unless_same(output_dir / name, staging / name, data)
+                written.append(name)
+            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf,
+                                   indexer)
+            failures += indexer.finish()
         if failures:
             raise ContentError(failures + problems.warnings)
         written += [job.path for job in plan.pdf_jobs]

@@ -95,18 +95,19 @@ class Indexer:
 
     def add(self, bundle: Bundle) -> None:
         self.waiting.append(bundle)
-        self._start_more()
+        self.poll()
 
     def finish(self) -> list[Problem]:
         """Wait for every bundle; the problems of any that failed."""
-        self._start_more()
+        self.poll()
         while self.running:
             bundle, process = self.running.pop(0)
             self._collect(bundle, process)
-            self._start_more()
+            self.poll()
         return self.problems
 
-    def _start_more(self) -> None:
+    def poll(self) -> None:
+        """Start waiting bundles in the places of any that have finished: call it now and then."""
         for bundle, process in [(b, p) for b, p in self.running if p.poll() is not None]:
             self.running.remove((bundle, process))
             self._collect(bundle, process)
