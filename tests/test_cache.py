@@ -258,3 +258,34 @@ def test_adding_an_item_re_indexes_only_the_search_slice_it_falls_in(project, tm
     assert build(content, output, "--no-pdf") == 0
     after = {p.parent.name: p.stat().st_ino for p in (output / "pagefind").glob("case-studies-*/pagefind-entry.json")}
     assert len([name for name in after if after[name] != slices.get(name)]) == 1
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+EDITS = {
+    "a case study becomes sensitive": lambda c: _replace(
+        c / "case-studies/nail-bar-inspection.md", "title:", "classification: OFFICIAL-SENSITIVE\ntitle:"),
+    "a page that many link to becomes a draft": lambda c: _replace(
+        c / "pages/report-a-concern.md", "title:", "draft: true\ntitle:"),
+    "a summary changes": lambda c: _replace(
+        c / "case-studies/nail-bar-inspection.md", "summary: A routine", "summary: An ordinary"),
+    "a linked case study is renamed": lambda c: (
+        (c / "case-studies/nail-bar-inspection.md").rename(c / "case-studies/nail-bar-visit.md"),
+        _replace(c / "threats/human-trafficking.md", "nail-bar-inspection.md", "nail-bar-visit.md")),
+}
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, edit, profile):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    output = tmp_path / "output"
+    assert build(content, output, "--no-pdf", "--profile", profile) == 0
+    EDITS[edit](content)
+    assert build(content, output, "--no-pdf", "--profile", profile) == 0
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf", "--profile", profile)
