@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from builder.errors import Problems
@@ -73,6 +74,10 @@ def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:
     return max(earlier, key=lambda m: m.date, default=None)
 
 
+def _day(entry: tuple[dt.date, Item]) -> dt.date:
+    return entry[0]
+
+
 def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
     """The board's own actions (from its spotlights and papers), and the items added
     or updated, since its previous meeting. Without an earlier meeting there is no
@@ -85,15 +90,14 @@ def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
     if previous is None:
         return SinceLastMeeting(None, (), (), newly_overdue, len(overdue))
 
-    def in_window(day: dt.date | None) -> bool:
-        return day is not None and start < day <= meeting.date
+    def in_window(day: dt.date) -> bool:
+        return start < day <= meeting.date
 
-    changed = sorted(
-        (item for item in project.items
-         if item is not meeting and not isinstance(item, Meeting)
-         and (in_window(item.updated) or in_window(item.first_seen))),
-        key=lambda i: (max(d for d in (i.updated, i.first_seen) if in_window(d)), i.title), reverse=True,
-    )
+    dated = project.dated_items
+    latest: dict[str, tuple[dt.date, Item]] = {}
+    for day, item in dated[bisect_right(dated, start, key=_day):bisect_right(dated, meeting.date, key=_day)]:
+        latest[item.key] = max(latest.get(item.key, (day, item)), (day, item), key=_day)
+    changed = [item for _, item in sorted(latest.values(), key=lambda entry: (entry[0], entry[1].title), reverse=True)]
     changes = []
     for action in actions:
         for change in action.history:

@@ -286,6 +286,15 @@ class Project:
         return {item.path: item for item in self.items}
 
     @cached_property
+    def dated_items(self) -> tuple[tuple[dt.date, Item], ...]:
+        """Every item but the meetings under each of its dates (first seen and
+        updated), in date order: what a meeting hears about is a slice of it."""
+        return tuple(sorted(
+            ((day, item) for item in self.items if not isinstance(item, Meeting)
+             for day in {item.first_seen, item.updated} if day is not None),
+            key=lambda entry: entry[0]))
+
+    @cached_property
     def facts_by_id(self) -> dict[str, Fact]:
         return {fact.id: fact for fact in self.facts}
 
