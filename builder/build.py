@@ -40,14 +40,15 @@ class BuildResult:
     reused: int = 0  # outputs taken unchanged from the previous build
 
 
-def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False,
-             output_dir: Path | None = None) -> tuple[Project, Problems, jinja2.Environment]:
+def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False, output_dir: Path | None = None,
+             content_state: str = "") -> tuple[Project, Problems, jinja2.Environment]:
     """Load, validate and select: the model a profile may show, its warnings, and the templates.
-    A build (given its output folder) reuses the model of the last build when no file changed."""
+    A build (given its output folder, and the content's state) reuses the model of
+    the last build when no file changed."""
     if output_dir is None:
         project, warnings = load_project(content_dir)
     else:
-        project, warnings = cache.cached_model(content_dir, output_dir, load_project)
+        project, warnings = cache.cached_model(content_dir, output_dir, load_project, content_state)
     selected = select(project, profile, drafts)
     problems = Problems()
     problems.items.extend(warnings)
@@ -246,10 +247,11 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     _check_output_location(content_dir, output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output_dir)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir)
+    content_state = cache.content_state(content_dir)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir, content_state)
     shared = _shared(selected, content_dir, profile, today)
     old = BuildCache.load(output_dir, shared)
-    state = cache.fingerprint(shared, cache.content_state(content_dir), with_pdf, drafts)
+    state = cache.fingerprint(shared, content_state, with_pdf, drafts)
     if old.output_unchanged(output_dir, state):
         # Nothing the output is made from has changed, nor the output itself: it is
         # already what this build would write.

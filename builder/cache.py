@@ -173,14 +173,14 @@ def content_state(content_dir: Path) -> str:
     return fingerprint(code_version(), str(content_dir.resolve()), _content_stats(content_dir))
 
 
-def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, ParseCache], tuple]) -> tuple:
-    """`load(content_dir, parsed files)`, or its result from the last build when no
-    content file (nor the code) has changed since: reading and validating is most
-    of a rebuild's work when nothing changed. When something did, the files that
-    did not change are still not parsed again."""
+def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, ParseCache], tuple], key: str) -> tuple:
+    """`load(content_dir, parsed files)`, or its result from the last build when the
+    content's state (`content_state`, taken before reading) and the code are as
+    they were: reading and validating is most of a rebuild's work when nothing
+    changed. When something did, the files that did not change are still not
+    parsed again."""
     store = output_dir.parent / f".{output_dir.name}.model.pickle"
     code = code_version()
-    key = content_state(content_dir)
     stored_key, result, parsed = None, None, {}
     try:
         stored_code, stored_key, result, parsed = pickle.loads(store.read_bytes())
