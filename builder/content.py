@@ -258,9 +258,9 @@ def _is_hidden(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith("~")
 
 
-def _outside(file: Path, root: Path, rel: str, problems: Problems) -> bool:
+def _outside(file: Path, real_root: Path, rel: str, problems: Problems) -> bool:
     """A file that is a link to somewhere outside the content folder is never read."""
-    if file.resolve().is_relative_to(root.resolve()):
+    if file.resolve().is_relative_to(real_root):
         return False
     problems.error(rel, 0, "this file is a link to somewhere outside the content folder, which is never "
                            "read; copy the file into the content folder instead")
@@ -294,6 +294,9 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
     """Every content file of one folder; the ones that exist but cannot be read go
     to `unreadable`, so that links to them are not reported a second time."""
     sources = []
+    real_root = root.resolve()
+    # Resolving every file's path is slow; only a link, or a folder that is one, can lead outside.
+    folder_inside = (root / folder).resolve().is_relative_to(real_root)
     for file in sorted((root / folder).glob("*")):
         rel = f"{folder}/{file.name}"
         if _is_hidden(file) or file.is_dir():
@@ -301,7 +304,8 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
         if file.suffix not in endings:
             problems.warn(rel, 0, f"ignored: only {' and '.join(endings)} files are read in {folder}/")
             continue
-        source = None if _outside(file, root, rel, problems) else parsed.read(file, rel, read, problems)
+        outside = (file.is_symlink() or not folder_inside) and _outside(file, real_root, rel, problems)
+        source = None if outside else parsed.read(file, rel, read, problems)
         if source is None:
             unreadable.add(rel)
         else:
@@ -312,14 +316,15 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
 def read_content(root: Path, problems: Problems, parsed: ParseCache | None = None) -> ContentFiles:
     """Read every content file under `root`; problems go to `problems`."""
     parsed = parsed or ParseCache()
+    real_root = root.resolve()
     site = facts = None
     site_file = root / "site.yaml"
     if not site_file.is_file():
         problems.error("site.yaml", 0, "missing: every project needs a site.yaml with at least a title")
-    elif not _outside(site_file, root, "site.yaml", problems):
+    elif not _outside(site_file, real_root, "site.yaml", problems):
         site = read_yaml_file(site_file, "site.yaml", problems)
     facts_file = root / "facts.yaml"
-    if facts_file.is_file() and not _outside(facts_file, root, "facts.yaml", problems):
+    if facts_file.is_file() and not _outside(facts_file, real_root, "facts.yaml", problems):
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     unreadable: set[str] = set()
@@ -333,7 +338,7 @@ def read_content(root: Path, problems: Problems, parsed: ParseCache | None = Non
             file.relative_to(root).as_posix()
             for file in assets_root.rglob("*")
             if file.is_file() and not _is_hidden(file)
-            and not _outside(file, root, file.relative_to(root).as_posix(), problems)
+            and not _outside(file, real_root, file.relative_to(root).as_posix(), problems)
         )
     )
     return ContentFiles(root, site, facts, items, meetings, assets, frozenset(unreadable))

@@ -340,6 +340,20 @@ def test_symlinks_pointing_outside_are_never_read(tmp_path, capsys):
     assert "OUTSIDE-SECRET" not in err and not output.exists()
 
 
+def test_a_folder_linked_to_somewhere_outside_is_never_read(tmp_path, capsys):
+    content = marker_project(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text("---\ntitle: OUTSIDE-SECRET\n---\nOUTSIDE-SECRET\n")
+    (content / "case-studies").rename(tmp_path / "case-studies-moved")
+    (content / "case-studies").symlink_to(elsewhere, target_is_directory=True)
+    output = tmp_path / "output"
+    assert build(content, output) == 1
+    err = capsys.readouterr().err
+    assert "case-studies/secret.md: this file is a link to somewhere outside the content folder" in err
+    assert "OUTSIDE-SECRET" not in err and not output.exists()
+
+
 # Nothing lost: a failure at any stage leaves the previous output exactly as it was.
 
 def checksums(folder: Path) -> dict[str, str]:
