@@ -58,12 +58,21 @@ def _by_date(items, attribute: str = "date"):
     return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
 
 
-def _related(project: Project, threat_id: str) -> dict:
-    return {
-        "case_studies": _by_date(c for c in project.case_studies if threat_id in c.threats),
-        "spotlights": _by_date(s for s in project.spotlights if threat_id in s.threats),
-        "reports": _by_date((r for r in project.reports if threat_id in r.threats), "on"),
-    }
+def _related(project: Project) -> dict[str, dict]:
+    """For each threat, the case studies, spotlights and papers about it: one pass
+    over the items, not one per threat."""
+    related = {t.id: {"case_studies": [], "spotlights": [], "reports": []} for t in project.threats}
+    for name, items in (("case_studies", project.case_studies), ("spotlights", project.spotlights),
+                        ("reports", project.reports)):
+        for item in items:
+            for threat_id in dict.fromkeys(item.threats):
+                if threat_id in related:
+                    related[threat_id][name].append(item)
+    for lists in related.values():
+        lists["case_studies"] = _by_date(lists["case_studies"])
+        lists["spotlights"] = _by_date(lists["spotlights"])
+        lists["reports"] = _by_date(lists["reports"], "on")
+    return related
 
 
 def _action_rows(project: Project, actions, today: dt.date) -> list[dict]:
@@ -134,8 +143,9 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
         )
 
     numbers = project.agenda_numbers
+    related_to = _related(project)
     for threat in project.threats:
-        related = _related(project, threat.id)
+        related = related_to[threat.id]
         facts = [project.facts_by_id[f] for f in threat.facts]
         pages.append(
             PageSpec(page_path(threat), "threat.html", threat.title, {"item": threat, "facts": facts, **related},
