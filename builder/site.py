@@ -84,6 +84,7 @@ class PageRenderer:
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
         self.env.reads.add(("text", item.key))
+
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
             self.env.reads.add(("path", content_path))
             target = content_path_to_output(self.job.project, content_path)
@@ -100,7 +101,8 @@ class PageRenderer:
 
     def render(self, path: str) -> tuple[str, list]:
         """The page's HTML, and the parts of the model outside its planned inputs
-        that it read (item texts, facts), sorted: the build cache records them."""
+        that it read (item texts, facts, whether a linked file is on the site),
+        sorted: the build cache records them."""
         self.env.reads = set()
         html = self._render(self.specs[path])
         reads, self.env.reads = sorted(self.env.reads), None
