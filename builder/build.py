@@ -140,11 +140,15 @@ class _Plan:
     prints: dict  # output path -> fingerprint of its planned inputs
     pdf_versions: dict  # PDF path -> content version recorded in it
     search_bundles: list
-    reads_print: Callable[[list], str]  # what parts of the model read while rendering are now
+    reads_print: Callable[[list], str | None]  # what parts of the model read while rendering are now
 
-    def print_with(self, path: str, reads: list) -> str:
-        """The fingerprint of an output: its planned inputs and what it read."""
-        return cache.fingerprint(self.prints[path], self.reads_print(reads)) if reads else self.prints[path]
+    def print_with(self, path: str, reads: list) -> str | None:
+        """The fingerprint of an output: its planned inputs and what it read; None
+        (matching no cache entry) when a read is of no known kind."""
+        if not reads:
+            return self.prints[path]
+        now = self.reads_print(reads)
+        return None if now is None else cache.fingerprint(self.prints[path], now)
 
 
 def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date) -> str:
@@ -176,7 +180,9 @@ def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, wit
                   "fact": selected.facts_by_id.get,
                   "path": lambda path: site.content_path_to_output(selected, path)}
 
-    def reads_print(reads: list) -> str:
+    def reads_print(reads: list) -> str | None:
+        if any(kind not in read_value for kind, _ in reads):
+            return None
         return full_print([(kind, key, read_value[kind](key)) for kind, key in reads])
 
     return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, pages.search_bundles(selected), reads_print)

@@ -125,7 +125,8 @@ class BuildCache:
         entry = self.entries.get(path)
         if not isinstance(entry, list) or len(entry) != 4 or not isinstance(entry[3], list):
             return []
-        return [tuple(read) for read in entry[3] if isinstance(read, list) and len(read) == 2]
+        return [tuple(read) for read in entry[3]
+                if isinstance(read, list) and len(read) == 2 and all(isinstance(part, str) for part in read)]
 
     def reusable(self, output_dir: Path, path: str, print_: str) -> bool:
         """True when `path` was made from the same inputs and is unchanged on disk."""

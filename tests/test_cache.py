@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -141,6 +142,21 @@ def test_corrupt_cache_is_ignored(project, tmp_path):
     cache = output.parent / f".{output.name}.cache.json"
     assert cache.exists()
     cache.write_text("{ this is not json")
+    assert build(content, output, "--no-pdf") == 0
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_ignored(project, tmp_path):
+    content, output = project
+    cache = output.parent / f".{output.name}.cache.json"
+    data = json.loads(cache.read_text())
+    page = "case-studies/nail-bar-inspection.html"
+    data["entries"][page][3] = [["no such kind", "x"], ["text"], "text", 7]
+    data["entries"]["threats/cyber-crime.html"] = {"not": "a list"}
+    data["state"] = ""
+    cache.write_text(json.dumps(data))
+    (output / page).write_text("stale")
+    (output / "threats/cyber-crime.html").write_text("stale")
     assert build(content, output, "--no-pdf") == 0
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
 
