@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
+from conftest import write_files
 
 SITE = """\
 title: Test site
@@ -188,13 +189,7 @@ CASES = [
 
 def write(root: Path, files: dict) -> Path:
     content = root / "content"
-    for name, text in files.items():
-        path = content / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8", newline="")
+    write_files(content, files)
     return content
 
 
