@@ -36,20 +36,33 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
     Code is skipped: a link shown as an example is not a link. Text is searched a
     paragraph at a time, because authors wrap a link's text over lines.
     """
-    found = []
+    found: list[SourceLink] = []
+    if "[" not in body and "<" not in body:
+        return found
+    # Most paragraphs hold no link at all; the regular expressions run only where one could be.
     for start, paragraph in _prose_paragraphs(body.split("\n")):
-        text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), paragraph)
+        if "[" not in paragraph and "<" not in paragraph:
+            continue
+        text = _CODE_SPAN.sub(_blank, paragraph) if "`" in paragraph else paragraph
 
         def line_of(position: int) -> int:
             return first_line + start + text.count("\n", 0, position)
 
-        for match in _INLINE.finditer(text):
-            found.append(SourceLink(line_of(match.start()), match.group(2), match.group(1) == "!"))
-        for match in _RAW_HTML.finditer(text):
-            found.append(SourceLink(line_of(match.start()), match.group(3), match.group(1).lower() == "img"))
-        for match in _REFERENCE.finditer(text):
-            found.append(SourceLink(line_of(match.start()), match.group(1), False))
+        if "](" in text:
+            for match in _INLINE.finditer(text):
+                found.append(SourceLink(line_of(match.start()), match.group(2), match.group(1) == "!"))
+        if "<" in text:
+            for match in _RAW_HTML.finditer(text):
+                found.append(SourceLink(line_of(match.start()), match.group(3), match.group(1).lower() == "img"))
+        if "]:" in text:
+            for match in _REFERENCE.finditer(text):
+                found.append(SourceLink(line_of(match.start()), match.group(1), False))
     return sorted(found, key=lambda link: link.line)
+
+
+def _blank(code_span: re.Match) -> str:
+    """A code span as spaces, its line breaks kept, so positions and lines stay true."""
+    return re.sub(r"[^\n]", " ", code_span.group())
 
 
 def _prose_paragraphs(lines: list[str]):
