@@ -66,16 +66,19 @@ class ReadingEnvironment(jinja2.Environment):
 
     reads: set | None = None
 
+    # Called for every attribute a template reads, so the common case is one test.
     def getattr(self, obj, attribute):
-        self._note(obj, attribute)
+        if attribute in TEXT_FIELDS:
+            self._note(obj)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
-        self._note(obj, argument)
+        if argument in TEXT_FIELDS:
+            self._note(obj)
         return super().getitem(obj, argument)
 
-    def _note(self, obj, name) -> None:
-        if self.reads is not None and name in TEXT_FIELDS and isinstance(obj, Item):
+    def _note(self, obj) -> None:
+        if self.reads is not None and isinstance(obj, Item):
             self.reads.add(("text", obj.key))
 
 
