@@ -151,15 +151,16 @@ class _Plan:
         return None if now is None else cache.fingerprint(self.prints[path], now)
 
 
-def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date) -> str:
+def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date, bundles: list[search.Bundle]) -> str:
     """What every page depends on: code, templates, profile, date, settings, the
     menu, and the search indexes that every page's search box queries."""
     return cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
                              selected.site, pages.navigation(selected),
-                             [bundle.name for bundle in pages.search_bundles(selected)])
+                             [bundle.name for bundle in bundles])
 
 
-def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool) -> _Plan:
+def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool,
+          bundles: list[search.Bundle]) -> _Plan:
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     planned = pages.plan_pages(selected, today, pdf_links)
@@ -185,7 +186,7 @@ def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, wit
             return None
         return full_print([(kind, key, read_value[kind](key)) for kind, key in reads])
 
-    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, pages.search_bundles(selected), reads_print)
+    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, bundles, reads_print)
 
 
 def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
@@ -255,14 +256,15 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     _remove_leftovers(output_dir)
     content_state = cache.content_state(content_dir)
     selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir, content_state)
-    shared = _shared(selected, content_dir, profile, today)
+    bundles = pages.search_bundles(selected)
+    shared = _shared(selected, content_dir, profile, today, bundles)
     old = BuildCache.load(output_dir, shared)
     state = cache.fingerprint(shared, content_state, with_pdf, drafts)
     if old.output_unchanged(output_dir, state):
         # Nothing the output is made from has changed, nor the output itself: it is
         # already what this build would write.
         return BuildResult(tuple(sorted(old.files)), tuple(problems.warnings), len(old.files))
-    plan = _plan(selected, content_dir, shared, today, with_pdf)
+    plan = _plan(selected, content_dir, shared, today, with_pdf, bundles)
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:

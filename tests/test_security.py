@@ -3,7 +3,6 @@ nothing outside the content folder is read, and nothing is lost when a build fai
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import http.server
 import os
@@ -19,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from builder.cli import main
+from conftest import all_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -170,20 +170,12 @@ DRAFT_MARKERS = ["LEAKDRAFTTITLE", "LEAKDRAFTSUMMARY", "LEAKDRAFTBODY", "LEAKDRA
 def everything_readable(output: Path) -> str:
     """All the text a reader or a machine could get out of the output folder:
     files as they are, gzip (the search index) unpacked, PDF text and metadata."""
-    parts = []
-    for file in sorted(output.rglob("*")):
-        if not file.is_file():
-            continue
-        data = file.read_bytes()
-        parts.append(file.relative_to(output).as_posix())
-        parts.append(data.decode("utf-8", "replace"))
-        if data[:2] == b"\x1f\x8b":
-            parts.append(gzip.decompress(data).decode("utf-8", "replace"))
-        if file.suffix == ".pdf":
-            reader = PdfReader(file)
-            parts.extend(page.extract_text() for page in reader.pages)
-            parts.extend(str(value) for value in (reader.metadata or {}).values())
-            parts.extend(str(entry) for entry in reader.outline)
+    parts = [all_text(output)]
+    for file in sorted(output.rglob("*.pdf")):
+        reader = PdfReader(file)
+        parts.extend(page.extract_text() for page in reader.pages)
+        parts.extend(str(value) for value in (reader.metadata or {}).values())
+        parts.extend(str(entry) for entry in reader.outline)
     return "\n".join(parts)
 
 
