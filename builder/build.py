@@ -20,7 +20,7 @@ from builder import cache, exports, lifecycle, pages, parallel, pdf, search, sit
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import TEXT_FIELDS, Project, select
-from builder.validate import load_project
+from builder.validate import load_project, revise_project
 
 OUTPUT_MARKER = ".briefing-output"
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
@@ -40,15 +40,11 @@ class BuildResult:
     reused: int = 0  # outputs taken unchanged from the previous build
 
 
-def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False, output_dir: Path | None = None,
-             content_state: str = "") -> tuple[Project, Problems, jinja2.Environment]:
-    """Load, validate and select: the model a profile may show, its warnings, and the templates.
-    A build (given its output folder, and the content's state) reuses the model of
-    the last build when no file changed."""
-    if output_dir is None:
-        project, warnings = load_project(content_dir)
-    else:
-        project, warnings = cache.cached_model(content_dir, output_dir, load_project, content_state)
+def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False,
+             model: cache.Model | None = None) -> tuple[Project, Problems, jinja2.Environment]:
+    """Validate (unless a build has the model already) and select: the model a
+    profile may show, its warnings, and the templates."""
+    project, warnings = model.result if model else load_project(content_dir)
     selected = select(project, profile, drafts)
     problems = Problems()
     problems.items.extend(warnings)
@@ -65,7 +61,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     for name in sorted(needed):
         _load_template(env, name, problems)
     problems.raise_if_errors()
-    return selected, problems.warnings
+    return selected, sorted(problems.warnings)
 
 
 def _load_template(env: jinja2.Environment, name: str, problems: Problems) -> None:
@@ -101,33 +97,49 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
         os.replace(staging, output_dir)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+class _Reuse:
+    """Takes files unchanged since the last build from the old output into the new
+    one: as hard links, so nothing is copied, where the file system allows it.
+    Thousands of files are taken on every build, so each folder is made once and
+    paths stay plain strings."""
 
+    def __init__(self, output_dir: Path, staging: Path):
+        self.old, self.new = str(output_dir), str(staging)
+        self.folders = {self.new}
 
-def _write_unless_same(previous: Path, target: Path, data: bytes) -> None:
-    """Keep the previous file when nothing in it changed, as for rendered outputs."""
-    try:
-        if previous.read_bytes() == data:
-            _link_or_copy(previous, target)
-            return
-    except OSError:
-        pass
-    target.write_bytes(data)
+    def file(self, path: str) -> None:
+        target = os.path.join(self.new, path)
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        source = os.path.join(self.old, path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
 
+    def has(self, folder: str) -> bool:
+        return os.path.isdir(os.path.join(self.old, folder))
 
-def _reuse_folder(output_dir: Path, staging: Path, folder: str) -> bool:
-    old = output_dir / folder
-    if not old.is_dir():
-        return False
-    for file in old.rglob("*"):
-        if file.is_file():
-            _link_or_copy(file, staging / file.relative_to(output_dir))
-    return True
+    def folder(self, path: str) -> None:
+        """Every file under the old output's folder `path`."""
+        for parent, _, files in os.walk(os.path.join(self.old, path)):
+            relative = parent[len(self.old) + 1:]
+            for name in files:
+                self.file(f"{relative}/{name}")
+
+    def or_write(self, path: str, data: bytes) -> None:
+        """Keep the old file when nothing in it changed, as for rendered outputs."""
+        try:
+            with open(os.path.join(self.old, path), "rb") as previous:
+                if previous.read() == data:
+                    self.file(path)
+                    return
+        except OSError:
+            pass
+        with open(os.path.join(self.new, path), "wb") as target:
+            target.write(data)
 
 
 @dataclass
@@ -138,6 +150,7 @@ class _Plan:
     pdf_jobs: list
     pdf_links: dict
     prints: dict  # output path -> fingerprint of its planned inputs
+    exports: dict  # file name -> what makes it
     pdf_versions: dict  # PDF path -> content version recorded in it
     search_bundles: list
     reads_print: Callable[[list], str | None]  # what parts of the model read while rendering are now
@@ -160,15 +173,26 @@ def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date, 
 
 
 def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool,
-          bundles: list[search.Bundle]) -> _Plan:
+          bundles: list[search.Bundle], before: BuildCache | None) -> _Plan:
+    """What to write, and the fingerprint of what each output is made from. `before`
+    is the cache of a build planned from the same model but for the text of its
+    items, whose pages and exports were therefore planned from the same inputs."""
     pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
     pdf_links = pdf.pdf_links(pdf_jobs)
     planned = pages.plan_pages(selected, today, pdf_links)
-    # A page is fingerprinted without the text of the items it shows: the one
-    # that shows an item's text read it while rendering, and that read is recorded.
+    # Pages and exports are fingerprinted without the text of the items they show:
+    # a page that shows an item's text read it while rendering, and that read is recorded.
     page_print, full_print = cache.Fingerprinter(skip=TEXT_FIELDS), cache.Fingerprinter()
-    prints = {spec.path: page_print(shared, spec.path, spec.template, spec.title, spec.marking, spec.section,
-                                    spec.kind_label, spec.inputs) for spec in planned}
+
+    def text_free_print(path: str, *inputs) -> str:
+        known = before.planned(path) if before else None
+        return known if known is not None else page_print(shared, path, *inputs)
+
+    prints = {spec.path: text_free_print(spec.path, spec.template, spec.title, spec.marking, spec.section,
+                                         spec.kind_label, spec.inputs) for spec in planned}
+    page_paths = [spec.path for spec in planned]
+    export_files = exports.exports(selected, today, page_paths)
+    prints.update((name, text_free_print(name, today, selected, page_paths)) for name in export_files)
     # A paper's links become plain text when what they point at is left out.
     existing = cache.fingerprint(sorted(selected.by_path), selected.assets)
     version_of = version.content_versions(content_dir)
@@ -186,7 +210,24 @@ def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, wit
             return None
         return full_print([(kind, key, read_value[kind](key)) for kind, key in reads])
 
-    return _Plan(planned, pdf_jobs, pdf_links, prints, pdf_versions, bundles, reads_print)
+    return _Plan(planned, pdf_jobs, pdf_links, prints, export_files, pdf_versions, bundles, reads_print)
+
+
+def _current_prints(plan: _Plan, old: BuildCache, edited: set[str] | None) -> dict[str, str | None]:
+    """The fingerprint of each output: what it is planned from, and what it read
+    when it was last made, as those are now. `edited` names the items whose text
+    alone changed since the last build, when that build had the same plan: an
+    output that read none of those texts is then made from exactly what it was
+    made from last time, so its last fingerprint stands without reading again."""
+    prints = {}
+    for path, planned in plan.prints.items():
+        reads = old.reads(path)
+        if edited is not None and planned == old.planned(path) \
+                and not any(kind == "text" and key in edited for kind, key in reads):
+            prints[path] = old.entries[path][0]
+        else:
+            prints[path] = plan.print_with(path, reads)
+    return prints
 
 
 def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
@@ -194,14 +235,17 @@ def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
 
 
 def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh: set[str], old: BuildCache,
-                 output_dir: Path, indexer: search.Indexer, jobs: int) -> tuple[list[Problem], dict[str, list]]:
+                 reuse: _Reuse, indexer: search.Indexer, jobs: int) -> tuple[list[Problem], dict[str, list]]:
     """Render the pages that changed. The search bundles whose pages changed go to
     the indexer as soon as their pages are written, so that Pagefind works while
-    the rest are rendered; the others are taken as they were. Returns the
-    problems, and what each page rendered read."""
+    the rest are rendered and the unchanged files are taken from the old output;
+    the other bundles are taken as they were. Returns the problems, and what each
+    page rendered read."""
     stale = [bundle for bundle in plan.search_bundles
-             if not (old.entries.get(bundle.folder) == _bundle_print(bundle, prints)
-                     and _reuse_folder(output_dir, setup.out, bundle.folder))]
+             if not (old.entries.get(bundle.folder) == _bundle_print(bundle, prints) and reuse.has(bundle.folder))]
+    # Pagefind needs every page of its bundle in place.
+    for page in (page for bundle in stale for page in bundle.pages if page in fresh):
+        reuse.file(page)
     unwritten = {bundle.name: {page for page in bundle.pages if page not in fresh} for bundle in stale}
     bundle_of = {page: bundle for bundle in stale for page in unwritten[bundle.name]}
     for bundle in stale:
@@ -224,6 +268,12 @@ def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh
                 unwritten[bundle.name].discard(page)
                 if not unwritten[bundle.name] and not problems:
                     indexer.add(bundle)
+    taken = {page for bundle in stale for page in bundle.pages}
+    for spec in plan.pages:
+        if spec.path in fresh and spec.path not in taken:
+            reuse.file(spec.path)
+    for bundle in set(plan.search_bundles) - set(stale):
+        reuse.folder(bundle.folder)
     return problems, reads
 
 
@@ -244,6 +294,12 @@ def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on
     return problems
 
 
+def _write_exports(plan: _Plan, fresh: set[str], reuse: _Reuse) -> None:
+    for name, make in plan.exports.items():
+        if name not in fresh:
+            reuse.or_write(name, make())
+
+
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
           on_pdf=None, jobs: int = 1, drafts: bool = False) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
@@ -254,47 +310,58 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     _check_output_location(content_dir, output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output_dir)
-    content_state = cache.content_state(content_dir)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts, output_dir, content_state)
+    content = cache.content_state(content_dir)
+    models = cache.ModelStore(content_dir, output_dir)
+    model = models.load(content, load_project, revise_project)
+    selected, problems, _ = _prepare(content_dir, profile, today, drafts, model)
+    warnings = tuple(sorted(problems.warnings))
     bundles = pages.search_bundles(selected)
     shared = _shared(selected, content_dir, profile, today, bundles)
     old = BuildCache.load(output_dir, shared)
-    state = cache.fingerprint(shared, content_state, with_pdf, drafts)
+    state = cache.fingerprint(shared, content.key, with_pdf, drafts)
     if old.output_unchanged(output_dir, state):
         # Nothing the output is made from has changed, nor the output itself: it is
         # already what this build would write.
-        return BuildResult(tuple(sorted(old.files)), tuple(problems.warnings), len(old.files))
-    plan = _plan(selected, content_dir, shared, today, with_pdf, bundles)
+        models.save()
+        return BuildResult(tuple(sorted(old.files)), warnings, len(old.files))
+    basis = cache.fingerprint(content.key, with_pdf, drafts)
+    # When the last build was made from this model but for the text of some
+    # items, what every page and export was planned from is as it was then.
+    same_plan = model.since is not None and old.basis == cache.fingerprint(model.since, with_pdf, drafts)
+    plan = _plan(selected, content_dir, shared, today, with_pdf, bundles, old if same_plan else None)
+    edited = {path.rsplit(".", 1)[0] for path in model.edited} if same_plan else None
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
     try:
-        prints = {path: plan.print_with(path, old.reads(path)) for path in plan.prints}
+        prints = _current_prints(plan, old, edited)
         fresh = {path for path, print_ in prints.items() if old.reusable(output_dir, path, print_)}
-        for path in fresh:
-            _link_or_copy(output_dir / path, staging / path)
+        reuse = _Reuse(output_dir, staging)
         # Copied first, so that a full disk is found before Pagefind runs short of room.
         copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
         setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages))
-        # Pagefind goes on indexing in the background while the exports and PDFs are made.
+        # Pagefind goes on indexing in the background while the exports, the model
+        # for the next build and the PDFs are made.
         with search.Indexer(staging, jobs) as indexer:
-            failures, reads = _write_pages(plan, prints, setup, fresh, old, output_dir, indexer, jobs)
+            failures, reads = _write_pages(plan, prints, setup, fresh, old, reuse, indexer, jobs)
             if failures:
-                raise ContentError(failures + problems.warnings)
-            written = [spec.path for spec in plan.pages] + copied
-            for name, data in exports.exports(selected, today, written[:len(plan.pages)]).items():
-                _write_unless_same(output_dir / name, staging / name, data)
-                written.append(name)
+                raise ContentError(failures + list(warnings))
+            for path in fresh.difference(spec.path for spec in plan.pages):
+                reuse.file(path)
+            _write_exports(plan, fresh, reuse)
+            models.save()
             failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf,
                                    indexer)
             failures += indexer.finish()
         if failures:
-            raise ContentError(failures + problems.warnings)
+            raise ContentError(failures + list(warnings))
+        written = [spec.path for spec in plan.pages] + copied + list(plan.exports)
         written += [job.path for job in plan.pdf_jobs]
         for path, page_reads in reads.items():
             prints[path] = plan.print_with(path, page_reads)
-        new = BuildCache(old.salt, {bundle.folder: _bundle_print(bundle, prints) for bundle in plan.search_bundles})
+        new = BuildCache(old.salt, {bundle.folder: _bundle_print(bundle, prints) for bundle in plan.search_bundles},
+                         basis=basis)
         for path, print_ in prints.items():
-            new.record(staging, path, print_, reads[path] if path in reads else old.reads(path))
+            new.record(staging, path, print_, reads[path] if path in reads else old.reads(path), plan.prints[path])
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
@@ -310,6 +377,4 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         raise
     new.finish(output_dir, state)
     new.save(output_dir)
-    return BuildResult(tuple(written), tuple(problems.warnings), len(fresh))
-
-
+    return BuildResult(tuple(written), warnings, len(fresh))

@@ -19,7 +19,7 @@ from pathlib import Path
 from builder import __version__
 from builder.content import ParseCache
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_file(output_dir: Path) -> Path:
@@ -74,6 +74,11 @@ class Fingerprinter:
             digest.update(b"[%d" % len(value))
             for entry in value:
                 self._feed(digest, entry)
+        elif isinstance(value, (set, frozenset)):
+            # In sorted order: the order of a set changes from one run to the next.
+            digest.update(b"{%d" % len(value))
+            for entry in sorted(value, key=repr):
+                self._feed(digest, entry)
         elif isinstance(value, dict):
             digest.update(b"{%d" % len(value))
             for key, entry in value.items():
@@ -96,17 +101,19 @@ def code_version() -> str:
 @dataclass
 class BuildCache:
     salt: str
-    # output path -> [fingerprint, size, mtime_ns, what it read beyond its planned inputs]
+    # output path -> [fingerprint, size, mtime_ns, what it read beyond its planned
+    # inputs, fingerprint of its planned inputs alone]
     entries: dict = field(default_factory=dict)
     state: str = ""  # everything the last build was made from, when it finished
     files: dict = field(default_factory=dict)  # every file of the output -> [size, mtime_ns]
+    basis: str = ""  # the content and options its outputs were planned from
 
     @classmethod
     def load(cls, output_dir: Path, salt: str) -> BuildCache:
         try:
             data = json.loads(cache_file(output_dir).read_text(encoding="utf-8"))
             if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["entries"], dict):
-                return cls(salt, data["entries"], data["state"], data["files"])
+                return cls(salt, data["entries"], data["state"], data["files"], data["basis"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return cls(salt)
@@ -120,18 +127,30 @@ class BuildCache:
         self.state = state
         self.files = _file_stats(output_dir)
 
+    def _entry(self, path: str) -> list | None:
+        entry = self.entries.get(path)
+        if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[3], list) \
+                and all(isinstance(entry[i], str) for i in (0, 4)):
+            return entry
+        return None
+
     def reads(self, path: str) -> list[tuple[str, str]]:
         """What the output read beyond its planned inputs when it was made."""
-        entry = self.entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 4 or not isinstance(entry[3], list):
+        entry = self._entry(path)
+        if entry is None:
             return []
         return [tuple(read) for read in entry[3]
                 if isinstance(read, list) and len(read) == 2 and all(isinstance(part, str) for part in read)]
 
-    def reusable(self, output_dir: Path, path: str, print_: str) -> bool:
+    def planned(self, path: str) -> str | None:
+        """The fingerprint of the output's planned inputs when it was made."""
+        entry = self._entry(path)
+        return entry[4] if entry else None
+
+    def reusable(self, output_dir: Path, path: str, print_: str | None) -> bool:
         """True when `path` was made from the same inputs and is unchanged on disk."""
-        entry = self.entries.get(path)
-        if not isinstance(entry, list) or len(entry) != 4 or entry[0] != print_:
+        entry = self._entry(path)
+        if entry is None or print_ is None or entry[0] != print_:
             return False
         try:
             stat = os.stat(output_dir / path)
@@ -139,9 +158,9 @@ class BuildCache:
             return False
         return [stat.st_size, stat.st_mtime_ns] == entry[1:3]
 
-    def record(self, folder: Path, path: str, print_: str, reads: list[tuple[str, str]]) -> None:
+    def record(self, folder: Path, path: str, print_: str, reads: list[tuple[str, str]], planned: str) -> None:
         stat = os.stat(folder / path)
-        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns, [list(read) for read in reads]]
+        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns, [list(read) for read in reads], planned]
 
     def save(self, output_dir: Path) -> None:
         """Written after the output is in place; if it cannot be, the next build is just slower."""
@@ -149,7 +168,8 @@ class BuildCache:
         temporary = target.with_suffix(".tmp")
         try:
             temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries,
-                                             "state": self.state, "files": self.files}), encoding="utf-8")
+                                             "state": self.state, "files": self.files, "basis": self.basis}),
+                                 encoding="utf-8")
             os.replace(temporary, target)
         except OSError:
             temporary.unlink(missing_ok=True)
@@ -157,46 +177,89 @@ class BuildCache:
 
 def _file_stats(folder: Path) -> dict[str, list[int]]:
     stats = {}
+    prefix = len(str(folder)) + 1
     for parent, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(parent, name)
             stat = os.stat(path)
-            stats[os.path.relpath(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+            stats[path[prefix:]] = [stat.st_size, stat.st_mtime_ns]
     return stats
 
 
-def _content_stats(content_dir: Path) -> list[tuple[str, int, int]]:
-    return sorted((path, *stat) for path, stat in _file_stats(content_dir).items())
+@dataclass(frozen=True)
+class ContentState:
+    """The content folder as it is on disk, without reading any file."""
+
+    key: str  # a fingerprint of the code and of every file's name, size and time
+    files: dict  # content path -> [size, mtime_ns]
 
 
-def content_state(content_dir: Path) -> str:
-    """A fingerprint of every content file's name, size and time, and of the code."""
-    return fingerprint(code_version(), str(content_dir.resolve()), _content_stats(content_dir))
+def content_state(content_dir: Path) -> ContentState:
+    files = _file_stats(content_dir)
+    return ContentState(fingerprint(code_version(), str(content_dir.resolve()), sorted(files.items())), files)
 
 
-def cached_model(content_dir: Path, output_dir: Path, load: Callable[[Path, ParseCache], tuple], key: str) -> tuple:
-    """`load(content_dir, parsed files)`, or its result from the last build when the
-    content's state (`content_state`, taken before reading) and the code are as
-    they were: reading and validating is most of a rebuild's work when nothing
-    changed. When something did, the files that did not change are still not
-    parsed again."""
-    store = output_dir.parent / f".{output_dir.name}.model.pickle"
-    code = code_version()
-    stored_key, result, parsed = None, None, {}
+@dataclass(frozen=True)
+class Model:
+    """The loaded model, and how it relates to the last one."""
+
+    result: tuple  # what `load` returns
+    since: str | None  # the content state it was revised from (or is), None when loaded whole
+    edited: tuple[str, ...] = ()  # the files whose text was revised
+
+
+class ModelStore:
+    """The model of the last build, kept beside the output: reading and validating
+    is most of a rebuild's work. While the content is as it was, the model is taken
+    as it is; when only the text of some Markdown files changed, only those files
+    are read and checked again (`revise`); otherwise the whole folder is loaded,
+    and even then files that did not change are not parsed again. The parsed files
+    are kept apart, since only a whole load needs them."""
+
+    def __init__(self, content_dir: Path, output_dir: Path):
+        self.content_dir = content_dir
+        self.model_file = output_dir.parent / f".{output_dir.name}.model.pickle"
+        self.parsed_file = output_dir.parent / f".{output_dir.name}.parsed.pickle"
+        self._unsaved: dict[Path, tuple] = {}
+
+    def load(self, state: ContentState, load: Callable[[Path, ParseCache], tuple],
+             revise: Callable[..., tuple | None]) -> Model:
+        code = code_version()
+        stored = _unpickle(self.model_file, code)
+        if stored is not None:
+            key, files, result = stored
+            if key == state.key:
+                return Model(result, key)
+            if files.keys() == state.files.keys():
+                edited = sorted(path for path, stat in state.files.items() if files[path] != stat)
+                # Files it reads are not kept: the next whole load parses them again.
+                revised = revise(self.content_dir, *result, edited, ParseCache())
+                if revised is not None:
+                    self._unsaved[self.model_file] = (code, state.key, state.files, revised)
+                    return Model(revised, key, tuple(edited))
+        parse_cache = ParseCache((_unpickle(self.parsed_file, code) or ({},))[0])
+        result = load(self.content_dir, parse_cache)
+        self._unsaved[self.model_file] = (code, state.key, state.files, result)
+        self._unsaved[self.parsed_file] = (code, parse_cache.current)
+        return Model(result, None)
+
+    def save(self) -> None:
+        """Keep a newly loaded model for the next build; if it cannot be, that build is just slower."""
+        for path, data in self._unsaved.items():
+            temporary = path.with_suffix(".tmp")
+            try:
+                temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(temporary, path)
+            except OSError:
+                temporary.unlink(missing_ok=True)
+        self._unsaved = {}
+
+
+def _unpickle(path: Path, code: str) -> tuple | None:
+    """What was kept in `path` by this same code, without the code; None when
+    there is nothing, or it is unreadable or from other code."""
     try:
-        stored_code, stored_key, result, parsed = pickle.loads(store.read_bytes())
-        if stored_code != code:
-            stored_key, parsed = None, {}
+        stored = pickle.loads(path.read_bytes())
     except Exception:  # a missing, stale or corrupt cache is simply not used
-        stored_key, parsed = None, {}
-    if stored_key == key:
-        return result
-    parse_cache = ParseCache(parsed)
-    result = load(content_dir, parse_cache)
-    try:
-        temporary = store.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps((code, key, result, parse_cache.current), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, store)
-    except OSError:
-        pass
-    return result
+        return None
+    return stored[1:] if isinstance(stored, tuple) and stored and stored[0] == code else None

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import uuid
+from collections.abc import Callable
 from xml.etree import ElementTree as etree
 
 from builder.model import Item, Meeting, Project
@@ -131,10 +132,7 @@ def atom_feed(project: Project) -> bytes:
     return etree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(project: Project, pages: list[str]) -> bytes | None:
-    """A sitemap needs absolute addresses, so it is made only when site.yaml gives `url`."""
-    if not project.site.url:
-        return None
+def sitemap(project: Project, pages: list[str]) -> bytes:
     etree.register_namespace("", SITEMAP)
     urlset = etree.Element(f"{{{SITEMAP}}}urlset")
     for path in sorted(pages):
@@ -177,13 +175,16 @@ def content_json(project: Project) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, bytes]:
-    """Every export file by name (the sitemap only when the site's address is known)."""
+def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, Callable[[], bytes]]:
+    """Every export file by name, each made only when called for. A sitemap needs
+    absolute addresses, so there is one only when site.yaml gives `url`. None of
+    them shows an item's text: an edit to the text leaves them as they are."""
     files = {
-        "actions.csv": actions_csv(project, today),
-        "meetings.ics": meetings_ics(project),
-        "feed.xml": atom_feed(project),
-        "content.json": content_json(project),
-        "sitemap.xml": sitemap(project, pages),
+        "actions.csv": lambda: actions_csv(project, today),
+        "meetings.ics": lambda: meetings_ics(project),
+        "feed.xml": lambda: atom_feed(project),
+        "content.json": lambda: content_json(project),
     }
-    return {name: data for name, data in files.items() if data is not None}
+    if project.site.url:
+        files["sitemap.xml"] = lambda: sitemap(project, pages)
+    return files

@@ -11,6 +11,13 @@ from functools import lru_cache
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
@@ -77,19 +84,20 @@ class _BriefingExtension(Extension):
 
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
-    # One instance per process: building the extension set costs more than a short body.
+    # One instance per process: building the extension set costs more than a short
+    # body. Instances, not names: finding an extension by name searches every
+    # installed package's entry points, which took longer than rendering a page.
     return markdown.Markdown(
         extensions=[
-            "tables",
-            "attr_list",
-            "toc",
-            "footnotes",
-            "sane_lists",
-            "fenced_code",
-            "def_list",
+            TableExtension(use_align_attribute=True),
+            AttrListExtension(),
+            TocExtension(),
+            FootnoteExtension(),
+            SaneListExtension(),
+            FencedCodeExtension(),
+            DefListExtension(),
             _BriefingExtension(),
         ],
-        extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
     )
 

@@ -97,7 +97,7 @@ class Action:
         return known[-1] if known else "open"
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.status_on(today) != "done" and self.due < today
+        return self.due < today and self.status_on(today) != "done"
 
 
 @dataclass(frozen=True)

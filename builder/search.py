@@ -21,7 +21,7 @@ SEARCH_FOLDER = "pagefind"
 SECTIONS = ("threats", "case-studies", "spotlights", "reports", "meetings", "pages")
 # An edit re-indexes its page's whole bundle, at about 2.5 ms a page, so bundles
 # are kept small; the browser merges them, fetching a little from each per search.
-PAGES_PER_BUNDLE = 250
+PAGES_PER_BUNDLE = 128
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from conftest import build_args, checksums, run_process, write_files
 
 def leftovers(output: Path) -> list[str]:
     """Temporary folders of a build, left beside the output folder."""
-    return sorted(p.name for p in output.parent.iterdir() if p.is_dir() and p.name.startswith(f".{output.name}."))
+    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.") and p.suffix == ".tmp")
 
 
 def test_a_failed_build_leaves_the_output_exactly_as_it_was(copy_site, tmp_path, cli):
