@@ -338,7 +338,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         reuse = _Reuse(output_dir, staging)
         # Copied first, so that a full disk is found before Pagefind runs short of room.
         copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
-        setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages))
+        compiled = templates.CompiledTemplates(cache.compiled_templates(output_dir), cache.code_version())
+        setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages), compiled)
         # Pagefind goes on indexing in the background while the exports, the model
         # for the next build and the PDFs are made.
         with search.Indexer(staging, jobs) as indexer:
@@ -349,7 +350,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
                 reuse.file(path)
             _write_exports(plan, fresh, reuse)
             models.save()
-            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today), fresh, jobs, on_pdf,
+            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled), fresh, jobs, on_pdf,
                                    indexer)
             failures += indexer.finish()
         if failures:

@@ -14,6 +14,7 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from builder import __version__
@@ -25,6 +26,11 @@ FORMAT = 3
 def cache_file(output_dir: Path) -> Path:
     """Beside the output folder, so that replacing the output never loses it."""
     return output_dir.parent / f".{output_dir.name}.cache.json"
+
+
+def compiled_templates(output_dir: Path) -> Path:
+    """Where templates compiled by one build are kept for the next."""
+    return output_dir.parent / f".{output_dir.name}.templates"
 
 
 def fingerprint(*parts: object) -> str:
@@ -89,6 +95,7 @@ class Fingerprinter:
         digest.update(b";")
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """The package version and a hash of its source: a change to the code may
     change any output."""

@@ -69,6 +69,7 @@ class SiteJob:
     today: dt.date
     pdfs: dict = field(hash=False)
     specs: tuple = ()  # the planned pages (PageSpec)
+    compiled: templates.CompiledTemplates | None = None
 
 
 class PageRenderer:
@@ -76,7 +77,7 @@ class PageRenderer:
 
     def __init__(self, job: SiteJob):
         self.job = job
-        self.env = templates.environment(job.content_dir)
+        self.env = templates.environment(job.content_dir, job.compiled)
         self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
         self.search_bundles = [b.name for b in search_bundles(job.project)]

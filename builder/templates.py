@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import jinja2
@@ -82,9 +83,43 @@ class ReadingEnvironment(jinja2.Environment):
             self.reads.add(("text", obj.key))
 
 
-def environment(content_dir: Path) -> ReadingEnvironment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled by an earlier build, kept in a folder, so that a rebuild
+    does not compile them again. Unlike Jinja's own file cache, each file is
+    written whole and then renamed into place, because the processes of a build
+    share the folder, and one that cannot be read is compiled again. The key
+    includes this package's code, which sets the environment's options."""
+
+    def __init__(self, folder: Path, code: str):
+        self.folder, self.code = folder, code
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha1(f"{self.code}|{name}|{filename}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self.folder / bucket.key, "rb") as file:
+                bucket.load_bytecode(file)
+        except Exception:  # missing, or unreadable: the template is compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        temporary = None
+        try:
+            self.folder.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as file:
+                bucket.write_bytecode(file)
+            os.replace(temporary, self.folder / bucket.key)
+        except OSError:  # the next build compiles it again
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
+
+
+def environment(content_dir: Path, compiled: CompiledTemplates | None = None) -> ReadingEnvironment:
     env = ReadingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
+        bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

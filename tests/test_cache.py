@@ -388,3 +388,14 @@ def test_a_text_edit_checks_only_the_edited_file(project, tmp_path, monkeypatch)
     monkeypatch.undo()
     assert "A sentence added by the test." in (output / "case-studies/nail-bar-inspection.html").read_text()
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_unreadable_compiled_templates_are_compiled_again(project, tmp_path):
+    content, output = project
+    compiled = output.parent / f".{output.name}.templates"
+    assert any(compiled.iterdir()), "a build keeps its compiled templates for the next"
+    for file in compiled.iterdir():
+        file.write_bytes(file.read_bytes()[:40])
+    _replace(content / "threats/cyber-crime.md", "title: ", "title: Retitled ")
+    assert build(content, output, "--no-pdf") == 0
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
