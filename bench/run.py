@@ -104,6 +104,18 @@ def pagefind_alone(output: Path) -> float:
     return time.perf_counter() - started
 
 
+# The build without its search index: not something to publish, but it shows how
+# much of a cold build is the build's own work.
+WITHOUT_SEARCH = ("import sys; from builder import cli, search; search.Indexer.add = lambda self, bundle: None; "
+                  "sys.exit(cli.main(sys.argv[1:]))")
+
+
+def without_search(content: Path, output: Path, jobs: str) -> Run:
+    clear(output)
+    return run("-c", WITHOUT_SEARCH, "build", "--content", str(content), "--output", str(output), "--today", TODAY,
+               "--quiet", "--no-pdf", "--jobs", jobs)
+
+
 def floor(content: Path) -> float:
     """Python-Markdown converting every body once, in one process: work no design can skip."""
     bodies = []
@@ -152,6 +164,7 @@ def measure(work: Path, n: int, n_pdf: int, large: bool) -> list[tuple[str, str,
     floor_seconds = floor(content)
     rows.append(("Floor: Python-Markdown, every body once", f"{floor_seconds:.2f} s", "", ""))
 
+    own_work = {jobs: without_search(content, output, jobs) for jobs in ("1", "2")}
     colds = cold_builds(content, output, "--no-pdf")  # the last of them leaves a --jobs 2 output
     cold1, cold2 = colds["1"], colds["2"]
     rows.append(("Cold HTML build, --jobs 1", f"{cold1.seconds:.2f} s ({cold1.seconds / floor_seconds:.2f} x floor)",
@@ -160,6 +173,9 @@ def measure(work: Path, n: int, n_pdf: int, large: bool) -> list[tuple[str, str,
                  "below the floor", verdict(cold2.seconds < floor_seconds)))
     indexing = pagefind_alone(output)
     rows.append(("Of which search: Pagefind indexing the same pages alone", f"{indexing:.2f} s", "", ""))
+    for jobs, own in own_work.items():
+        rows.append((f"The same cold build with Pagefind switched off, --jobs {jobs}",
+                     f"{own.seconds:.2f} s ({own.seconds / floor_seconds:.2f} x floor)", "", ""))
     noop = best([build(content, output, "--no-pdf", "--jobs", "2") for _ in range(REPEATS)])
     rows.append(("No-op rebuild", f"{noop.seconds:.2f} s ({100 * noop.seconds / cold2.seconds:.1f}% of cold)",
                  "under 5% of cold", verdict(noop.seconds < 0.05 * cold2.seconds)))
