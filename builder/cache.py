@@ -239,8 +239,8 @@ class ModelStore:
                 return Model(result, key)
             if files.keys() == state.files.keys():
                 edited = sorted(path for path, stat in state.files.items() if files[path] != stat)
-                # Files it reads are not kept: the next whole load parses them again.
-                revised = revise(self.content_dir, *result, edited, ParseCache())
+                # The files it reads are not kept as parsed: a whole load reads them again.
+                revised = revise(self.content_dir, *result, edited)
                 if revised is not None:
                     self._unsaved[self.model_file] = (code, state.key, state.files, revised)
                     return Model(revised, key, tuple(edited))

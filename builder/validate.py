@@ -443,8 +443,8 @@ def _validated_item(kind: str, source: SourceFile, ctx: _Context, keys: set[str]
     return _with_appendices(KIND_CLASSES[kind](**values), lines, keys, assets, ctx.problems)
 
 
-def revise_project(root: Path, project: Project, warnings: list[Problem], edited: list[str],
-                   parsed: ParseCache) -> tuple[Project, list[Problem]] | None:
+def revise_project(root: Path, project: Project, warnings: list[Problem],
+                   edited: list[str]) -> tuple[Project, list[Problem]] | None:
     """The project of an earlier load after edits to the text of some Markdown
     items, or None when an edit changed more than the text (a field, a line of the
     front matter) or has any problem: then the whole project is loaded again, which
@@ -460,7 +460,7 @@ def revise_project(root: Path, project: Project, warnings: list[Problem], edited
         file = root / path
         if old is None or kind is None or not file.resolve().is_relative_to(real_root):
             return None
-        source = parsed.read(file, path, read_markdown_file, problems)
+        source = read_markdown_file(file, path, problems)
         if source is None or problems.errors:
             return None
         item = _validated_item(kind, source, ctx, keys, assets)
