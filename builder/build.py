@@ -172,8 +172,8 @@ def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date, 
                              [bundle.name for bundle in bundles])
 
 
-def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, with_pdf: bool,
-          bundles: list[search.Bundle], before: BuildCache | None) -> _Plan:
+def _plan(selected: Project, content: cache.ContentState, content_dir: Path, shared: str, today: dt.date,
+          with_pdf: bool, bundles: list[search.Bundle], before: BuildCache | None) -> _Plan:
     """What to write, and the fingerprint of what each output is made from. `before`
     is the cache of a build planned from the same model but for the text of its
     items, whose pages and exports were therefore planned from the same inputs."""
@@ -193,8 +193,10 @@ def _plan(selected: Project, content_dir: Path, shared: str, today: dt.date, wit
     page_paths = [spec.path for spec in planned]
     export_files = exports.exports(selected, today, page_paths)
     prints.update((name, text_free_print(name, today, selected, page_paths)) for name in export_files)
-    # A paper's links become plain text when what they point at is left out.
-    existing = cache.fingerprint(sorted(selected.by_path), selected.assets)
+    # A paper's links become plain text when what they point at is left out, and
+    # it holds the images it shows: a changed asset file is a changed paper.
+    existing = cache.fingerprint(sorted(selected.by_path), [(asset, content.files.get(asset))
+                                                             for asset in selected.assets])
     version_of = version.content_versions(content_dir)
     pdf_versions = {job.path: version_of(job.sources, full_print(shared, existing, job.path, job.template,
                                                                    job.title, job.inputs)) for job in pdf_jobs}
@@ -318,7 +320,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     bundles = pages.search_bundles(selected)
     shared = _shared(selected, content_dir, profile, today, bundles)
     old = BuildCache.load(output_dir, shared)
-    state = cache.fingerprint(shared, content.key, with_pdf, drafts)
+    # A PDF records the commit its content comes from, which a commit changes
+    # without changing any content file.
+    state = cache.fingerprint(shared, content.key, with_pdf, drafts, with_pdf and version.last_commit(content_dir))
     if old.output_unchanged(output_dir, state):
         # Nothing the output is made from has changed, nor the output itself: it is
         # already what this build would write.
@@ -328,7 +332,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     # When the last build was made from this model but for the text of some
     # items, what every page and export was planned from is as it was then.
     same_plan = model.since is not None and old.basis == cache.fingerprint(model.since, with_pdf, drafts)
-    plan = _plan(selected, content_dir, shared, today, with_pdf, bundles, old if same_plan else None)
+    plan = _plan(selected, content, content_dir, shared, today, with_pdf, bundles, old if same_plan else None)
     edited = {path.rsplit(".", 1)[0] for path in model.edited} if same_plan else None
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))

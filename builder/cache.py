@@ -197,13 +197,14 @@ def _file_stats(folder: Path) -> dict[str, list[int]]:
 class ContentState:
     """The content folder as it is on disk, without reading any file."""
 
-    key: str  # a fingerprint of the code and of every file's name, size and time
+    folder: str  # the content folder, resolved
     files: dict  # content path -> [size, mtime_ns]
+    key: str  # a fingerprint of the code, the folder and every file's name, size and time
 
 
 def content_state(content_dir: Path) -> ContentState:
-    files = _file_stats(content_dir)
-    return ContentState(fingerprint(code_version(), str(content_dir.resolve()), sorted(files.items())), files)
+    folder, files = str(content_dir.resolve()), _file_stats(content_dir)
+    return ContentState(folder, files, fingerprint(code_version(), folder, sorted(files.items())))
 
 
 @dataclass(frozen=True)
@@ -234,20 +235,22 @@ class ModelStore:
         code = code_version()
         stored = _unpickle(self.model_file, code)
         if stored is not None:
-            key, files, result = stored
+            key, folder, files, result = stored
             if key == state.key:
                 return Model(result, key)
-            if files.keys() == state.files.keys():
+            # Files of another folder may have the same names, sizes and times.
+            if folder == state.folder and files.keys() == state.files.keys():
                 edited = sorted(path for path, stat in state.files.items() if files[path] != stat)
                 # The files it reads are not kept as parsed: a whole load reads them again.
                 revised = revise(self.content_dir, *result, edited)
                 if revised is not None:
-                    self._unsaved[self.model_file] = (code, state.key, state.files, revised)
+                    self._unsaved[self.model_file] = (code, state.key, state.folder, state.files, revised)
                     return Model(revised, key, tuple(edited))
-        parse_cache = ParseCache((_unpickle(self.parsed_file, code) or ({},))[0])
+        folder, parsed = _unpickle(self.parsed_file, code) or (None, {})
+        parse_cache = ParseCache(parsed if folder == state.folder else {})
         result = load(self.content_dir, parse_cache)
-        self._unsaved[self.model_file] = (code, state.key, state.files, result)
-        self._unsaved[self.parsed_file] = (code, parse_cache.current)
+        self._unsaved[self.model_file] = (code, state.key, state.folder, state.files, result)
+        self._unsaved[self.parsed_file] = (code, state.folder, parse_cache.current)
         return Model(result, None)
 
     def save(self) -> None:

@@ -59,6 +59,10 @@ class Item:
         """Unique across kinds: the content path without its extension."""
         return f"{self.folder}/{self.id}"
 
+    def __str__(self) -> str:
+        # What `{{ item }}` shows in a template: its title, not every field.
+        return self.title
+
     @property
     def is_exempt(self) -> bool:
         return False

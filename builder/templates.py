@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from pprint import pformat
 
 import jinja2
 
@@ -67,20 +68,36 @@ class ReadingEnvironment(jinja2.Environment):
 
     reads: set | None = None
 
-    # Called for every attribute a template reads, so the common case is one test.
+    # Called for every attribute a template reads. One beginning with "_" (such as
+    # `__dict__`) could be a way to every field, so it counts as reading the text.
     def getattr(self, obj, attribute):
-        if attribute in TEXT_FIELDS:
+        if attribute in TEXT_FIELDS or attribute[:1] == "_":
             self._note(obj)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
-        if argument in TEXT_FIELDS:
+        if argument in TEXT_FIELDS or (isinstance(argument, str) and argument[:1] == "_"):
             self._note(obj)
         return super().getitem(obj, argument)
 
     def _note(self, obj) -> None:
         if self.reads is not None and isinstance(obj, Item):
             self.reads.add(("text", obj.key))
+
+    def pprint(self, value) -> str:
+        """The `pprint` filter, which shows every field of the items in `value`."""
+        self._note_within(value)
+        return pformat(value)
+
+    def _note_within(self, value) -> None:
+        if isinstance(value, (list, tuple)):
+            for entry in value:
+                self._note_within(entry)
+        elif isinstance(value, dict):
+            for entry in value.values():
+                self._note_within(entry)
+        else:
+            self._note(value)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -128,6 +145,7 @@ def environment(content_dir: Path, compiled: CompiledTemplates | None = None) ->
     )
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
+    env.filters["pprint"] = env.pprint
     return env
 
 

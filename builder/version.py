@@ -21,6 +21,11 @@ def _git(content_dir: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def last_commit(content_dir: Path) -> str | None:
+    """The commit the repository holding the content is at; None outside git."""
+    return _git(content_dir, "rev-parse", "HEAD")
+
+
 def content_versions(content_dir: Path) -> Callable[[tuple[str, ...], str], str]:
     """A function from (the content files a PDF was made from, the hash of its
     inputs) to the version to record in the PDF."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -399,3 +400,48 @@ def test_unreadable_compiled_templates_are_compiled_again(project, tmp_path):
     _replace(content / "threats/cyber-crime.md", "title: ", "title: Retitled ")
     assert build(content, output, "--no-pdf") == 0
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_a_changed_image_makes_the_papers_that_show_it_again(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests/sites/minimal", content)
+    report = content / "reports/alpha-report.md"
+    _append(report, "\n![The logo](../assets/logo.svg)\n")
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    before = inodes(output)
+    logo = content / "assets/logo.svg"
+    logo.write_text(logo.read_text().replace("<svg", "<svg data-changed=\"yes\"", 1))
+    assert build(content, output) == 0
+    assert "reports/alpha-report.pdf" in rendered(before, inodes(output))
+    assert_same_as_cold(content, output, tmp_path)
+
+
+def test_a_template_that_shows_whole_items_follows_their_text(project, tmp_path):
+    content, output = project
+    override = content.parent / "templates"
+    override.mkdir()
+    listing = (REPO / "templates/list.html").read_text()
+    (override / "list.html").write_text(listing.replace(
+        "{% block main %}", "{% block main %}{% for i in items %}<!-- {{ i | pprint | length }} "
+                            "{{ i.__dict__ | length }} {{ i }} -->{% endfor %}", 1))
+    assert build(content, output, "--no-pdf") == 0
+    _append(content / "case-studies/nail-bar-inspection.md", "\nA sentence added by the test.\n")
+    assert build(content, output, "--no-pdf") == 0
+    assert_same_as_cold(content, output, tmp_path, "--no-pdf")
+
+
+def test_another_content_folder_built_into_the_same_output_is_read_anew(tmp_path):
+    # Its files have the same names, sizes and times; one has other words.
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(REPO / "content", first)
+    shutil.copytree(first, second)
+    case = second / "case-studies/nail-bar-inspection.md"
+    times = case.stat()
+    _replace(case, "Environmental health officers", "Environmental HEALTH officers")
+    os.utime(case, ns=(times.st_atime_ns, times.st_mtime_ns))
+    output = tmp_path / "output"
+    assert build(first, output, "--no-pdf") == 0
+    assert build(second, output, "--no-pdf") == 0
+    assert "Environmental HEALTH officers" in (output / "case-studies/nail-bar-inspection.html").read_text()
+    assert_same_as_cold(second, output, tmp_path, "--no-pdf")

@@ -208,3 +208,8 @@ def test_content_version_in_git_is_the_last_commit_and_modified_flag(tmp_path):
     assert run("build", "--content", str(content), "--output", str(output), "--today", "2016-06-01") == 0
     assert _version(output / "spotlights/spot.pdf") == f"git {commit} (modified)"
     assert _version(output / "meetings/m1.pdf") == f"git {commit}", "a PDF not made from the file is not modified"
+
+    # Committing changes no content file, but the PDFs made from it record the commit.
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "more notes")
+    assert run("build", "--content", str(content), "--output", str(output), "--today", "2016-06-01") == 0
+    assert _version(output / "spotlights/spot.pdf") == f"git {git('rev-parse', 'HEAD')}"
