@@ -279,9 +279,8 @@ def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh
     return problems, reads
 
 
-def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, fresh: set[str], jobs: int, on_pdf,
+def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, fresh: set[str], jobs: int, on_pdf,
                 indexer: search.Indexer) -> list[Problem]:
-    todo = [job for job in plan.pdf_jobs if job.path not in fresh]
     done = len(plan.pdf_jobs) - len(todo)
     processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
     problems = []
@@ -303,11 +302,14 @@ def _write_exports(plan: _Plan, fresh: set[str], reuse: _Reuse) -> None:
 
 
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
-          on_pdf=None, jobs: int = 1, drafts: bool = False) -> BuildResult:
+          on_pdf=None, jobs: int = 1, drafts: bool = False, pdfs_later: bool = False) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
 
     Only outputs whose inputs changed since the last build are rendered; the rest
     are taken from the previous output. `jobs` processes share the rendering.
+    With `pdfs_later` (a preview, first showing the pages), the pages link their
+    PDFs as usual but only the PDFs that did not change are there: the next build
+    makes the others, and nothing more.
     """
     _check_output_location(content_dir, output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -322,7 +324,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     old = BuildCache.load(output_dir, shared)
     # A PDF records the commit its content comes from, which a commit changes
     # without changing any content file.
-    state = cache.fingerprint(shared, content.key, with_pdf, drafts, with_pdf and version.last_commit(content_dir))
+    state = cache.fingerprint(shared, content.key, with_pdf, drafts, with_pdf and version.last_commit(content_dir),
+                              pdfs_later)
     if old.output_unchanged(output_dir, state):
         # Nothing the output is made from has changed, nor the output itself: it is
         # already what this build would write.
@@ -354,19 +357,22 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
                 reuse.file(path)
             _write_exports(plan, fresh, reuse)
             models.save()
-            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled), fresh, jobs, on_pdf,
-                                   indexer)
+            todo = [] if pdfs_later else [job for job in plan.pdf_jobs if job.path not in fresh]
+            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled), todo, fresh,
+                                   jobs, on_pdf, indexer)
             failures += indexer.finish()
         if failures:
             raise ContentError(failures + list(warnings))
         written = [spec.path for spec in plan.pages] + copied + list(plan.exports)
-        written += [job.path for job in plan.pdf_jobs]
+        left = {job.path for job in plan.pdf_jobs if job.path not in fresh} if pdfs_later else set()
+        written += [job.path for job in plan.pdf_jobs if job.path not in left]
         for path, page_reads in reads.items():
             prints[path] = plan.print_with(path, page_reads)
         new = BuildCache(old.salt, {bundle.folder: _bundle_print(bundle, prints) for bundle in plan.search_bundles},
                          basis=basis)
         for path, print_ in prints.items():
-            new.record(staging, path, print_, reads[path] if path in reads else old.reads(path), plan.prints[path])
+            if path not in left:
+                new.record(staging, path, print_, reads[path] if path in reads else old.reads(path), plan.prints[path])
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )

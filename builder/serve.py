@@ -122,9 +122,10 @@ def _handler(output_dir: Path, preview: Preview) -> type[http.server.SimpleHTTPR
     return PreviewHandler
 
 
-def serve(content_dir: Path, output_dir: Path, host: str, port: int, rebuild: Callable[[bool], list[Problem]],
-          with_pdf: bool, log: Callable[[str], None]) -> int:
-    """Serve until Ctrl-C. `rebuild(with_pdf)` builds and returns the problems it met."""
+def serve(content_dir: Path, output_dir: Path, host: str, port: int,
+          rebuild: Callable[[bool, bool], list[Problem]], with_pdf: bool, log: Callable[[str], None]) -> int:
+    """Serve until Ctrl-C. `rebuild(with_pdf, pdfs_now)` builds (the PDFs that
+    changed, too, when `pdfs_now`) and returns the problems it met."""
     import watchfiles
 
     from builder.templates import user_templates_dir
@@ -132,13 +133,15 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int, rebuild: Ca
     preview = Preview()
 
     def build_and_publish() -> None:
+        # The pages first, already linking the PDFs, which follow: both builds
+        # plan the same pages, so the second renders only PDFs.
         started = time.monotonic()
-        problems = rebuild(False)
+        problems = rebuild(with_pdf, False)
         preview.publish(problems)
         _report(problems, started, "pages", log)
         if with_pdf and not any(not p.is_warning for p in problems):
             started = time.monotonic()
-            problems = rebuild(True)
+            problems = rebuild(True, True)
             preview.publish(problems)
             _report(problems, started, "pages and PDFs", log)
 
@@ -183,12 +186,12 @@ def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: d
     """A rebuild that reports problems instead of raising, for the preview loop."""
     from builder.build import build
 
-    def rebuild(with_pdf: bool) -> list[Problem]:
+    def rebuild(with_pdf: bool, pdfs_now: bool) -> list[Problem]:
         # Pages alone are quickest in this process; PDFs are worth a pool.
-        jobs = (os.cpu_count() or 1) if with_pdf else 1
+        jobs = (os.cpu_count() or 1) if with_pdf and pdfs_now else 1
         try:
             result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf, jobs=jobs,
-                           drafts=drafts)
+                           drafts=drafts, pdfs_later=not pdfs_now)
         except ContentError as error:
             return list(error.problems)
         except Exception as exc:  # the preview must survive anything a half-saved file causes

@@ -445,3 +445,30 @@ def test_another_content_folder_built_into_the_same_output_is_read_anew(tmp_path
     assert build(second, output, "--no-pdf") == 0
     assert "Environmental HEALTH officers" in (output / "case-studies/nail-bar-inspection.html").read_text()
     assert_same_as_cold(second, output, tmp_path, "--no-pdf")
+
+
+def test_the_preview_shows_pages_first_then_makes_only_the_pdfs_that_changed(tmp_path):
+    # `serve` builds twice after each change: the pages (linking their PDFs),
+    # then the PDFs. The second build must not render any page again.
+    import datetime as dt
+
+    from builder.serve import rebuild_function
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    output = tmp_path / "output"
+    assert build(content, output) == 0
+    rebuild = rebuild_function(content, output, "internal", dt.date(2016, 1, 15), False)
+    before = inodes(output)
+    spotlight = content / "spotlights/wrap-regulatory-services.md"
+    _append(spotlight, "\nOne more note.\n")
+
+    assert not [p for p in rebuild(True, False) if not p.is_warning]
+    pages_first = inodes(output)
+    assert rendered(before, pages_first) == {"spotlights/wrap-regulatory-services.html"}
+    assert not (output / "spotlights/wrap-regulatory-services.pdf").exists(), "made by the next build"
+    assert 'href="wrap-regulatory-services.pdf"' in (output / "spotlights/wrap-regulatory-services.html").read_text()
+
+    assert not [p for p in rebuild(True, True) if not p.is_warning]
+    assert rendered(pages_first, inodes(output)) == {"spotlights/wrap-regulatory-services.pdf"}
+    assert_same_as_cold(content, output, tmp_path)
