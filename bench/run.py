@@ -71,8 +71,8 @@ The cold builds include the search index. Pagefind alone (the row above) takes
 about as long as the floor and uses more than one core, so a cold build cannot
 come within 1.2 x of a floor that leaves it out, nor below it on two cores.
 With Pagefind switched off, the same build's own work (reading, checking,
-rendering, writing) takes about 2 x the floor with --jobs 1 and 1.3 x with
---jobs 2. Pagefind indexes each slice of the site while the next is rendered,
+rendering, writing) takes about 2 x the floor with --jobs 1 and 1.1 to 1.3 x
+with --jobs 2. Pagefind indexes each slice of the site while the next is rendered,
 so --jobs 1 already keeps both cores busy. A rebuild after editing the text of
 one case study reads and checks only that file, takes the rest of the model
 and of the plan from the last build, renders the one page, and re-indexes its
