@@ -279,7 +279,7 @@ def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh
     return problems, reads
 
 
-def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, fresh: set[str], jobs: int, on_pdf,
+def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf,
                 indexer: search.Indexer) -> list[Problem]:
     done = len(plan.pdf_jobs) - len(todo)
     processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
@@ -347,6 +347,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
         compiled = templates.CompiledTemplates(cache.compiled_templates(output_dir), cache.code_version())
         setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages), compiled)
+        changed_pdfs = [job for job in plan.pdf_jobs if job.path not in fresh]
+        left = {job.path for job in changed_pdfs} if pdfs_later else set()
         # Pagefind goes on indexing in the background while the exports, the model
         # for the next build and the PDFs are made.
         with search.Indexer(staging, jobs) as indexer:
@@ -357,14 +359,12 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
                 reuse.file(path)
             _write_exports(plan, fresh, reuse)
             models.save()
-            todo = [] if pdfs_later else [job for job in plan.pdf_jobs if job.path not in fresh]
-            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled), todo, fresh,
-                                   jobs, on_pdf, indexer)
+            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled),
+                                   [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer)
             failures += indexer.finish()
         if failures:
             raise ContentError(failures + list(warnings))
         written = [spec.path for spec in plan.pages] + copied + list(plan.exports)
-        left = {job.path for job in plan.pdf_jobs if job.path not in fresh} if pdfs_later else set()
         written += [job.path for job in plan.pdf_jobs if job.path not in left]
         for path, page_reads in reads.items():
             prints[path] = plan.print_with(path, page_reads)
