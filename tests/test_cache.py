@@ -37,10 +37,15 @@ def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:
 
 @pytest.fixture
 def project(tmp_path) -> tuple[Path, Path]:
+    return built_copy(tmp_path, "--no-pdf")
+
+
+def built_copy(tmp_path: Path, *extra: str) -> tuple[Path, Path]:
+    """A copy of the example content, built once."""
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
     output = tmp_path / "output"
-    assert build(content, output, "--no-pdf") == 0
+    assert build(content, output, *extra) == 0
     return content, output
 
 
@@ -198,10 +203,7 @@ def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
 
 
 def test_pdfs_whose_inputs_did_not_change_are_not_rendered_again(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    output = tmp_path / "output"
-    assert build(content, output) == 0
+    content, output = built_copy(tmp_path)
     before = inodes(output)
     spotlight = content / "spotlights/wrap-regulatory-services.md"
     spotlight.write_text(spotlight.read_text() + "\nOne more note.\n")
@@ -322,10 +324,7 @@ EDITS = {
 @pytest.mark.parametrize("profile", ["internal", "public"])
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_an_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, edit, profile):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    output = tmp_path / "output"
-    assert build(content, output, "--no-pdf", "--profile", profile) == 0
+    content, output = built_copy(tmp_path, "--no-pdf", "--profile", profile)
     EDITS[edit](content)
     assert build(content, output, "--no-pdf", "--profile", profile) == 0
     assert_same_as_cold(content, output, tmp_path, "--no-pdf", "--profile", profile)
@@ -454,10 +453,7 @@ def test_the_preview_shows_pages_first_then_makes_only_the_pdfs_that_changed(tmp
 
     from builder.serve import rebuild_function
 
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    output = tmp_path / "output"
-    assert build(content, output) == 0
+    content, output = built_copy(tmp_path)
     rebuild = rebuild_function(content, output, "internal", dt.date(2016, 1, 15), False)
     before = inodes(output)
     spotlight = content / "spotlights/wrap-regulatory-services.md"
