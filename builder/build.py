@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import cache, exports, lifecycle, pages, parallel, pdf, search, site, templates, version
+from builder import cache, exports, interrupt, lifecycle, pages, parallel, pdf, search, site, templates, version
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import TEXT_FIELDS, Project, select
@@ -262,6 +262,7 @@ def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh
     problems, reads = [], {}
     for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site.write_pages, work, processes,
                                                                            site.start_worker, (setup,))):
+        interrupt.stop_if_pressed()
         problems.extend(chunk_problems)
         reads.update(chunk_reads)
         for page in written:
@@ -286,6 +287,7 @@ def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf,
     problems = []
     for results in parallel.run(pdf.write_jobs, [[(job, plan.pdf_versions[job.path])] for job in todo], processes,
                                 pdf.start_worker, (setup,), recycle_after=PDFS_PER_WORKER):
+        interrupt.stop_if_pressed()
         for path, job_problems in results:
             problems.extend(job_problems)
             indexer.poll()
@@ -376,6 +378,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
+        interrupt.stop_if_pressed()
         _swap_in(staging, output_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from builder import __version__
+from builder import __version__, interrupt
 from builder.errors import ContentError
 from builder.model import PROFILES
 
@@ -79,11 +79,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    today = getattr(args, "today", None) or dt.date.today()
+    with interrupt.remembered():
+        return _run(args, today)
+
+
+def _run(args: argparse.Namespace, today: dt.date) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check
     from builder.console import Progress, print_problems
 
-    today = getattr(args, "today", None) or dt.date.today()
     try:
         if args.command == "serve":
             from builder.serve import log_to_terminal, rebuild_function, serve

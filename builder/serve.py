@@ -6,6 +6,7 @@ served, never written into the output, so a normal build never contains them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import http.server
@@ -156,8 +157,10 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
     watched = [str(p) for p in (content_dir, user_templates_dir(content_dir)) if p.is_dir()]
 
     def watch() -> None:
-        for _changes in watchfiles.watch(*watched, stop_event=stop, debounce=200, raise_interrupt=False):
-            build_and_publish()
+        # A build under way when Ctrl-C stops the server stops too, without a word.
+        with contextlib.suppress(KeyboardInterrupt):
+            for _changes in watchfiles.watch(*watched, stop_event=stop, debounce=200, raise_interrupt=False):
+                build_and_publish()
 
     threading.Thread(target=watch, daemon=True).start()
     log(f"Serving {output_dir}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")

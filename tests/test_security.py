@@ -444,6 +444,44 @@ def test_ctrl_c_changes_nothing(built):
     assert checksums(output) == before and _no_leftovers(output)
 
 
+# Ctrl-C pressed while nh3 is calling back into Python: nh3 prints the
+# KeyboardInterrupt as "ignored" and carries on, which must not let the build finish.
+_CTRL_C_INSIDE_NH3 = """
+import os, signal, sys
+import nh3
+from builder.cli import main
+
+clean = nh3.clean
+
+def clean_pressing_ctrl_c(html, **options):
+    keep = options["attribute_filter"]
+
+    def filter_and_press(tag, attribute, value):
+        os.kill(os.getpid(), signal.SIGINT)
+        return keep(tag, attribute, value)
+
+    return clean(html, **dict(options, attribute_filter=filter_and_press))
+
+nh3.clean = clean_pressing_ctrl_c
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_swallowed_by_a_library_still_changes_nothing(built):
+    content, output, before = built
+    (content / "threats/public-threat.md").write_text(
+        (content / "threats/public-threat.md").read_text() + "\n\nA [link](https://example.org/) to filter.\n")
+    process = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_INSIDE_NH3, "build", "--content", str(content), "--output", str(output),
+         "--no-pdf", "--jobs", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert "Exception ignored" in process.stderr, "the interrupt did not arrive inside nh3"
+    assert process.returncode == 130, process.stderr
+    assert "Stopped; the output folder is unchanged." in process.stderr
+    assert checksums(output) == before and _no_leftovers(output)
+
+
 def test_a_killed_build_leaves_a_folder_the_next_build_removes(built):
     content, output, before = built
     process = _cli(content, output)
