@@ -364,6 +364,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled),
                                    [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer)
             failures += indexer.finish()
+        # Ctrl-C stops Pagefind as well: its failures then are not the content's.
+        interrupt.stop_if_pressed()
         if failures:
             raise ContentError(failures + list(warnings))
         written = [spec.path for spec in plan.pages] + copied + list(plan.exports)
