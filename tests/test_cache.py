@@ -49,6 +49,15 @@ def built_copy(tmp_path: Path, *extra: str) -> tuple[Path, Path]:
     return content, output
 
 
+def override_template(content: Path, name: str, old: str, new: str) -> None:
+    """The project's own copy of a built-in template, with `old` replaced by `new`."""
+    built_in = (REPO / "templates" / name).read_text()
+    assert old in built_in
+    override = content.parent / "templates" / name
+    override.parent.mkdir(exist_ok=True)
+    override.write_text(built_in.replace(old, new))
+
+
 def assert_same_as_cold(content: Path, output: Path, tmp_path: Path, *extra: str) -> None:
     cold = tmp_path / "cold" / "output"
     assert build(content, cold, *extra) == 0
@@ -124,10 +133,7 @@ def test_adding_deleting_and_renaming_items(project, tmp_path):
 
 def test_a_template_change_rerenders_pages(project, tmp_path):
     content, output = project
-    override = content.parent / "templates"
-    override.mkdir()
-    base = (REPO / "templates/base.html").read_text()
-    (override / "base.html").write_text(base.replace("<main", "<!-- local change --><main"))
+    override_template(content, "base.html", "<main", "<!-- local change --><main")
     assert build(content, output, "--no-pdf") == 0
     assert "<!-- local change -->" in (output / "threats/cyber-crime.html").read_text()
     assert_same_as_cold(content, output, tmp_path, "--no-pdf")
@@ -246,13 +252,10 @@ def test_a_page_that_shows_another_items_text_is_rendered_again_when_it_changes(
     # Pages are fingerprinted without the text of the items they list; one whose
     # template reads an item's text must still follow it.
     content, output = project
-    override = content.parent / "templates"
-    override.mkdir()
-    threat = (REPO / "templates/threat.html").read_text()
-    (override / "threat.html").write_text(threat.replace(
-        "{{ item_list(case_studies, 'No case studies yet.') }}",
+    override_template(
+        content, "threat.html", "{{ item_list(case_studies, 'No case studies yet.') }}",
         "{{ item_list(case_studies, 'No case studies yet.') }}"
-        "{% for case in case_studies %}<pre class=\"case-text\">{{ case.body }}</pre>{% endfor %}"))
+        "{% for case in case_studies %}<pre class=\"case-text\">{{ case.body }}</pre>{% endfor %}")
     assert build(content, output, "--no-pdf") == 0
     before = inodes(output)
     case = content / "case-studies/doorstep-roofing-fraud.md"
@@ -418,12 +421,9 @@ def test_a_changed_image_makes_the_papers_that_show_it_again(tmp_path):
 
 def test_a_template_that_shows_whole_items_follows_their_text(project, tmp_path):
     content, output = project
-    override = content.parent / "templates"
-    override.mkdir()
-    listing = (REPO / "templates/list.html").read_text()
-    (override / "list.html").write_text(listing.replace(
-        "{% block main %}", "{% block main %}{% for i in items %}<!-- {{ i | pprint | length }} "
-                            "{{ i.__dict__ | length }} {{ i }} -->{% endfor %}", 1))
+    override_template(
+        content, "list.html", "{% block main %}", "{% block main %}{% for i in items %}<!-- {{ i | pprint | length }} "
+                            "{{ i.__dict__ | length }} {{ i }} -->{% endfor %}")
     assert build(content, output, "--no-pdf") == 0
     _append(content / "case-studies/nail-bar-inspection.md", "\nA sentence added by the test.\n")
     assert build(content, output, "--no-pdf") == 0
