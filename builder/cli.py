@@ -79,16 +79,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    today = getattr(args, "today", None) or dt.date.today()
     with interrupt.remembered():
-        return _run(args, today)
+        return _run(args)
 
 
-def _run(args: argparse.Namespace, today: dt.date) -> int:
+def _run(args: argparse.Namespace) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check
     from builder.console import Progress, print_problems
 
+    today = getattr(args, "today", None) or dt.date.today()
     try:
         if args.command == "serve":
             from builder.serve import log_to_terminal, rebuild_function, serve
