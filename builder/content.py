@@ -254,8 +254,47 @@ class ContentFiles:
     unreadable: frozenset  # content files that exist but could not be read: not "missing"
 
 
+# Files the system or an editor leaves beside the author's: never content, never reported.
+_SKIPPED_NAMES = {"thumbs.db", "desktop.ini"}
+# A content file's name is its id, byte for byte: nothing is trimmed or normalised,
+# so two names can never become one id.
+_ID_NAME = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
+
+
 def _is_hidden(path: Path) -> bool:
-    return path.name.startswith(".") or path.name.endswith("~")
+    """Hidden files, Windows' Thumbs.db and desktop.ini, Office lock files (~$...)
+    and editor backups (...~, .swp)."""
+    name = path.name
+    return (name.startswith((".", "~$")) or name.endswith(("~", ".swp"))
+            or name.lower() in _SKIPPED_NAMES)
+
+
+def file_id(name: str, ending: str) -> str | None:
+    """The id a content file's name gives, or None when the name is not exactly an id and `ending`."""
+    stem = name.removesuffix(ending)
+    return stem if name.endswith(ending) and _ID_NAME.fullmatch(stem) else None
+
+
+def _unusual(name: str) -> str:
+    """The characters of a name that cannot be in an id, named so that an author can
+    find them: a non-breaking space looks like a space, and a space like nothing."""
+    named = {" ": "a space", "\u00a0": "a non-breaking space", "\t": "a tab"}
+    found = dict.fromkeys(named.get(c, f"'{c}'" if c.isprintable() else f"U+{ord(c):04X}")
+                          for c in name if not (c.isascii() and (c.isdigit() or c.islower() or c in "-.")))
+    return f" (it contains {', '.join(found)})" if found else ""
+
+
+def _name_problem(file: Path, rel: str, ending: str, problems: Problems) -> None:
+    folder = file.parent.name
+    stem = file.name.rsplit(".", 1)[0] if "." in file.name else file.name
+    suggested = (re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "item") + ending
+    taken = " (that name is taken, so choose another)" if (file.parent / suggested).exists() else ""
+    if not file.name.endswith(ending):
+        problems.error(rel, 0, f"only {ending} files belong in {folder}/: move this file to assets/ or delete it; "
+                               f"if it is an item, rename it '{suggested}'{taken}")
+        return
+    problems.error(rel, 0, f"the file name is the item's id and web address: use only lowercase letters, digits and "
+                           f"hyphens{_unusual(file.name)}; rename it '{suggested}'{taken}")
 
 
 def _outside(file: Path, real_root: Path, rel: str, problems: Problems) -> bool:
@@ -289,7 +328,7 @@ class ParseCache:
         return source
 
 
-def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, problems: Problems,
+def _read_folder(root: Path, folder: str, ending: str, read, problems: Problems,
                  unreadable: set[str], parsed: ParseCache) -> list[SourceFile]:
     """Every content file of one folder; the ones that exist but cannot be read go
     to `unreadable`, so that links to them are not reported a second time."""
@@ -301,8 +340,9 @@ def _read_folder(root: Path, folder: str, endings: tuple[str, ...], read, proble
         rel = f"{folder}/{file.name}"
         if _is_hidden(file) or file.is_dir():
             continue
-        if file.suffix not in endings:
-            problems.warn(rel, 0, f"ignored: only {' and '.join(endings)} files are read in {folder}/")
+        if file_id(file.name, ending) is None:
+            _name_problem(file, rel, ending, problems)
+            unreadable.add(rel)
             continue
         outside = (file.is_symlink() or not folder_inside) and _outside(file, real_root, rel, problems)
         source = None if outside else parsed.read(file, rel, read, problems)
@@ -328,9 +368,9 @@ def read_content(root: Path, problems: Problems, parsed: ParseCache | None = Non
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     unreadable: set[str] = set()
-    items = {kind: _read_folder(root, folder, (".md",), read_markdown_file, problems, unreadable, parsed)
+    items = {kind: _read_folder(root, folder, ".md", read_markdown_file, problems, unreadable, parsed)
              for kind, folder in MARKDOWN_KINDS.items()}
-    meetings = _read_folder(root, MEETING_FOLDER, (".yaml", ".yml"), read_yaml_file, problems, unreadable, parsed)
+    meetings = _read_folder(root, MEETING_FOLDER, ".yaml", read_yaml_file, problems, unreadable, parsed)
 
     assets_root = root / ASSETS_FOLDER
     assets = tuple(

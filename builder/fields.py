@@ -176,10 +176,10 @@ class Fields:
         for key in data:
             if key not in allowed:
                 suggestion = _did_you_mean(str(key), allowed)
-                problems.warn(
+                problems.error(
                     path,
                     data.line_of(key),
-                    f"unknown field '{key}' in {what}{suggestion}; it is ignored. "
+                    f"unknown field '{key}' in {what}{suggestion}: correct or remove it. "
                     f"Fields {what} takes: {', '.join(allowed)}",
                 )
 

@@ -192,7 +192,7 @@ def _body_links(source: SourceFile, assets: set[str], problems: Problems) -> tup
             continue
         folder = target.split("/", 1)[0]
         is_item = (folder in MARKDOWN_KINDS.values() and target.endswith(".md")) or (
-            folder == MEETING_FOLDER and target.endswith((".yaml", ".yml")))
+            folder == MEETING_FOLDER and target.endswith(".yaml"))
         if link.is_image and folder != "assets":
             problems.error(source.path, link.line, f"the image '{link.target}' must be a file under assets/")
             continue
@@ -241,20 +241,13 @@ def _common(fields: f.Fields, source: SourceFile, item_id: str, ctx: _Context, *
     )
 
 
-def _item_id(source: SourceFile, problems: Problems) -> str:
-    stem = Path(source.path).stem
-    try:
-        return f.slug(stem)
-    except f.Invalid:
-        problems.error(
-            source.path, 0, f"the file name is the item's id and web address: rename it to "
-            f"'{f.make_slug(stem) or 'item'}{Path(source.path).suffix}' (lowercase letters, digits, hyphens)"
-        )
-        return stem
+def _item_id(source: SourceFile) -> str:
+    """Reading kept only files whose name is exactly an id and its ending."""
+    return Path(source.path).stem
 
 
 def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
-    item_id = _item_id(source, ctx.problems)
+    item_id = _item_id(source)
     fields = f.Fields(source.path, source.data, ctx.problems, COMMON_FIELDS + KIND_FIELDS[kind], f"a {kind}")
     values = _common(fields, source, item_id, ctx)
     values.update(body=source.body, body_line=source.body_line, links=_body_links(source, assets, ctx.problems))
@@ -304,7 +297,7 @@ def _meeting(source: SourceFile, ctx: _Context) -> Meeting | None:
     if not isinstance(source.data, LineDict):
         ctx.problems.error(source.path, 1, "a meeting file must be fields written 'name: value', one per line")
         return None
-    item_id = _item_id(source, ctx.problems)
+    item_id = _item_id(source)
     fields = f.Fields(source.path, source.data, ctx.problems, MEETING_FIELDS, "a meeting")
     values = _common(fields, source, item_id, ctx, title_required=False)
     board = fields.get("board", ctx.board, required=True)
@@ -398,11 +391,11 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
                 appendix_lines[source.path] = values.pop("appendix_lines")
             by_kind[kind].append(KIND_CLASSES[kind](**values))
     meetings = [m for m in (_meeting(s, ctx) for s in files.meetings) if m is not None]
-    seen_meetings: dict[str, str] = {}
-    for meeting in meetings:
-        if meeting.id in seen_meetings:
-            problems.error(meeting.path, 0, f"the id '{meeting.id}' is already used by {seen_meetings[meeting.id]}; rename one")
-        seen_meetings[meeting.id] = meeting.path
+    seen: dict[str, str] = {}
+    for item in [*(i for items in by_kind.values() for i in items), *meetings]:
+        if item.key in seen:
+            problems.error(item.path, 0, f"the id '{item.id}' is already used by {seen[item.key]}; rename one")
+        seen.setdefault(item.key, item.path)
 
     project = Project(
         site=site,
