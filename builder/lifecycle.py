@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from builder.errors import Problems
-from builder.model import Action, Item, Meeting, Project
+from builder.model import Action, Item, Meeting, Project, highest_marking
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -67,6 +67,14 @@ class SinceLastMeeting:
     status_changes: tuple[StatusChangeRow, ...]
     overdue: tuple[tuple[Action, Item], ...]  # fell overdue since the previous meeting
     overdue_total: int  # all of the board's actions overdue at this meeting
+
+    @property
+    def marking(self) -> str:
+        """The highest marking of everything it shows."""
+        return highest_marking([i.classification for i in self.changed_items]
+                               + [row.action.classification for row in self.status_changes]
+                               + [c for action, origin in self.overdue for c in (action.classification,
+                                                                                 origin.classification)])
 
 
 def previous_meeting(project: Project, meeting: Meeting) -> Meeting | None:

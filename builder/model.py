@@ -17,6 +17,8 @@ PROFILES = ("internal", "public")
 # An item's text, and what is found in it. Other pages show an item by its
 # title, summary and dates; a page that reads its text is noted as depending on it.
 TEXT_FIELDS = ("body", "links")
+EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph {paragraph} of Part 1 of Schedule 7A "
+               "to the Local Government (Scotland) Act 1973")
 
 
 def highest_marking(markings) -> str:
@@ -92,6 +94,7 @@ class Action:
     origin: str  # key of the spotlight or report it comes from
     line: int
     history: tuple[StatusChange, ...] = ()  # oldest first
+    classification: str = MARKINGS[0]  # its item's: wherever the action is shown, so is the marking
 
     def status_on(self, day: dt.date) -> str:
         """The status the action had on a day, from its history where it has one."""
@@ -171,6 +174,13 @@ class Report(Item):
     appendices: tuple[Appendix, ...] = ()
     actions: tuple[Action, ...] = ()
     implications: tuple[tuple[str, str], ...] = ()  # (heading, text), in site order
+    public_title: str = ""  # what an agenda shows where the paper is left out
+
+    def not_published_line(self) -> str:
+        """The one line every listing prints where a build leaves this paper out."""
+        if self.is_exempt:
+            return EXEMPT_LINE.format(paragraph=self.exempt)
+        return "Paper to follow" if self.draft else "Item not published"
 
     @property
     def is_exempt(self) -> bool:
@@ -190,6 +200,23 @@ class AgendaItem:
     report: str | None = None
     title: str = ""
     note: str = ""
+    withheld: str = ""  # where this build leaves the paper out: the line printed instead
+
+    @classmethod
+    def left_out(cls, report: Report) -> AgendaItem:
+        """The item of a paper this build leaves out: its number stays, its title and
+        note go (a public title, where given, stands in), and one line says why."""
+        return cls(title=report.public_title, withheld=report.not_published_line())
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda line as shown: its number (its place in the meeting file), the
+    item, and the paper it presents where this view shows it."""
+
+    number: int
+    item: AgendaItem
+    report: Report | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -308,6 +335,26 @@ class Project:
     def report(self, report_id: str) -> Report | None:
         return self.by_key.get(f"reports/{report_id}")
 
+    def agenda(self, meeting: Meeting, *, open_pack: bool = False) -> tuple[AgendaEntry, ...]:
+        """A meeting's agenda as this project shows it. The open pack also leaves out
+        the exempt papers, which only the private pack holds."""
+        entries = []
+        for number, agenda_item in enumerate(meeting.items, start=1):
+            report = self.report(agenda_item.report) if agenda_item.report else None
+            if report is not None and open_pack and report.is_exempt:
+                agenda_item, report = AgendaItem.left_out(report), None
+            entries.append(AgendaEntry(number, agenda_item, report))
+        return tuple(entries)
+
+    def without_exempt(self) -> Project:
+        """What an open agenda pack may draw on: everything but the exempt papers."""
+        exempt = {r.key for r in self.reports if r.is_exempt}
+        reports = tuple(replace(r, appendices=tuple(a for a in r.appendices if a.target not in exempt))
+                        for r in self.reports if not r.is_exempt)
+        return replace(self, reports=reports,
+                       meetings=tuple(replace(m, items=tuple(e.item for e in self.agenda(m, open_pack=True)))
+                                      for m in self.meetings))
+
     @cached_property
     def agenda_numbers(self) -> dict[str, tuple[Meeting, int]]:
         """For each report key on an agenda: its (first) meeting and item number."""
@@ -370,8 +417,10 @@ def select(project: Project, profile: str, drafts: bool = False) -> Project:
                 a for a in item.appendices if a.is_asset or a.target in kept
             )
         if isinstance(item, Meeting):
+            # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
             changes["items"] = tuple(
-                i for i in item.items if i.report is None or f"reports/{i.report}" in kept
+                i if i.report is None or f"reports/{i.report}" in kept
+                else AgendaItem.left_out(project.report(i.report)) for i in item.items
             )
         return replace(item, **changes) if changes else item
 

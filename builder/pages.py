@@ -182,11 +182,8 @@ def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> li
             )
         )
     for meeting in project.meetings:
-        agenda = [
-            {"number": n, "item": i, "report": project.report(i.report) if i.report else None}
-            for n, i in enumerate(meeting.items, start=1)
-        ]
-        reports = [a["report"] for a in agenda if a["report"]]
+        agenda = project.agenda(meeting)
+        reports = [entry.report for entry in agenda if entry.report]
         pages.append(
             PageSpec(page_path(meeting), "meeting.html", meeting.title,
                      {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today),

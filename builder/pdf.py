@@ -122,28 +122,34 @@ def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
 
 
 def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
+    """The open pack holds the open papers and, for each exempt one, only the "not
+    published here" line; the private pack holds the exempt papers and shows every
+    other item as open, with its pages in the open pack."""
+    view = project if exempt else project.without_exempt()
     entries, papers = [], []
-    for number, agenda_item in enumerate(meeting.items, start=1):
-        report = project.report(agenda_item.report) if agenda_item.report else None
+    for entry in project.agenda(meeting, open_pack=not exempt):
         paper = None
-        if report is not None and report.is_exempt == exempt:
-            paper = paper_view(project, report, f"item-{number}")
+        if entry.report is not None and entry.report.is_exempt == exempt:
+            paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
-        if report is None and exempt:
-            continue
-        entries.append({"number": number, "item": agenda_item, "report": report, "paper": paper})
+        entries.append({"number": entry.number, "item": entry.item, "report": entry.report, "paper": paper})
     if exempt and not papers:
         return None
     title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
-    marking = highest_marking(
-        [meeting.classification] + [p.marking for p in papers] + [e["report"].classification for e in entries if e["report"]]
-    )
-    since = lifecycle.since_last_meeting(project, meeting)
-    sources = (meeting.path,) + tuple(path for p in papers for path in _paper_sources(project, p.report))
-    return PdfJob(path, "pdf/pack.html", title, meeting.path, {
-        "meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
-        "papers": papers, "private": exempt, "cover_marking": marking, "since": None if exempt else since,
-    }, _with_settings(sources + tuple(i.path for i in since.changed_items)))
+    since = None if exempt else lifecycle.since_last_meeting(view, meeting)
+    listed = [e["report"] for e in entries if e["report"] and (e["paper"] or not exempt)]
+    marking = highest_marking([meeting.classification] + [r.classification for r in listed])
+    sources = (meeting.path,) + tuple(path for p in papers for path in _paper_sources(view, p.report))
+    inputs = {"meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
+              "papers": papers, "private": exempt, "cover_marking": marking, "since": since,
+              "since_marking": since and highest_marking([marking, since.marking])}
+    sources += tuple(i.path for i in since.changed_items) if since else ()
+    if exempt:
+        # The private pack gives the open papers' pages in the open pack, worked out
+        # by laying that pack out; its inputs are part of this pack's inputs.
+        open_pack = inputs["open_pack"] = _pack_job(project, meeting, pdf_path(meeting), exempt=False)
+        sources += open_pack.sources
+    return PdfJob(path, "pdf/pack.html", title, meeting.path, inputs, _with_settings(sources))
 
 
 def _paper_sources(project: Project, report: Report) -> tuple[str, ...]:
@@ -265,21 +271,45 @@ class PdfWriter:
         self.fetcher_class = _safe_fetcher_class()
         self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
 
+    def _html(self, job: PdfJob, version: str, **extra) -> str:
+        return self.env.get_template(job.template).render(
+            **job.inputs, **extra, site=self.setup.project.site, title=job.title, today=self.setup.today,
+            content_version=version,
+        )
+
+    def _document(self, html: str, fetcher):
+        base_url = self.setup.content_dir.resolve().as_uri() + "/"
+        return self.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+
+    def _open_pages(self, open_pack: PdfJob, fetcher, fonts) -> dict[int, tuple[int, int]]:
+        """Each open paper's first and last page in the open pack, by laying it out."""
+        css = self.CSS(filename=str(self.stylesheet), url_fetcher=fetcher, font_config=fonts)
+        laid_out = self._document(self._html(open_pack, ""), fetcher).render(stylesheets=[css], font_config=fonts)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(laid_out.pages, start=1):
+            for name in page.anchors:  # a paper's anchor is on every page its section spans
+                anchors.setdefault(name, number)
+        pages = {}
+        for entry in open_pack.inputs["entries"]:
+            if entry["paper"] is not None:
+                anchor = entry["paper"].anchor
+                if anchor in anchors and f"{anchor}-end" in anchors:
+                    pages[entry["number"]] = (anchors[anchor], anchors[f"{anchor}-end"])
+        return pages
+
     def write(self, job: PdfJob, version: str) -> list[Problem]:
         fetcher = self.fetcher_class(self.allowed)
         fonts = self.FontConfiguration()
         try:
-            html = self.env.get_template(job.template).render(
-                **job.inputs, site=self.setup.project.site, title=job.title, today=self.setup.today,
-                content_version=version,
-            )
+            open_pack = job.inputs.get("open_pack")
+            open_pages = self._open_pages(open_pack, fetcher, fonts) if open_pack else {}
+            html = self._html(job, version, open_pages=open_pages)
         except Exception as exc:
             problem = templates.template_problem(exc)
             if problem is None:
                 raise
             return [problem]
-        base_url = self.setup.content_dir.resolve().as_uri() + "/"
-        document = self.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = self._document(html, fetcher)
         css = self.CSS(filename=str(self.stylesheet), url_fetcher=fetcher, font_config=fonts)
         target = self.setup.out / job.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,8 @@ KIND_FIELDS = {
     "threat": ("trend", "objectives", "signs", "at_risk", "facts"),
     "case-study": ("date", "threats", "objectives", "lessons"),
     "spotlight": ("date", "board", "presenters", "threats", "actions"),
-    "report": ("to", "on", "report_by", "author", "threats", "exempt", "appendices", "actions", "implications"),
+    "report": ("to", "on", "report_by", "author", "threats", "exempt", "public_title", "appendices", "actions",
+               "implications"),
     "page": (),
 }
 MEETING_FIELDS = COMMON_FIELDS + ("board", "date", "time", "venue", "items")
@@ -111,7 +112,7 @@ def _history(action: f.Fields, ctx: _Context) -> tuple[StatusChange, ...]:
     return ordered
 
 
-def _actions(fields: f.Fields, origin: str, ctx: _Context) -> tuple[Action, ...]:
+def _actions(fields: f.Fields, origin: str, classification: str, ctx: _Context) -> tuple[Action, ...]:
     actions = []
     for entry in fields.mappings("actions"):
         action = f.Fields(fields.path, entry, ctx.problems, ("action", "owner", "due", "status", "history"),
@@ -127,7 +128,8 @@ def _actions(fields: f.Fields, origin: str, ctx: _Context) -> tuple[Action, ...]
             ctx.problems.warn(fields.path, action.line("status"), f"the status is '{values[3]}' but the latest "
                               f"history entry says '{history[-1].status}'; the history is used for past dates")
         if None not in values:
-            actions.append(Action(*values, origin=origin, line=entry.line, history=history))
+            actions.append(Action(*values, origin=origin, line=entry.line, history=history,
+                                  classification=classification))
     return tuple(actions)
 
 
@@ -274,7 +276,7 @@ def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
             board=fields.get("board", ctx.board),
             presenters=_presenters(fields, ctx),
             threats=ctx.refer(fields, "threats", "threats"),
-            actions=_actions(fields, origin, ctx),
+            actions=_actions(fields, origin, values["classification"], ctx),
         )
     elif kind == "report":
         appendices = fields.get_lines("appendices", f.text)
@@ -286,8 +288,9 @@ def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
             threats=ctx.refer(fields, "threats", "threats"),
             exempt=fields.get("exempt", f.whole_number(1, 15)),
             appendices=tuple(Appendix(target, is_asset=False) for target, _ in appendices),
-            actions=_actions(fields, origin, ctx),
+            actions=_actions(fields, origin, values["classification"], ctx),
             implications=_implications(fields, ctx),
+            public_title=fields.get("public_title", f.text, default=""),
         )
         values["appendix_lines"] = tuple(line for _, line in appendices)
     return values
