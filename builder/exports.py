@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from xml.etree import ElementTree as etree
 
-from builder.model import Item, Meeting, Project
+from builder.model import Item, Meeting, Project, highest_marking
 from builder.pages import page_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -23,6 +23,7 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Identifiers stay the same from build to build: derived from the item, not random.
 _NAMESPACE = uuid.UUID("6f1c3a52-7d0e-4b8e-9a51-2b6f0c1d9e47")
 MEETING_HOURS = 2
+_ICS_CLASS = {"OFFICIAL": "PRIVATE", "OFFICIAL-SENSITIVE": "CONFIDENTIAL"}
 
 
 def stable_id(key: str) -> str:
@@ -34,12 +35,14 @@ def actions_csv(project: Project, today: dt.date) -> bytes:
     Excel read UTF-8 (names with accents) correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue"])
+    writer.writerow(["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue",
+                     "marking"])
     for action in sorted(project.actions, key=lambda a: (a.owner, a.due, a.action)):
         origin = project.by_key[action.origin]
         writer.writerow([
             action.action, origin.key, origin.title, action.owner, project.site.group(action.owner).name,
             action.due.isoformat(), action.status, "yes" if action.is_overdue(today) else "no",
+            action.classification,
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -66,10 +69,11 @@ def _meeting_event(project: Project, meeting: Meeting) -> list[str]:
     hour, minute = (int(x) for x in (meeting.time or "09:00").split(":"))
     start = dt.datetime.combine(meeting.date, dt.time(hour, minute))
     end = start + dt.timedelta(hours=MEETING_HOURS)
-    agenda = []
-    for number, entry in enumerate(meeting.items, start=1):
-        report = project.report(entry.report) if entry.report else None
-        agenda.append(f"{number}. {report.title if report else entry.title}")
+    agenda = project.agenda(meeting)
+    lines_of_agenda = [f"{entry.number}. " + (entry.report.title if entry.report else
+                                               ". ".join(filter(None, (entry.item.title, entry.item.withheld))))
+                       for entry in agenda]
+    marking = highest_marking([meeting.classification] + [e.report.classification for e in agenda if e.report])
     stamp = (meeting.updated or meeting.date).strftime("%Y%m%dT000000Z")
     lines = [
         "BEGIN:VEVENT",
@@ -79,10 +83,13 @@ def _meeting_event(project: Project, meeting: Meeting) -> list[str]:
         f"DTSTART:{start:%Y%m%dT%H%M%S}",
         f"DTEND:{end:%Y%m%dT%H%M%S}",
         f"SUMMARY:{_ics_text(meeting.title)}",
+        # Calendars know only PUBLIC, PRIVATE and CONFIDENTIAL; the marking itself follows.
+        f"CLASS:{_ICS_CLASS[marking] if project.profile == 'internal' else 'PUBLIC'}",
+        f"X-BRIEFING-MARKING:{marking}",
     ]
     if meeting.venue:
         lines.append(f"LOCATION:{_ics_text(meeting.venue)}")
-    lines.append(f"DESCRIPTION:{_ics_text(chr(10).join(agenda))}")
+    lines.append(f"DESCRIPTION:{_ics_text(chr(10).join(lines_of_agenda))}")
     if project.site.url:
         lines.append(f"URL:{project.site.url}{page_path(meeting)}")
     lines.append("END:VEVENT")
@@ -127,6 +134,8 @@ def atom_feed(project: Project) -> bytes:
         etree.SubElement(entry, f"{{{ATOM}}}published").text = f"{_published(item).isoformat()}T00:00:00Z"
         etree.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                                     "href": _link(project, page_path(item))})
+        etree.SubElement(entry, f"{{{ATOM}}}category", {"term": item.classification,
+                                                        "scheme": "urn:briefing:marking"})
         if item.summary:
             etree.SubElement(entry, f"{{{ATOM}}}summary").text = item.summary
     return etree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -154,10 +163,13 @@ def _item_record(project: Project, item: Item) -> dict:
         if value is not None:
             record[name] = value.isoformat()
     if hasattr(item, "actions"):
-        record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status}
-                             for a in item.actions]
+        record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
+                              "classification": a.classification} for a in item.actions]
     if isinstance(item, Meeting):
-        record["items"] = [{"report": i.report} if i.report else {"title": i.title} for i in item.items]
+        record["items"] = [{"number": e.number, "report": e.report.id, "classification": e.report.classification}
+                           if e.report else {"number": e.number, "title": e.item.title, "withheld": e.item.withheld}
+                           if e.item.withheld else {"number": e.number, "title": e.item.title}
+                           for e in project.agenda(item)]
     return record
 
 
@@ -168,8 +180,8 @@ def content_json(project: Project) -> bytes:
                  "profile": project.profile},
         "boards": [{"id": b.id, "name": b.name} for b in project.site.boards],
         "groups": [{"id": g.id, "name": g.name, "remit": g.remit} for g in project.site.groups],
-        "facts": [{"id": f.id, "value": f.value, "label": f.label, "source": f.source, "year": f.year}
-                  for f in project.facts],
+        "facts": [{"id": f.id, "value": f.value, "label": f.label, "source": f.source, "year": f.year,
+                   "classification": f.classification} for f in project.facts],
         "items": [_item_record(project, item) for item in project.items],
     }
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
