@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem, Problems
-from builder.model import Item, Project, Report
+from builder.model import Item, Project, Report, highest_marking
 from builder.pages import breadcrumbs, navigation, page_path, search_bundles
 from builder.templates import relative_url
 
@@ -85,6 +85,7 @@ class PageRenderer:
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
         self.env.reads.add(("text", item.key))
+        self.env.note_shown(item)
 
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
             self.env.reads.add(("path", content_path))
@@ -98,18 +99,26 @@ class PageRenderer:
 
     def chart(self, directive, index: int) -> str:
         self.env.reads.update(("fact", fact_id) for fact_id in directive.ids)
+        for fact_id in directive.ids:
+            self.env.note_shown(self.job.project.facts_by_id.get(fact_id))
         return chart_figure(self.job.project.facts_by_id, directive, f"chart-{index + 1}")
 
     def render(self, path: str) -> tuple[str, list]:
         """The page's HTML, and the parts of the model outside its planned inputs
         that it read (item texts, facts, whether a linked file is on the site),
         sorted: the build cache records them."""
-        self.env.reads = set()
-        html = self._render(self.specs[path])
-        reads, self.env.reads = sorted(self.env.reads), None
+        spec = self.specs[path]
+        self.env.reads, self.env.markings = set(), set()
+        html = self._render(spec, spec.marking)
+        # The marking printed is the highest of everything the page showed, which a
+        # user's template may make more than the page was planned to show.
+        shown = highest_marking(self.env.markings | {spec.marking})
+        if shown != spec.marking:
+            html = self._render(spec, shown)
+        reads, self.env.reads, self.env.markings = sorted(self.env.reads), None, None
         return html, reads
 
-    def _render(self, spec) -> str:
+    def _render(self, spec, marking: str) -> str:
         item = spec.inputs.get("item") if spec.kind_label else None
         return self.env.get_template(spec.template).render(
             review_due=lifecycle.review_date(item, self.job.project) if item else None,
@@ -118,7 +127,7 @@ class PageRenderer:
             site=self.job.project.site,
             page_path=spec.path,
             page_title=spec.title,
-            marking=spec.marking,
+            marking=marking,
             section=spec.section,
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",

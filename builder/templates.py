@@ -12,7 +12,9 @@ from pprint import pformat
 import jinja2
 
 from builder.errors import Problem
-from builder.model import TEXT_FIELDS, Item
+from builder.model import TEXT_FIELDS, Action, Fact, Item
+
+_MARKED = (Item, Fact, Action)
 
 
 def builtin_templates_dir() -> Path:
@@ -63,22 +65,32 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
 
 
 class ReadingEnvironment(jinja2.Environment):
-    """Notes each item whose text a template reads (`item.body`) into `reads`, while
-    that is a set: the build cache must know that the page depends on the text."""
+    """The recorder of what a page shows. While `reads` is a set, it notes each item
+    whose text a template reads (`item.body`): the build cache must know that the
+    page depends on the text. While `markings` is a set, it notes the marking of
+    every item, fact and action a template reads anything of: the page is marked
+    with the highest of them."""
 
     reads: set | None = None
+    markings: set | None = None
 
     # Called for every attribute a template reads. One beginning with "_" (such as
     # `__dict__`) could be a way to every field, so it counts as reading the text.
     def getattr(self, obj, attribute):
+        self.note_shown(obj)
         if attribute in TEXT_FIELDS or attribute[:1] == "_":
             self._note(obj)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
+        self.note_shown(obj)
         if argument in TEXT_FIELDS or (isinstance(argument, str) and argument[:1] == "_"):
             self._note(obj)
         return super().getitem(obj, argument)
+
+    def note_shown(self, obj) -> None:
+        if self.markings is not None and isinstance(obj, _MARKED):
+            self.markings.add(obj.classification)
 
     def _note(self, obj) -> None:
         if self.reads is not None and isinstance(obj, Item):
