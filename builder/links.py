@@ -17,6 +17,9 @@ _REFERENCE = re.compile(r"^[ \t]*\[(?!\^)[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t].*)?
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _RAW_HTML = re.compile(r"<(a|img)\b[^>]*?\b(href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[^\n]|\n(?!\s*\n))+?\1")
+# What rendering removes whole: comments, and scripts and styles with their content.
+# A link inside one is not on the page, so it neither publishes an asset nor is checked.
+_REMOVED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 _LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+\.)[ \t]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _TAB_LENGTH = 4  # Python-Markdown's: list content and code are indented by this much
@@ -39,6 +42,8 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
     found: list[SourceLink] = []
     if "[" not in body and "<" not in body:
         return found
+    if "<!--" in body or "<s" in body.lower():
+        body = _REMOVED.sub(_filled, body)
     # Most paragraphs hold no link at all; the regular expressions run only where one could be.
     for start, paragraph in _prose_paragraphs(body.split("\n")):
         if "[" not in paragraph and "<" not in paragraph:
@@ -58,6 +63,12 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
             for match in _REFERENCE.finditer(text):
                 found.append(SourceLink(line_of(match.start()), match.group(1), False))
     return sorted(found, key=lambda link: link.line)
+
+
+def _filled(removed: re.Match) -> str:
+    """What rendering removes, as letters with its line breaks kept: lines stay
+    true, and blanks at the start of a line cannot make the text after it code."""
+    return re.sub(r"[^\n]", "x", removed.group())
 
 
 def _blank(code_span: re.Match) -> str:
