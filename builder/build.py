@@ -16,7 +16,8 @@ from pathlib import Path
 
 import jinja2
 
-from builder import cache, exports, interrupt, lifecycle, pages, parallel, pdf, search, site, templates, version
+from builder import (cache, exports, interrupt, lifecycle, pages, parallel, pdf, scaffold, search, site,
+                     templates, version)
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
 from builder.model import TEXT_FIELDS, Project, select
@@ -48,9 +49,25 @@ def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = Fal
     selected = select(project, profile, drafts)
     problems = Problems()
     problems.items.extend(warnings)
+    _skeleton_problems(content_dir, project, selected, problems)
     site.excluded_link_warnings(selected, problems)
     lifecycle.review_warnings(selected, today, problems)
     return selected, problems, templates.environment(content_dir)
+
+
+def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems) -> None:
+    """Text left from `briefing new`'s skeleton: an error in what this build
+    publishes, a warning in a draft (which a drafts preview shows)."""
+    phrases = scaffold.skeleton_phrases(content_dir, project.site)
+    for item in project.items:
+        published = item.key in selected.by_key and not item.draft
+        for line, text in scaffold.skeleton_text(item, phrases):
+            if published:
+                problems.error(item.path, line, f"'{text}' is the new item's example text: write your own, or "
+                                                "set 'draft: true' until it is ready")
+            else:
+                problems.warn(item.path, line, f"'{text}' is the new item's example text: replace it before "
+                                               "the item is published")
 
 
 def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
@@ -320,6 +337,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     models = cache.ModelStore(content_dir, output_dir)
     model = models.load(content, load_project, revise_project)
     selected, problems, _ = _prepare(content_dir, profile, today, drafts, model)
+    problems.raise_if_errors()
     warnings = tuple(sorted(problems.warnings))
     bundles = pages.search_bundles(selected)
     shared = _shared(selected, content_dir, profile, today, bundles)

@@ -6,14 +6,17 @@ them like any other template.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from builder import templates
 from builder.content import read_yaml_file
 from builder.errors import ContentError, Problem, Problems
 from builder.fields import make_slug
+from builder.model import Item, Site
 from builder.settings import read_site
 
 # kind -> (folder, file ending)
@@ -59,11 +62,21 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> Path:
     problems = Problems()
     site_file = content_dir / "site.yaml"
     site = read_site(read_yaml_file(site_file, "site.yaml", problems) if site_file.is_file() else None, problems)
+    text = _render(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+        file.write(text)
+    return target
+
+
+def _render(content_dir: Path, kind: str, placeholder, *, title: str, today: dt.date, site: Site) -> str:
+    ending = KINDS[kind][1]
     board_ids = [b.id for b in site.boards]
     group_ids = [g.id for g in site.groups]
     env = templates.environment(content_dir)
     env.filters["yaml"] = _yaml_string
-    text = env.get_template(f"scaffold/{kind}{ending}").render(
+    return env.get_template(f"scaffold/{kind}{ending}").render(
+        placeholder=placeholder,
         title=title,
         today=today.isoformat(),
         review=_months_later(today, 12).isoformat() if kind in ("threat", "case-study", "page") else None,
@@ -74,10 +87,55 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> Path:
         group=group_ids[0] if group_ids else None,
         groups=", ".join(group_ids),
         threat=_first_id(content_dir / "threats", ".md"),
-        report=None if kind != "meeting" else _first_id(content_dir / "reports", ".md"),
         fact=None,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
-        file.write(text)
-    return target
+
+
+def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
+    """The texts the skeletons mark as `placeholder(...)`, the project's own
+    skeletons included, as one pattern in which a title may be anything."""
+    marker = "\x00title\x00"
+    phrases: set[str] = set()
+
+    def record(phrase: str) -> str:
+        phrases.add(" ".join(phrase.split()))
+        return phrase
+
+    for kind in KINDS:
+        _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
+    # Longest first, so that a phrase is never matched by a shorter one inside it.
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile("|".join(re.escape(phrase).replace(re.escape(marker), ".+?") for phrase in ordered) or "(?!)")
+
+
+def _texts(value, line: int):
+    """(text, line) of every piece of text in a field's value."""
+    if isinstance(value, str):
+        yield value, line
+    elif isinstance(value, (tuple, list)):
+        for entry in value:
+            yield from _texts(entry, line)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        line = getattr(value, "line", line)
+        for field in dataclasses.fields(value):
+            yield from _texts(getattr(value, field.name), line)
+
+
+def skeleton_text(item: Item, phrases: re.Pattern) -> list[tuple[int, str]]:
+    """(line, text) of each skeleton text the item still holds: a field that is
+    exactly one, or a paragraph of its text that contains one."""
+    found = []
+    for field in dataclasses.fields(item):
+        if field.name in ("id", "path", "body", "classification", "field_lines"):
+            continue
+        for value, line in _texts(getattr(item, field.name), item.line_of(field.name)):
+            text = " ".join(value.split())
+            if phrases.fullmatch(text):
+                found.append((line, text))
+    line = item.body_line
+    for paragraph in item.body.split("\n\n"):
+        text = " ".join(paragraph.split())
+        first = line + len(paragraph) - len(paragraph.lstrip("\n"))
+        found.extend((first, match.group()) for match in phrases.finditer(text))
+        line += paragraph.count("\n") + 2
+    return found
