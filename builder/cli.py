@@ -1,14 +1,17 @@
-"""The `briefing` command: argument parsing only; the work happens in `build`."""
+"""The `briefing` command: argument parsing, and the project's one lock around
+`build` and `serve` (see `private`); the work happens in `build` and `serve`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from builder import __version__, interrupt
+from builder import __version__, interrupt, private
 from builder.errors import ContentError
 from builder.model import PROFILES
 
@@ -20,6 +23,21 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number from 0 to 65535")
+    return int(value)
+
+
+def _host_name(value: str) -> str:
+    from builder.serve import host_name
+
+    try:
+        return host_name(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(value: str) -> int:
@@ -59,12 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("--verbose", action="store_true", help="list every file written")
     check = commands.add_parser("check", help="validate the content and write nothing")
     content_options(check)
-    serve = commands.add_parser("serve", help="build, serve the site locally, and rebuild and reload on every change")
+    serve = commands.add_parser("serve", help="build a preview (in .briefing/preview, never in the output folder), "
+                                              "serve it locally, and rebuild and reload on every change")
     content_options(serve)
-    serve.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                       help="the output folder to build into and serve (default: output)")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to serve on (default: 127.0.0.1; 0.0.0.0 for a phone on the same network)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port to serve on (default: 8000)")
+    serve.add_argument("--allow-host", dest="allow_hosts", type=_host_name, action="append", default=[],
+                       metavar="NAME",
+                       help="also answer requests addressed to this host name (localhost and IP addresses "
+                            "always work); repeat for more names")
     serve.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="do not make PDFs after each change")
     serve.add_argument("--no-drafts", dest="drafts", action="store_false",
@@ -91,10 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     today = getattr(args, "today", None) or dt.date.today()
     try:
         if args.command == "serve":
-            from builder.serve import log_to_terminal, rebuild_function, serve
-
-            rebuild = rebuild_function(args.content, args.output, args.profile, args.today, args.drafts)
-            return serve(args.content, args.output, args.host, args.port, rebuild, args.with_pdf, log_to_terminal)
+            return _serve(args)
         if args.command == "new":
             from builder.scaffold import create
 
@@ -108,8 +127,9 @@ def _run(args: argparse.Namespace) -> int:
         else:
             progress = Progress.for_terminal(args.quiet)
             try:
-                result = build(args.content, args.output, args.profile, today, args.with_pdf, progress, args.jobs,
-                               args.drafts)
+                with _project_lock(args.content, "build"):
+                    result = build(args.content, args.output, args.profile, today, args.with_pdf, progress,
+                                   args.jobs, args.drafts)
             finally:
                 progress.finish()
             print_problems(result.warnings)
@@ -125,7 +145,54 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
               file=sys.stderr)
         return 1
+    except private.Busy as busy:
+        print(busy, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Stopped; the output folder is unchanged.", file=sys.stderr)
         return 130
     return 0
+
+
+@contextlib.contextmanager
+def _project_lock(content: Path, command: str) -> Iterator[None]:
+    """Hold the project's one lock (in its private folder) for a build. Where that
+    folder cannot be used, the build goes on without it and says so once; where
+    the content folder is missing, the build says that, and nothing is made."""
+    with contextlib.ExitStack() as held:
+        found = private.folder(content) if content.is_dir() else None
+        if found is not None and found.path is None:
+            warning = found.warning_once()
+            if warning:
+                print(warning, file=sys.stderr)
+        elif found is not None:
+            try:
+                held.enter_context(private.lock(found.path, command))
+            except OSError as exc:
+                print(f"{exc.filename or found.path}: warning: the lock cannot be taken ({exc.strerror or exc}); "
+                      "building without it", file=sys.stderr)
+        yield
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The preview builds only into the project's private folder, under its lock."""
+    from builder.serve import PREVIEW_FOLDER, log_to_terminal, rebuild_function, serve
+
+    if not args.content.is_dir():
+        print(f"{args.content}: the content folder does not exist; give its path with --content", file=sys.stderr)
+        return 1
+    found = private.folder(args.content)
+    if found.path is None:
+        print(found.problem(private.NO_PREVIEW), file=sys.stderr)
+        return 1
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(private.lock(found.path, "serve"))
+        except OSError as exc:
+            print(f"{exc.filename or found.path}: the lock cannot be taken ({exc.strerror or exc}); "
+                  "the preview cannot start", file=sys.stderr)
+            return 1
+        preview = found.path / PREVIEW_FOLDER
+        rebuild = rebuild_function(args.content, preview, args.profile, args.today, args.drafts)
+        return serve(args.content, preview, args.host, args.port, rebuild, args.with_pdf, log_to_terminal,
+                     allowed_hosts=args.allow_hosts)

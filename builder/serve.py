@@ -1,17 +1,29 @@
-"""`briefing serve`: build, serve the output folder, rebuild on change, reload open pages.
+"""`briefing serve`: build a preview, serve it, rebuild on change, reload open pages.
 
-The live-reload script and the error overlay are added to pages as they are
-served, never written into the output, so a normal build never contains them.
+The preview is built into its own folder in the project's private `.briefing/`
+folder (`.briefing/preview/`), never into an output folder a build publishes:
+it shows drafts. The live-reload script and the error overlay are added to
+pages as they are served, never written into the files.
+
+It answers only requests addressed (by their `Host` header) to `localhost`, an
+IP address, or a name given with `--allow-host`: a web page the author visits
+cannot read the preview through a domain name of its own that it points at
+this machine (DNS rebinding), yet `--host 0.0.0.0` still serves a phone that
+asks for the computer's IP address.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import html
 import http.server
+import ipaddress
 import json
 import os
+import re
+import socket
 import sys
 import threading
 import time
@@ -23,6 +35,10 @@ from builder.errors import ContentError, Problem
 
 LIVE_PREFIX = "/__briefing__/"
 WAIT_SECONDS = 20
+PREVIEW_FOLDER = "preview"  # inside the project's private folder
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+REFUSED = ("This preview answers only to localhost, an IP address, or a host name given to "
+           "'briefing serve' with --allow-host")
 _LIVE_SCRIPT = """(function () {
   var version = %d;
   function poll() {
@@ -71,7 +87,50 @@ def _overlay(problems: list[Problem]) -> str:
     )
 
 
-def _handler(output_dir: Path, preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
+def host_name(value: str) -> str:
+    """A name for `--allow-host`, lower-cased: a plain DNS name, without port."""
+    name = value.strip().lower().rstrip(".")
+    if ":" in name and not name.startswith("["):
+        raise ValueError(f"'{value}': give the host name without a port (any port is allowed)")
+    if not _HOST_NAME.fullmatch(name):
+        raise ValueError(f"'{value}' is not a host name (letters, digits, hyphens and dots, such as mybox.local)")
+    return name
+
+
+def host_allowed(host: str | None, allowed: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether a request's Host header addresses this preview: `localhost`, an IP
+    address literal (`192.168.1.5`, `[::1]`), or one of the `allowed` names, each
+    with any port or none. A missing or malformed header is not allowed."""
+    if not host:
+        return False
+    host = host.strip().lower()
+    if host.startswith("["):
+        end = host.find("]")
+        name, port = host[1:end], host[end + 1:]
+        if end < 0 or (port and not port.startswith(":")):
+            return False
+        port = port[1:]
+    else:
+        name, _, port = host.partition(":")
+    if port and not (port.isascii() and port.isdigit()):
+        return False
+    if host.startswith("["):
+        return _is_ip(name, ipaddress.IPv6Address)
+    return name == "localhost" or name in allowed or _is_ip(name, ipaddress.IPv4Address)
+
+
+def _is_ip(name: str, kind: type) -> bool:
+    try:
+        kind(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _handler(output_dir: Path, preview: Preview, allowed_hosts: frozenset[str],
+             log: Callable[[str], None]) -> type[http.server.SimpleHTTPRequestHandler]:
+    refused_hosts: set[str] = set()
+
     class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(output_dir), **kwargs)
@@ -79,13 +138,35 @@ def _handler(output_dir: Path, preview: Preview) -> type[http.server.SimpleHTTPR
         def log_message(self, format, *args):  # noqa: A002 - the base class's name
             pass
 
+        def parse_request(self) -> bool:
+            # Every method (GET, HEAD, anything else) passes the host check first.
+            if not super().parse_request():
+                return False
+            hosts = self.headers.get_all("Host") or []
+            if len(hosts) == 1 and host_allowed(hosts[0], allowed_hosts):
+                return True
+            shown = ", ".join(repr(h) for h in hosts) or "none"
+            if shown not in refused_hosts and len(refused_hosts) < 20:
+                refused_hosts.add(shown)
+                name = hosts[0].strip().rsplit(":", 1)[0] if len(hosts) == 1 else ""
+                hint = (f"; if that is you, add --allow-host {name}"
+                        if name and _HOST_NAME.fullmatch(name.lower()) else "")
+                log(f"Refused a request addressed to host {shown}{hint}")
+            self.send_error(403, "Host not allowed", REFUSED)
+            return False
+
         def list_directory(self, path):
             self.send_error(404, "Not found")
 
         def do_GET(self):
             url = urlsplit(self.path)
             if url.path == LIVE_PREFIX + "wait":
-                since = int(parse_qs(url.query).get("v", ["0"])[0] or 0)
+                value = parse_qs(url.query).get("v", ["0"])[0] or "0"
+                try:
+                    since = int(value)
+                except ValueError:
+                    self.send_error(400, "v must be a whole number")
+                    return
                 self._send(json.dumps({"version": preview.wait(since, WAIT_SECONDS)}).encode(), "application/json")
                 return
             file = Path(self.translate_path(url.path))
@@ -123,15 +204,50 @@ def _handler(output_dir: Path, preview: Preview) -> type[http.server.SimpleHTTPR
     return PreviewHandler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def _bind(host: str, port: int, handler: type) -> _Server:
+    """The server, listening: an IPv6 address is served as IPv6."""
+    kind = _Server
+    if ":" in host:
+        kind = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+    return kind((host.strip("[]"), port), handler)
+
+
+def _cannot_serve(host: str, port: int, exc: OSError) -> str:
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"{where}: port {port} is already in use (another preview, or another program, is serving "
+                "there); choose another with --port, such as --port 8080")
+    if exc.errno == errno.EACCES:
+        return f"{where}: not allowed to serve on port {port}; choose a port above 1023 with --port, such as 8080"
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return (f"{where}: '{host}' is not an address of this computer; use --host 127.0.0.1 (this computer "
+                "only) or --host 0.0.0.0 (other devices too)")
+    return f"{where}: cannot serve there ({exc.strerror or exc}); choose another --host or --port"
+
+
 def serve(content_dir: Path, output_dir: Path, host: str, port: int,
-          rebuild: Callable[[bool, bool], list[Problem]], with_pdf: bool, log: Callable[[str], None]) -> int:
-    """Serve until Ctrl-C. `rebuild(with_pdf, pdfs_now)` builds (the PDFs that
-    changed, too, when `pdfs_now`) and returns the problems it met."""
+          rebuild: Callable[[bool, bool], list[Problem]], with_pdf: bool, log: Callable[[str], None],
+          allowed_hosts: list[str] | tuple[str, ...] = ()) -> int:
+    """Serve `output_dir` until Ctrl-C, after checking that the port is free and
+    building into it. `rebuild(with_pdf, pdfs_now)` builds (the PDFs that
+    changed, too, when `pdfs_now`) and returns the problems it met. Only
+    requests addressed to localhost, an IP address or one of `allowed_hosts`
+    are answered."""
     import watchfiles
 
     from builder.templates import user_templates_dir
 
     preview = Preview()
+    # The port is taken first: a busy port is reported before a build is spent.
+    try:
+        server = _bind(host, port, _handler(output_dir, preview, frozenset(allowed_hosts), log))
+    except OSError as exc:
+        log(_cannot_serve(host, port, exc))
+        return 1
 
     def build_and_publish() -> None:
         # The pages first, already linking the PDFs, which follow: both builds
@@ -146,13 +262,6 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
             preview.publish(problems)
             _report(problems, started, "pages and PDFs", log)
 
-    build_and_publish()
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), _handler(output_dir, preview))
-    except OSError as exc:
-        log(f"cannot serve on {host}:{port}: {exc.strerror}; choose another port with --port")
-        return 1
-    server.daemon_threads = True
     stop = threading.Event()
     watched = [str(p) for p in (content_dir, user_templates_dir(content_dir)) if p.is_dir()]
 
@@ -162,9 +271,11 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
             for _changes in watchfiles.watch(*watched, stop_event=stop, debounce=200, raise_interrupt=False):
                 build_and_publish()
 
-    threading.Thread(target=watch, daemon=True).start()
-    log(f"Serving {output_dir}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
+        build_and_publish()
+        threading.Thread(target=watch, daemon=True).start()
+        log(f"Serving the preview (built in {output_dir}/) at {_address(host, server.server_address[1])} "
+            "(Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         log("Stopped.")
@@ -172,6 +283,12 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
         stop.set()
         server.server_close()
     return 0
+
+
+def _address(host: str, port: int) -> str:
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        return f"http://localhost:{port}/ and this computer's IP addresses"
+    return f"http://[{host.strip('[]')}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def _report(problems: list[Problem], started: float, what: str, log: Callable[[str], None]) -> None:

@@ -202,8 +202,7 @@ def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser)
     shutil.copytree(REPO / "content", content)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--content", str(content), "--output", str(tmp_path / "output"),
-         "--port", str(port), "--no-pdf"],
+        [sys.executable, "-m", "builder", "serve", "--content", str(content), "--port", str(port), "--no-pdf"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
@@ -231,7 +230,7 @@ def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser)
     finally:
         process.terminate()
         process.wait(timeout=10)
-    assert "__briefing__" not in (tmp_path / "output/pages/about.html").read_text(), \
+    assert "__briefing__" not in (tmp_path / ".briefing/preview/pages/about.html").read_text(), \
         "the live-reload script is added when serving, never written into the site"
 
 
