@@ -96,6 +96,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title", help="the item's title; its file name is made from it")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
+    word = commands.add_parser("import", help="turn a Word paper (.docx) into a draft content file, and check it")
+    word.add_argument("file", type=Path, metavar="FILE.docx", help="the Word document to import")
+    word.add_argument("--kind", choices=("report", "spotlight", "case-study", "threat", "page"), default="report",
+                      help="the kind of item to make (default: report)")
+    word.add_argument("--id", dest="item_id", metavar="ID",
+                      help="the new item's id and file name (default: made from its title)")
+    word.add_argument("--accept-changes", action="store_true",
+                      help="take the document as it prints: tracked changes accepted, comments and hidden text "
+                           "left out (without it, any of them stops the import)")
+    word.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                      help="the content folder (default: content)")
     return parser
 
 
@@ -119,6 +130,15 @@ def _run(args: argparse.Namespace) -> int:
 
             path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
+        elif args.command == "import":
+            from builder.wordimport import import_word
+
+            imported = import_word(args.content, args.file, args.kind, args.item_id, args.accept_changes, today)
+            print_problems(imported.warnings)
+            pictures = f", with {len(imported.images)} picture(s) in {args.content / 'assets'}" if imported.images else ""
+            print(f"Imported {args.file} as {imported.path}{pictures}: a draft until you have read it and set "
+                  "'draft: false'")
+            print(imported.verdict)
         elif args.command == "check":
             project, warnings = check(args.content, args.profile, today)
             print_problems(warnings)
