@@ -171,6 +171,18 @@ def _headings(soup: BeautifulSoup, title: str) -> None:
             emphasis.unwrap()
 
 
+def _pictures(soup: BeautifulSoup) -> None:
+    """A paragraph that is only a picture belongs to the paragraph before it, as a
+    list or table does, rather than being numbered as a paragraph of its own."""
+    for p in soup.find_all("p", recursive=False):
+        before = p.find_previous_sibling()
+        if p.find("img") and not _text(p).strip() and before is not None and before.name == "p":
+            before.append(soup.new_tag("br"))
+            for child in list(p.children):
+                before.append(child.extract())
+            p.decompose()
+
+
 def _links(soup: BeautifulSoup, body: Body) -> None:
     for link in soup.find_all("a"):
         target = link.get("href", "")
@@ -216,7 +228,7 @@ def _html_table(table: Tag) -> str:
             parts = [_inline_html(p) for p in (cell.find_all(["p", "li"]) or [cell])]
             cells.append(f"<{cell.name}{spans}>{'<br>'.join(p for p in parts if p)}</{cell.name}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return "<table>\n" + "\n".join(rows) + "\n</table>"
+    return "<table>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"  # as the sanitiser writes it
 
 
 def _inline_html(element: Tag) -> str:
@@ -271,13 +283,14 @@ def convert(document_bytes: bytes, stem: str, title: str) -> Body:
     _typed_headings(soup)
     _typed_numbers(soup)
     _headings(soup, title)
+    _pictures(soup)
     _tables(soup, body)
     text = _Converter(heading_style="ATX", bullets="-", escape_misc=True, table_infer_header=True,
-                      newline_style="BACKSLASH").convert_soup(soup)
+                      newline_style="SPACES").convert_soup(soup)
     for token, note in notes.items():
         text = text.replace(token, f"[^{token[12:-1]}]")
         text += f"\n\n[^{token[12:-1]}]: {_Converter(escape_misc=True).convert(html.escape(note))}"
-    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"(?m)^[ \t]+$", "", text)
     # markdownify escapes "2015." wherever a text ends; only a line's start needs it.
     text = re.sub(r"(?m)(?<=[^\s*+-] )(\d{1,9})\\([.)])", r"\1\2", text)
     body.markdown = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

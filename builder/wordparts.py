@@ -139,21 +139,22 @@ def _header_table(table: Table, parts: Parts) -> bool:
 
 def _field(parts: Parts, label: str, value: str) -> None:
     key = LABELS.get(_label(label))
+    label = label.strip().rstrip(":")
     value = " ".join(value.replace("\n", ", ").split()) if key != "author" else value.strip()
     if not value:
         return
     if key is None:
-        parts.warnings.append(f"the header row {quote(f'{label} {value}')} is not a field briefing knows, "
+        parts.warnings.append(f"the header row {quote(f'{label}: {value}')} is not a field briefing knows, "
                               "so it is not carried into the paper")
     elif key == "agenda":
-        parts.warnings.append(f"the header row {quote(f'{label} {value}')} is left out: agenda item numbers "
+        parts.warnings.append(f"the header row {quote(f'{label}: {value}')} is left out: agenda item numbers "
                               "come from the meeting file")
     elif key == "marking":
         if not _note(parts, value, "the header table"):
-            parts.warnings.append(f"the header row {quote(f'{label} {value}')} is not a marking briefing knows "
+            parts.warnings.append(f"the header row {quote(f'{label}: {value}')} is not a marking briefing knows "
                                   "(OFFICIAL or OFFICIAL-SENSITIVE)")
     elif key in parts.fields and key not in CONTACT_FIELDS:
-        parts.warnings.append(f"the header row {quote(f'{label} {value}')} repeats '{label.strip(': ')}'; the "
+        parts.warnings.append(f"the header row {quote(f'{label}: {value}')} repeats '{label}'; the "
                               "first one is used")
     else:
         parts.fields[key] = f"{parts.fields[key]}\n{value}" if key in parts.fields else value
@@ -245,8 +246,15 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
         elif (not started and _labelled(block)) or _is_contact_line(block):
             _field(parts, *_labelled(block))
             _remove(block)
+        elif not started and (row := _LABELLED.fullmatch(text)) and len(row.group(1).split()) <= 4 \
+                and not _is_heading(block, roles):
+            _field(parts, row.group(1), row.group(2))  # a header line briefing has no field for
+            _remove(block)
         else:
             started = started or _is_heading(block, roles) or block._p in roles
+            if not started and kind == "report":
+                parts.warnings.append(f"the paragraph {quote(text)} comes before the first heading, so it is "
+                                      "not numbered; move it into a section if it belongs to the paper")
     _unmapped_objects(document, parts)
     return parts
 

@@ -225,3 +225,66 @@ def simple_paper(path: Path, *, title: str = "Cyber resilience", board: str = BO
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(path)
     return path
+
+
+def styled_paper(path: Path) -> Path:
+    """A paper on another common template: its header written as labelled
+    paragraphs, sections in Heading 1 and paragraphs in a "Numbered Para" style,
+    both numbered through the styles by one multilevel list; a marking in a text
+    box in the page header; a "not for publication" note; a footnote-free plain
+    table; a web link; and an author's contact lines at the end."""
+    document = docx.Document()
+    add_multilevel_numbering(document)
+    styles = document.styles
+    para = styles.add_style("Numbered Para", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    para.base_style = styles["Normal"]
+    for style, level in ((styles["Heading 1"], 0), (para, 1)):
+        style.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = MULTILEVEL
+        lvl = document.part.numbering_part.element.find(
+            f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{MULTILEVEL}']/{qn('w:lvl')}[@{qn('w:ilvl')}='{level}']")
+        lvl.insert(2, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style.style_id}"/>'))
+    header = document.sections[0].header.paragraphs[0]
+    header.add_run()._r.append(parse_xml(
+        f'<w:pict {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><v:shape style="width:200pt;height:20pt"><v:textbox>'
+        f'<w:txbxContent><w:p><w:r><w:t>OFFICIAL-SENSITIVE</w:t></w:r></w:p></w:txbxContent>'
+        '</v:textbox></v:shape></w:pict>'))
+    document.add_paragraph("NOT FOR PUBLICATION by virtue of paragraphs 1 and 6 of Part 1 of Schedule 7A to "
+                           "the Local Government (Scotland) Act 1973")
+    for line in ("Report to: Community Planning Partnership Board", "Date: Wednesday 4th November 2015",
+                 "Report by: Chief Officer, Legal Services", "Subject: Integrity checks on waste contracts",
+                 "Wards affected: All"):
+        document.add_paragraph(line)
+    document.add_paragraph("Purpose", style="Heading 1")
+    document.add_paragraph("This report sets out the results of integrity checks on waste contracts.",
+                           style="Numbered Para")
+    document.add_paragraph("Recommendations", style="Heading 1")
+    document.add_paragraph("It is recommended that the Board:", style="Numbered Para")
+    for text in ("notes the results of the checks; and", "agrees the revised contract conditions."):
+        numbered(document.add_paragraph(text), 2)
+    document.add_paragraph("Findings", style="Heading 1")
+    found = document.add_paragraph("The checks followed the ", style="Numbered Para")
+    link = found.part.relate_to("https://www.gov.scot/soc", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK,
+                                is_external=True)
+    found._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{link}"><w:r><w:t>national guidance'
+                              '</w:t></w:r></w:hyperlink>'))
+    found.add_run(".")
+    table = document.add_table(rows=3, cols=2)
+    for row, values in zip(table.rows, [("Contract", "Result"), ("Waste collection", "Passed"),
+                                        ("Skip hire", "Referred to Police Scotland")]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    document.add_paragraph("Two contracts were checked.", style="Numbered Para")
+    document.add_paragraph("Author: Sam Ahmed, Senior Solicitor")
+    document.add_paragraph("Telephone: 0141 496 0190")
+    document.add_paragraph("E-mail: sam.ahmed@clydeview.gov.uk")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+COMMITTED = {"heading-styles.docx": simple_paper, "styled-numbering.docx": styled_paper}
+
+
+if __name__ == "__main__":  # python tests/wordpapers.py: remake the files in tests/word/
+    for name, make in COMMITTED.items():
+        make(Path(__file__).parent / "word" / name)
