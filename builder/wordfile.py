@@ -26,7 +26,7 @@ _OTHER_FORMATS = {
     b"{\\rtf": "a Rich Text (.rtf) file; open it in Word and save it as a Word Document (.docx)",
 }
 _OFF = {"0", "false", "off"}
-_DAMAGED = ("the Word document is damaged and cannot be read ({}); open it in Word, which can often repair it, "
+DAMAGED = ("the Word document is damaged and cannot be read ({}); open it in Word, which can often repair it, "
             "and save it again")
 # Tracked changes to the text: insertions, deletions and moves (formatting
 # changes are not listed: formatting is not imported).
@@ -51,13 +51,13 @@ def open_document(path: Path, shown: str) -> Document:
             raise _fail(shown, f"this is {what}")
     if not zipfile.is_zipfile(path):
         if start.startswith(b"PK"):  # a .docx is a zip file: this one was cut short or damaged
-            raise _fail(shown, _DAMAGED.format("its zip container is incomplete"))
+            raise _fail(shown, DAMAGED.format("its zip container is incomplete"))
         raise _fail(shown, "this is not a Word document (.docx): open it in Word and save it as a Word Document")
     try:
         with zipfile.ZipFile(path) as package:
             has_word = any(name.startswith("word/") for name in package.namelist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(shown, _DAMAGED.format(_reason(exc))) from None
+        raise _fail(shown, DAMAGED.format(_reason(exc))) from None
     if not has_word:  # another kind of zip file: a spreadsheet, a presentation, an archive
         raise _fail(shown, "this is not a Word document (.docx): open it in Word and save it as a Word Document")
     try:
@@ -66,7 +66,7 @@ def open_document(path: Path, shown: str) -> Document:
         raise _fail(shown, f"this is not a Word document (.docx) ({_reason(exc)}): open it in Word and save it "
                            "as a Word Document") from None
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError, EOFError) as exc:
-        raise _fail(shown, _DAMAGED.format(_reason(exc))) from None
+        raise _fail(shown, DAMAGED.format(_reason(exc))) from None
 
 
 def _reason(exc: Exception) -> str:

@@ -14,8 +14,11 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import etree
 
 from builder import fields as f
 from builder.content import file_id, read_yaml_file
@@ -23,7 +26,7 @@ from builder.errors import ContentError, Problem, Problems
 from builder.model import Site
 from builder.scaffold import KINDS
 from builder.settings import read_site
-from builder.wordfile import accept_review_marks, open_document, quote, review_marks
+from builder.wordfile import DAMAGED, accept_review_marks, open_document, quote, review_marks
 from builder.wordhtml import convert
 from builder.wordparts import MARKINGS, Parts, read_parts
 
@@ -131,7 +134,7 @@ def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: 
                   problems: Problems) -> tuple[str, dict]:
     """The title and the fields of the new file, from what `read_parts` found."""
     values = dict(parts.fields)
-    title = values.pop("title", "") or parts.title_paragraph
+    title = values.pop("title", "") or parts.title_paragraph or parts.document_title
     if not title:
         title = Path(source_name).stem.replace("_", " ")
         problems.warn(shown, 0, f"the paper has no Subject row or Title paragraph: its title is the file name, "
@@ -283,7 +286,10 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
                                     "move that file away first")
     saved = io.BytesIO()
     document.save(saved)
-    body = convert(saved.getvalue(), item_id, title)
+    try:
+        body = convert(saved.getvalue(), item_id, title)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
+        raise ContentError([Problem(shown, 0, DAMAGED.format(" ".join(str(exc).split())[:120]))]) from None
     for message in body.errors:
         problems.error(shown, 0, message)
     for message in body.warnings:

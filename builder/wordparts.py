@@ -62,6 +62,7 @@ class Parts:
     exempt: list[tuple[list[int], str]] = field(default_factory=list)  # (paragraph numbers, the note)
     implications: list[tuple[str, str]] = field(default_factory=list)  # (heading as written, text)
     title_paragraph: str = ""  # a paragraph in Word's Title style
+    document_title: str = ""  # the title in the document's properties (File > Info)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -209,7 +210,7 @@ def _plain(text: str) -> str:
 def read_parts(document: Document, known_implication, kind: str) -> Parts:
     """Read, and take out of the document, everything that becomes a field.
     `known_implication(text)` is the site.yaml heading a row's heading maps to, or None."""
-    parts = Parts()
+    parts = Parts(document_title=" ".join((document.core_properties.title or "").split()))
     _page_parts(document, parts)
     roles = number_paragraphs(document, parts.warnings)
     blocks = list(document.iter_inner_content())

@@ -299,6 +299,17 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, word_project, tmp_path, m
     assert snapshot(word_project) == before
 
 
+def test_a_picture_that_cannot_be_converted_is_named(cli, word_project, tmp_path):
+    paper = wordpapers.council_paper(tmp_path / "paper.docx", metafile=b"not really a metafile")
+    before = snapshot(word_project)
+    result = run_import(cli, word_project, paper)
+    assert result.code == 1
+    errors = [line for line in problem_lines(result.err) if ": warning: " not in line]
+    assert len(errors) == 1 and errors[0].startswith(f'{paper}: picture 3 ("A diagram drawn in Word")'), errors
+    assert "save it as a PNG picture" in errors[0]
+    assert snapshot(word_project) == before
+
+
 def test_an_existing_file_is_never_overwritten(cli, word_project, tmp_path):
     paper = wordpapers.simple_paper(tmp_path / "paper.docx")
     (word_project / "reports").mkdir()

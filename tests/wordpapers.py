@@ -106,7 +106,8 @@ def set_alt(shape, alt: str) -> None:
 
 def add_image(document, data: bytes, alt: str | None, *, as_emf: bool = False):
     paragraph = document.add_paragraph()
-    shape = paragraph.add_run().add_picture(io.BytesIO(png() if as_emf else data))
+    # A bitmap of its own stands in for a metafile: python-docx shares a part among equal pictures.
+    shape = paragraph.add_run().add_picture(io.BytesIO(png("green") if as_emf else data))
     set_alt(shape, alt or "")
     if as_emf:  # python-docx adds only bitmaps: swap the picture's part for a metafile
         rel_id = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
@@ -127,7 +128,8 @@ def header_table(document, rows: list[tuple[str, str]]) -> None:
 
 def council_paper(path: Path, *, board: str = BOARD, marking: str | None = "OFFICIAL-SENSITIVE",
                   comment: bool = False, tracked: bool = False, hidden: bool = False,
-                  missing_alt: bool = True, with_emf: bool = False, exempt_note: bool = False,
+                  missing_alt: bool = True, with_emf: bool = False, metafile: bytes | None = None,
+                  exempt_note: bool = False,
                   extra_header_rows: list[tuple[str, str]] = ()) -> Path:
     """The whole council paper; each flag adds one thing the import must notice."""
     document = docx.Document()
@@ -191,8 +193,8 @@ def council_paper(path: Path, *, board: str = BOARD, marking: str | None = "OFFI
     numbered(document.add_paragraph(PARAGRAPHS[6]), 1)
     add_image(document, png("navy"), "The training room set out for a session")
     add_image(document, png("maroon"), None if missing_alt else "A second view of the room")
-    if with_emf:
-        add_image(document, emf(), "A diagram drawn in Word", as_emf=True)
+    if with_emf or metafile:
+        add_image(document, metafile or emf(), "A diagram drawn in Word", as_emf=True)
 
     document.add_heading("Resources", level=1)
     document.add_paragraph(PARAGRAPHS[7])
