@@ -185,3 +185,36 @@ def accept_review_marks(document: Document) -> None:
                 parent.getparent().remove(parent)  # the run that holds only the reference
             else:
                 parent.remove(element)
+
+
+def unwrap_containers(document: Document) -> list[str]:
+    """Content controls (the "click here to enter text" boxes of report templates),
+    smart tags and simple fields hold text that python-docx's paragraphs and cells
+    do not see: keep their text in place of them. A control still showing its
+    placeholder holds nothing the author wrote, and goes; so does a table of
+    contents (the site and the PDFs make their own), with a warning."""
+    warnings = []
+    containers = {qn("w:sdt"): qn("w:sdtContent"), qn("w:smartTag"): None, qn("w:customXml"): None,
+                  qn("w:fldSimple"): None}
+    for _, root in _parts(document):
+        for element in list(root.iter(*containers)):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            if element.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None:
+                parent.remove(element)
+                continue
+            gallery = element.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+            if gallery is not None and gallery.get(qn("w:val"), "").startswith("Table of Contents"):
+                warnings.append("the table of contents is left out: the site and the PDFs make their own")
+                parent.remove(element)
+                continue
+            holder = element.find(containers[element.tag]) if containers[element.tag] else element
+            index = parent.index(element)
+            for child in list(holder if holder is not None else ()):
+                if child.tag in (qn("w:sdtPr"), qn("w:sdtEndPr"), qn("w:smartTagPr"), qn("w:customXmlPr")):
+                    continue
+                parent.insert(index, child)
+                index += 1
+            parent.remove(element)
+    return warnings

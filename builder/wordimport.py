@@ -26,7 +26,7 @@ from builder.errors import ContentError, Problem, Problems
 from builder.model import Site
 from builder.scaffold import KINDS
 from builder.settings import read_site
-from builder.wordfile import DAMAGED, accept_review_marks, open_document, quote, review_marks
+from builder.wordfile import DAMAGED, accept_review_marks, open_document, quote, review_marks, unwrap_containers
 from builder.wordhtml import convert
 from builder.wordparts import MARKINGS, Parts, read_parts
 
@@ -269,6 +269,8 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
         accept_review_marks(document)
         problems.warn(shown, 0, f"{len(marks)} comment(s), tracked change(s) or hidden text were taken as the "
                                 "document prints: changes accepted, comments and hidden text left out")
+    for warning in unwrap_containers(document):
+        problems.warn(shown, 0, warning)
     parts = read_parts(document, implication_matcher(site), kind)
     for warning in parts.warnings:
         problems.warn(shown, 0, warning)

@@ -234,7 +234,11 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
         style = (block.style.name if block.style is not None else "") or ""
         if not text:
             continue
-        if style in ("Title", "Subtitle") and not started:
+        if style.lower().startswith("toc "):  # a table of contents typed or made without a content control
+            if not any("table of contents" in w for w in parts.warnings):
+                parts.warnings.append("the table of contents is left out: the site and the PDFs make their own")
+            _remove(block)
+        elif style in ("Title", "Subtitle") and not started:
             if style == "Title" and not parts.title_paragraph:
                 parts.title_paragraph = text
             else:

@@ -211,6 +211,9 @@ def test_committed_word_files_import_and_pass_check(cli, word_project):
     assert result.code == 0, result.err
     fields, body = front_matter(word_project / "reports/integrity-checks-on-waste-contracts.md")
     assert fields["to"] == "planning" and str(fields["on"]) == "2015-11-04"
+    assert fields["report_by"] == "Chief Officer, Legal Services"  # from a content control
+    assert "Click or tap" not in body and "Contents" not in body
+    assert any("table of contents is left out" in line for line in problem_lines(result.err))
     assert fields["classification"] == "OFFICIAL-SENSITIVE"  # from a text box in the page header
     assert fields["exempt"] == 1
     assert fields["author"]["email"] == "sam.ahmed@clydeview.gov.uk"

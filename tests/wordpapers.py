@@ -233,8 +233,9 @@ def styled_paper(path: Path) -> Path:
     """A paper on another common template: its header written as labelled
     paragraphs, sections in Heading 1 and paragraphs in a "Numbered Para" style,
     both numbered through the styles by one multilevel list; a marking in a text
-    box in the page header; a "not for publication" note; a footnote-free plain
-    table; a web link; and an author's contact lines at the end."""
+    box in the page header; content controls and a table of contents; a "not
+    for publication" note; a plain table; a web link; and an author's contact
+    lines at the end."""
     document = docx.Document()
     add_multilevel_numbering(document)
     styles = document.styles
@@ -253,9 +254,21 @@ def styled_paper(path: Path) -> Path:
     document.add_paragraph("NOT FOR PUBLICATION by virtue of paragraphs 1 and 6 of Part 1 of Schedule 7A to "
                            "the Local Government (Scotland) Act 1973")
     for line in ("Report to: Community Planning Partnership Board", "Date: Wednesday 4th November 2015",
-                 "Report by: Chief Officer, Legal Services", "Subject: Integrity checks on waste contracts",
-                 "Wards affected: All"):
+                 "Report by: ", "Subject: Integrity checks on waste contracts", "Wards affected: All",
+                 "Consultation: "):
         document.add_paragraph(line)
+    # Templates ask for some values in content controls; one still shows its placeholder.
+    report_by, consultation = document.paragraphs[-4], document.paragraphs[-1]
+    report_by._p.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="Report by"/></w:sdtPr><w:sdtContent><w:r>'
+        '<w:t>Chief Officer, Legal Services</w:t></w:r></w:sdtContent></w:sdt>'))
+    consultation._p.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r>'
+        '<w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt>'))
+    consultation._p.addnext(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Contents</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>Purpose\t1</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
     document.add_paragraph("Purpose", style="Heading 1")
     document.add_paragraph("This report sets out the results of integrity checks on waste contracts.",
                            style="Numbered Para")
