@@ -119,8 +119,7 @@ def _page_parts(document: Document, parts: Parts) -> None:
             seen.add(id(part._element))
             where = f"the page {name.rsplit('_', 1)[-1]}"
             for paragraph in part._element.iter(qn("w:p")):
-                if any(a.tag == "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-                       for a in paragraph.iterancestors()):
+                if any(a.tag == _FALLBACK for a in paragraph.iterancestors()):
                     continue  # the copy of a text box kept for old versions of Word
                 text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
                 if text and not _note(parts, text, where) and not _PAGE_NUMBER.fullmatch(text):
@@ -260,8 +259,28 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
             if not started and kind == "report":
                 parts.warnings.append(f"the paragraph {quote(text)} comes before the first heading, so it is "
                                       "not numbered; move it into a section if it belongs to the paper")
+    _text_boxes(document, parts)
     _unmapped_objects(document, parts)
     return parts
+
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_boxes(document: Document, parts: Parts) -> None:
+    """A marking or note in a text box is read (and taken out); any other text
+    box text is kept, after the paragraph it is anchored to, with a warning."""
+    for box in list(document.element.body.iter(qn("w:txbxContent"))):
+        copy = any(a.tag == _FALLBACK for a in box.iterancestors())  # Word keeps a second copy for old versions
+        for paragraph in list(box.iter(qn("w:p"))):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+            if _MARKING_LINE.fullmatch(text) or _NOT_FOR_PUBLICATION.search(text):
+                if not copy:
+                    _note(parts, text, "a text box")
+                paragraph.getparent().remove(paragraph)
+            elif text and not copy:
+                parts.warnings.append(f"the text box {quote(text)} is placed after the paragraph it is anchored "
+                                      "to; check that is where it belongs")
 
 
 def _unmapped_objects(document: Document, parts: Parts) -> None:

@@ -192,6 +192,21 @@ def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(cli, 
                for line in problem_lines(result.err))
 
 
+def test_text_boxes_in_the_body_give_the_marking_and_are_warned_about(cli, word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Boxes")])
+    wordpapers.text_box(document.add_paragraph(), "OFFICIAL-SENSITIVE")
+    document.add_heading("Summary", level=1)
+    wordpapers.text_box(document.add_paragraph("The partnership met four times."), "Key message: keep going")
+    document.save(tmp_path / "boxes.docx")
+    result = run_import(cli, word_project, tmp_path / "boxes.docx")
+    assert result.code == 0, result.err
+    fields, body = front_matter(word_project / "reports/boxes.md")
+    assert fields["classification"] == "OFFICIAL-SENSITIVE"
+    assert "OFFICIAL" not in body and "Key message: keep going" in body
+    assert any('the text box "Key message: keep going"' in line for line in problem_lines(result.err))
+
+
 def test_a_marking_above_official_sensitive_is_refused(cli, word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", marking="SECRET")
     result = run_import(cli, word_project, paper)

@@ -118,6 +118,14 @@ def add_image(document, data: bytes, alt: str | None, *, as_emf: bool = False):
     return paragraph
 
 
+def text_box(paragraph, text: str) -> None:
+    """A text box anchored to the paragraph (VML, as older templates have them)."""
+    paragraph.add_run()._r.append(parse_xml(
+        f'<w:pict {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><v:shape style="width:200pt;height:20pt">'
+        f'<v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+        '</v:shape></w:pict>'))
+
+
 def header_table(document, rows: list[tuple[str, str]]) -> None:
     table = document.add_table(rows=0, cols=2)
     for label, value in rows:
@@ -246,11 +254,7 @@ def styled_paper(path: Path) -> Path:
         lvl = document.part.numbering_part.element.find(
             f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{MULTILEVEL}']/{qn('w:lvl')}[@{qn('w:ilvl')}='{level}']")
         lvl.insert(2, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style.style_id}"/>'))
-    header = document.sections[0].header.paragraphs[0]
-    header.add_run()._r.append(parse_xml(
-        f'<w:pict {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><v:shape style="width:200pt;height:20pt"><v:textbox>'
-        f'<w:txbxContent><w:p><w:r><w:t>OFFICIAL-SENSITIVE</w:t></w:r></w:p></w:txbxContent>'
-        '</v:textbox></v:shape></w:pict>'))
+    text_box(document.sections[0].header.paragraphs[0], "OFFICIAL-SENSITIVE")
     document.add_paragraph("NOT FOR PUBLICATION by virtue of paragraphs 1 and 6 of Part 1 of Schedule 7A to "
                            "the Local Government (Scotland) Act 1973")
     for line in ("Report to: Community Planning Partnership Board", "Date: Wednesday 4th November 2015",
