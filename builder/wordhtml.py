@@ -248,6 +248,18 @@ def _inline_html(element: Tag) -> str:
 
 
 class _Converter(MarkdownConverter):
+    def escape(self, text, parent_tags):
+        """Word's text as text, in the escapes Python-Markdown knows (markdownify's
+        own write some, such as \\& and \\<, that it shows as they are)."""
+        if not text:
+            return ""
+        text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
+        text = re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;")
+        text = re.sub(r"(\s|^)(#{1,6}|>|[-+]+)(?=\s|$)",
+                      lambda m: m.group(1) + re.sub(r"(.)", r"\\\1", m.group(2)), text)
+        text = re.sub(r"(\s|^)(=+)(?=\s|$)", lambda m: m.group(1) + "&#61;" * len(m.group(2)), text)
+        return re.sub(r"(\s|^)(\d{1,9})([.)])(?=\s|$)", r"\1\2\\\3", text)
+
     def convert_table(self, el, text, parent_tags):
         if el.get("data-html") is not None:
             return "\n\n" + _html_table(el) + "\n\n"
@@ -285,12 +297,13 @@ def convert(document_bytes: bytes, stem: str, title: str) -> Body:
     _headings(soup, title)
     _pictures(soup)
     _tables(soup, body)
-    text = _Converter(heading_style="ATX", bullets="-", escape_misc=True, table_infer_header=True,
+    text = _Converter(heading_style="ATX", bullets="-", table_infer_header=True,
                       newline_style="SPACES").convert_soup(soup)
     for token, note in notes.items():
         text = text.replace(token, f"[^{token[12:-1]}]")
-        text += f"\n\n[^{token[12:-1]}]: {_Converter(escape_misc=True).convert(html.escape(note))}"
+        text += f"\n\n[^{token[12:-1]}]: {_Converter().convert(html.escape(note))}"
     text = re.sub(r"(?m)^[ \t]+$", "", text)
+    text = re.sub(r"(?m)^(\s*):(?=::)", r"\1&#58;", text)  # Word text, not a `::: chart` line
     # markdownify escapes "2015." wherever a text ends; only a line's start needs it.
     text = re.sub(r"(?m)(?<=[^\s*+-] )(\d{1,9})\\([.)])", r"\1\2", text)
     body.markdown = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -226,10 +226,16 @@ def _implications(parts: Parts, site: Site, shown: str, problems: Problems) -> d
     return found
 
 
+# Characters YAML refuses in a file, and line breaks JSON leaves as they are but YAML does not.
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def _yaml(value) -> str:
     if isinstance(value, (dt.date, int)):
         return str(value)
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string
+    text = json.dumps(_NOT_YAML.sub("", str(value)), ensure_ascii=False)  # a JSON string is a YAML string
+    return re.sub("[\x85\u2028\u2029]", lambda match: _YAML_BREAKS[match.group()], text)
 
 
 def _render(title: str, values: dict, implications: dict, body: str, source_name: str, today: dt.date) -> str:
@@ -245,7 +251,7 @@ def _render(title: str, values: dict, implications: dict, body: str, source_name
     if implications:
         lines.append("implications:  # a heading left out prints \"None\"")
         lines.extend(f"  {_yaml(heading)}: {_yaml(text)}" for heading, text in implications.items())
-    return "\n".join(lines) + "\n---\n" + body
+    return "\n".join(lines) + "\n---\n" + _NOT_YAML.sub("", body)
 
 
 def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: str | None = None,

@@ -19,7 +19,7 @@ import wordpapers
 from builder.content import parse_yaml
 from builder.errors import Problems
 from builder.markdown import sanitise
-from conftest import TODAY, problem_lines
+from conftest import TODAY, parse_html, problem_lines
 
 WORD = Path(__file__).resolve().parent / "word"
 SITE = """\
@@ -205,6 +205,28 @@ def test_text_boxes_in_the_body_give_the_marking_and_are_warned_about(cli, word_
     assert fields["classification"] == "OFFICIAL-SENSITIVE"
     assert "OFFICIAL" not in body and "Key message: keep going" in body
     assert any('the text box "Key message: keep going"' in line for line in problem_lines(result.err))
+
+
+MARKUP = ["<script>alert(1)</script> & [x](javascript:alert(1)) *not bold* _x_ `code` a | b &amp;",
+          "::: chart facts nothing", "# not a heading", "1. not a list", "---", "> not a quote"]
+
+
+def test_word_text_that_looks_like_markup_stays_text(cli, word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Markup")])
+    document.add_heading("Summary", level=1)
+    for text in MARKUP:
+        document.add_paragraph(text)
+    document.save(tmp_path / "markup.docx")
+    assert run_import(cli, word_project, tmp_path / "markup.docx").code == 0
+    paper = word_project / "reports/markup.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
+    output = tmp_path / "output"
+    result = cli("build", "--content", word_project, "--output", output, "--today", TODAY, "--no-pdf", "--quiet")
+    assert result.code == 0, result.err
+    page = parse_html(output / "reports/markup.html")
+    paragraphs = [p.text() for p in page.find_all("p", cls="numbered")]
+    assert paragraphs == [f"1.{n} {text}" for n, text in enumerate(MARKUP, start=1)]
 
 
 def test_a_marking_above_official_sensitive_is_refused(cli, word_project, tmp_path):
