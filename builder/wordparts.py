@@ -167,14 +167,17 @@ def _labelled(paragraph: Paragraph) -> tuple[str, str] | None:
     return None
 
 
-def _is_contact_line(paragraph: Paragraph) -> bool:
+def _is_contact_line(paragraph: Paragraph, after_author: bool) -> bool:
+    """An author line ("Author: ..."), or a phone or e-mail line straight after one."""
     labelled = _labelled(paragraph)
     if not labelled:
         return False
     label, value = _label(labelled[0]), labelled[1]
     key = LABELS[label]
-    return (label in _AUTHOR_LINES and len(value) < 160) or (key == "phone" and re.search(r"\d{3}", value) is not None) \
-        or (key == "email" and "@" in value)
+    if label in _AUTHOR_LINES:
+        return len(value) < 160
+    return after_author and ((key == "phone" and re.search(r"\d{3}", value) is not None)
+                             or (key == "email" and "@" in value) or (key == "role" and len(value) < 100))
 
 
 def _implications_table(table: Table, known, parts: Parts, after_heading: bool) -> bool:
@@ -214,7 +217,9 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
     roles = number_paragraphs(document, parts.warnings)
     blocks = list(document.iter_inner_content())
     started = False  # past the header: the first heading, or the first numbered paragraph
+    after_author = False  # the paragraph before was a header or contact line
     for index, block in enumerate(blocks):
+        after_author, was_after_author = False, after_author
         if isinstance(block, Table):
             if not started and not parts.fields and _header_table(block, parts):
                 _remove(block)
@@ -232,6 +237,7 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
         text = block.text.strip()
         style = (block.style.name if block.style is not None else "") or ""
         if not text:
+            after_author = was_after_author
             continue
         if style.lower().startswith("toc "):  # a table of contents typed or made without a content control
             if not any("table of contents" in w for w in parts.warnings):
@@ -247,9 +253,11 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
         elif _MARKING_LINE.fullmatch(text) or _NOT_FOR_PUBLICATION.search(text):
             _note(parts, text, "the text")
             _remove(block)
-        elif (not started and _labelled(block)) or _is_contact_line(block):
+        elif (not started and _labelled(block)) or _is_contact_line(block, was_after_author):
             _field(parts, *_labelled(block))
             _remove(block)
+            after_author = True
+            continue
         elif not started and (row := _LABELLED.fullmatch(text)) and len(row.group(1).split()) <= 4 \
                 and not _is_heading(block, roles):
             _field(parts, row.group(1), row.group(2))  # a header line briefing has no field for

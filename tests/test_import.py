@@ -93,7 +93,7 @@ def test_the_header_table_marking_and_implications_become_fields(imported):
     assert fields["implications"] == {"Financial": wordpapers.IMPLICATIONS["Financial"],
                                       "HR": wordpapers.IMPLICATIONS["Human Resources"],
                                       "Risk": wordpapers.IMPLICATIONS["Risk"]}
-    assert f"Imported" in result.out and "briefing check: " + REPORT + " has no errors" in result.out
+    assert "Imported" in result.out and "briefing check: " + REPORT + " has no errors" in result.out
 
 
 def test_numbering_goes_and_formatting_lists_and_tables_stay(imported):
