@@ -315,16 +315,22 @@ def _write_and_check(content_dir: Path, relative: str, text: str, images: list[t
                      warnings: list[Problem], today: dt.date) -> Imported:
     from builder.build import check  # the whole build pipeline: imported only when it is needed
 
-    written: list[Path] = []
+    written: list[Path] = []  # files, and folders this import made, to take back on an error
+
+    def folder(path: Path) -> None:
+        if not path.is_dir():
+            path.mkdir(parents=True)
+            written.append(path)
+
     try:
         for name, data in images:
             path = content_dir / "assets" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
+            folder(path.parent)
             with path.open("xb") as file:  # "x": never overwrite, even in a race
                 written.append(path)
                 file.write(data)
         target = content_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder(target.parent)
         with target.open("x", encoding="utf-8") as file:
             written.append(target)
             file.write(text)
@@ -354,4 +360,7 @@ def _write_and_check(content_dir: Path, relative: str, text: str, images: list[t
 
 def _take_back(written: list[Path]) -> None:
     for path in reversed(written):
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink(missing_ok=True)

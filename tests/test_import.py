@@ -364,6 +364,22 @@ def test_an_existing_file_is_never_overwritten(cli, word_project, tmp_path):
     assert run_import(cli, word_project, paper, "--id", "cyber-resilience-2").code == 0
 
 
+def test_an_error_check_finds_in_the_new_file_takes_it_back(cli, word_project, tmp_path, monkeypatch):
+    import builder.build
+    from builder.errors import ContentError, Problem
+
+    def check(content, profile, today):
+        raise ContentError([Problem(REPORT, 12, "something check refuses")])
+
+    monkeypatch.setattr(builder.build, "check", check)
+    before = snapshot(word_project)
+    result = run_import(cli, word_project, wordpapers.council_paper(tmp_path / "paper.docx"))
+    assert result.code == 1
+    assert f"{REPORT}:12: something check refuses" in result.err
+    assert snapshot(word_project) == before
+    assert not (word_project / "reports").exists() and not (word_project / "assets").exists()
+
+
 def test_a_bad_id_is_refused(cli, word_project, tmp_path):
     result = run_import(cli, word_project, wordpapers.simple_paper(tmp_path / "paper.docx"), "--id", "Cyber Paper")
     assert result.code == 1
