@@ -229,6 +229,20 @@ def test_word_text_that_looks_like_markup_stays_text(cli, word_project, tmp_path
     assert paragraphs == [f"1.{n} {text}" for n, text in enumerate(MARKUP, start=1)]
 
 
+def test_footnotes_become_markdown_footnotes(cli, word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Notes")])
+    document.add_heading("Summary", level=1)
+    wordpapers.add_footnote(document, document.add_paragraph("Seventy per cent are in the West."),
+                            "Scottish Government, 2015.")
+    document.save(tmp_path / "notes.docx")
+    result = run_import(cli, word_project, tmp_path / "notes.docx")
+    assert result.code == 0, result.err
+    _, body = front_matter(word_project / "reports/notes.md")
+    assert "Seventy per cent are in the West.[^f1]" in body
+    assert "[^f1]: Scottish Government, 2015." in body
+
+
 def test_a_marking_above_official_sensitive_is_refused(cli, word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", marking="SECRET")
     result = run_import(cli, word_project, paper)
@@ -260,6 +274,14 @@ def test_committed_word_files_import_and_pass_check(cli, word_project):
     assert "| Skip hire | Referred to Police Scotland |" in body
     assert any('"Wards affected: All"' in line for line in problem_lines(result.err))
     assert "has no errors" in result.out
+
+
+def test_the_committed_council_paper_needs_its_review_marks_dealt_with(cli, word_project):
+    result = run_import(cli, word_project, WORD / "council-paper.docx")
+    assert result.code == 1 and len(problem_lines(result.err)) == 3  # a comment, an insertion, a deletion
+    result = run_import(cli, word_project, WORD / "council-paper.docx", "--accept-changes")
+    assert result.code == 0, result.err
+    assert "It was refreshed in 2015." in (word_project / REPORT).read_text(encoding="utf-8")
 
 
 def test_another_kind_and_id(cli, word_project):

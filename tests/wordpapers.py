@@ -301,9 +301,28 @@ def styled_paper(path: Path) -> Path:
     return path
 
 
-COMMITTED = {"heading-styles.docx": simple_paper, "styled-numbering.docx": styled_paper}
+COMMITTED = {"heading-styles.docx": simple_paper, "styled-numbering.docx": styled_paper,
+             "council-paper.docx": lambda path: council_paper(path, comment=True, tracked=True)}
 
 
 if __name__ == "__main__":  # python tests/wordpapers.py: remake the files in tests/word/
     for name, make in COMMITTED.items():
         make(Path(__file__).parent / "word" / name)
+
+
+def add_footnote(document, paragraph, text: str) -> None:
+    """A footnote at the end of the paragraph (python-docx has no footnotes of its
+    own: the part is added as Word writes it)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.part import Part
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+           f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+           f'{text}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, xml.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                                  '<w:footnoteReference w:id="1"/></w:r>'))
