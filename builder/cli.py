@@ -135,7 +135,8 @@ def _run(args: argparse.Namespace) -> int:
 
             imported = import_word(args.content, args.file, args.kind, args.item_id, args.accept_changes, today)
             print_problems(imported.warnings)
-            pictures = f", with {len(imported.images)} picture(s) in {args.content / 'assets'}" if imported.images else ""
+            pictures = f", with {len(imported.images)} picture(s) in {args.content / 'assets'}" \
+                if imported.images else ""
             print(f"Imported {args.file} as {imported.path}{pictures}: a draft until you have read it and set "
                   "'draft: false'")
             print(imported.verdict)

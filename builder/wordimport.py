@@ -103,7 +103,11 @@ def parse_date(text: str) -> dt.date | None:
             return dt.date(year + 2000 if year < 100 else year, month, day)
         if match := re.search(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+(\d{4})", text):
             month = _MONTHS.get(match.group(2)) or _MONTHS.get(match.group(2)[:3])
-            return dt.date(int(match.group(3)), month, int(match.group(1))) if month else None
+            if month:
+                return dt.date(int(match.group(3)), month, int(match.group(1)))
+        if match := re.search(r"([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text):
+            month = _MONTHS.get(match.group(1)) or _MONTHS.get(match.group(1)[:3])
+            return dt.date(int(match.group(3)), month, int(match.group(2))) if month else None
     except ValueError:
         return None
     return None

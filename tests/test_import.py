@@ -407,3 +407,27 @@ def test_a_bad_id_is_refused(cli, word_project, tmp_path):
     assert result.code == 1
     assert "cannot be a file name" in result.err
     assert not (word_project / "reports").exists()
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2 September 2015", "2015-09-02"), ("Wednesday 2nd Sept 2015 at 10am", "2015-09-02"),
+    ("02/09/2015", "2015-09-02"), ("2015-09-02", "2015-09-02"), ("September 2, 2015", "2015-09-02"),
+    ("31/02/2015", None), ("next week", None),
+])
+def test_meeting_dates_as_officers_write_them(written, expected):
+    from builder.wordimport import parse_date
+
+    found = parse_date(written)
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_implication_headings_as_officers_write_them():
+    from builder.model import Site
+    from builder.wordimport import implication_matcher
+
+    site = Site(title="t", organisation="o", classification="OFFICIAL",
+                implications=("Financial", "HR", "Property/Assets", "Equality and Human Rights", "Privacy Impact"))
+    known = implication_matcher(site)
+    assert [known(text) for text in ("Financial Implications", "Human Resources", "Property", "Equalities",
+                                     "Privacy", "property / assets", "Transport")] == [
+        "Financial", "HR", "Property/Assets", "Equality and Human Rights", "Privacy Impact", "Property/Assets", None]
