@@ -201,6 +201,11 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
 
+def pdf_text(path: Path) -> str:
+    """All the text of a PDF, white space folded, so that wrapped phrases match."""
+    return " ".join(" ".join(pdf_pages(path)).split())
+
+
 def everything_readable(folder: Path) -> str:
     """all_text, plus the text, metadata and bookmarks of every PDF."""
     from pypdf import PdfReader

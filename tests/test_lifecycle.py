@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SITES, build, cli
+from conftest import SITES, build, cli, pdf_text
 from pypdf import PdfReader
 
 LIFECYCLE = SITES / "lifecycle"
@@ -91,7 +91,7 @@ def test_since_the_last_meeting_for_a_board_with_three_meetings(internal):
     other = since("other")
     assert "No earlier meeting of this board" in other, "meetings of another board do not count"
 
-    pack = " ".join(" ".join(p.extract_text() for p in PdfReader(internal / "meetings/m3.pdf").pages).split())
+    pack = pdf_text(internal / "meetings/m3.pdf")
     assert "Since the last meeting" in pack and "Train staff: in progress to done" in pack
 
 

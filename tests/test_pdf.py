@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SITES, build, pdf_pages, write_files
+from conftest import REPO, SITES, build, pdf_pages, pdf_text, write_files
 from pypdf import PdfReader
 
 PAPER = "reports/soc-strategy-refresh.pdf"
@@ -32,11 +32,6 @@ def internal(site_build) -> Path:
 @pytest.fixture(scope="module")
 def public(site_build) -> Path:
     return site_build("partnership", "public", pdf=True)
-
-
-def flat_text(path: Path) -> str:
-    """All text of a PDF with line breaks folded, so wrapped phrases still match."""
-    return " ".join(" ".join(pdf_pages(path)).split())
 
 
 def text_positions(page) -> list[tuple[str, float]]:
@@ -151,27 +146,26 @@ def test_fonts_are_embedded(internal):
                 assert "Briefing-Sans" in font["/BaseFont"]
 
 
-def _structure_types(reader: PdfReader) -> list[str]:
+def _structure(reader: PdfReader) -> list:
+    """The elements of a tagged PDF's structure tree, in document order."""
     found = []
 
     def walk(node):
         node = node.get_object()
-        if hasattr(node, "get") and "/S" in node:
-            found.append(str(node["/S"]))
-        kids = node.get("/K") if hasattr(node, "get") else None
-        if kids is None:
+        if not hasattr(node, "get"):
             return
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object()
-            if hasattr(kid, "get"):
-                walk(kid)
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else ([] if kids is None else [kids]):
+            walk(kid)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return found
 
 
 def test_structure_tree_has_headings_paragraphs_lists_and_tables_in_order(internal):
-    types = _structure_types(PdfReader(internal / PAPER))
+    types = [str(node["/S"]) for node in _structure(PdfReader(internal / PAPER))]
     for tag in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TR", "/TH", "/TD"):
         assert tag in types, tag
     first_list = types.index("/L")
@@ -210,8 +204,8 @@ def test_private_pack_holds_the_exempt_paper(internal):
 
 
 def test_a_pack_binds_a_sensitive_paper_in_the_internal_build_only(internal, public):
-    assert "Subject: Licensing Intelligence on Nail Bar Premises" in flat_text(internal / SECOND_PACK)
-    whole = flat_text(public / SECOND_PACK)
+    assert "Subject: Licensing Intelligence on Nail Bar Premises" in pdf_text(internal / SECOND_PACK)
+    whole = pdf_text(public / SECOND_PACK)
     assert "Licensing Intelligence" not in whole and "OFFICIAL-SENSITIVE" not in whole
 
 
@@ -219,13 +213,13 @@ def test_public_build_has_no_exempt_or_private_pdf(public):
     assert not (public / PRIVATE_PACK).exists()
     assert not (public / EXEMPT_PAPER).exists()
     assert not (public / SENSITIVE_PAPER).exists()
-    whole = flat_text(public / PACK)
+    whole = pdf_text(public / PACK)
     assert "Procurement Integrity in Waste Contracts" not in whole
     assert "OFFICIAL-SENSITIVE" not in whole
 
 
 def test_spotlight_notes_list_presenters_threats_and_actions(internal):
-    whole = flat_text(internal / SPOTLIGHT)
+    whole = pdf_text(internal / SPOTLIGHT)
     assert "18 November 2015" in whole
     assert "Presenters" in whole and "Police Scotland" in whole
     assert "Threats covered" in whole and "Human trafficking" in whole
@@ -285,19 +279,7 @@ def test_fetcher_serves_images_from_assets(copy_site, tmp_path):
     report = (SITES / "minimal/reports/alpha-report.md").read_text(encoding="utf-8")
     content = copy_site(overlay={"reports/alpha-report.md": report + "\n\n![The partnership logo](../assets/logo.svg)\n"})
     build(content, tmp_path / "out", pdf=True)
-    reader = PdfReader(tmp_path / "out/reports/alpha-report.pdf")
-    figures = []
-
-    def walk(node):
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S") == "/Figure":
-            figures.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else ([kids] if kids is not None else []):
-            walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    figures = [node for node in _structure(PdfReader(tmp_path / "out/reports/alpha-report.pdf"))
+               if node["/S"] == "/Figure"]
     assert figures and all(f.get("/Alt") for f in figures), "every figure has alternative text"
     assert "The partnership logo" in [f.get("/Alt") for f in figures]

@@ -5,12 +5,59 @@ examples in `make test`; many in `make test-deep` (--hypothesis-profile=deep).""
 from __future__ import annotations
 
 import pytest
+import yaml
 from conftest import build, cli, errors_only
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import FOLDERS, edits, projects
 
 pytestmark = pytest.mark.property
+
+
+# Fields whose values name something (an id, a date, a choice) rather than say something.
+NAMING_FIELDS = {"classification", "draft", "owner", "trend", "objectives", "facts", "threats", "appendices", "to",
+                 "on", "date", "board", "due", "status", "report", "time", "exempt", "id", "value", "year"}
+
+
+def _texts(value, name: str = ""):
+    """Every text in a YAML value, but for the fields that only name something."""
+    if name in NAMING_FIELDS:
+        return
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _texts(inner, key)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _texts(inner, name)
+    elif isinstance(value, str):
+        yield value
+
+
+@given(project=projects())
+def test_every_text_of_an_item_carries_its_marker(project):
+    markers = [item.marker for item in project.items]
+    assert len(set(markers)) == len(markers)
+    for item in project.items:
+        text = project.files[item.path]
+        assert item.marker in item.path
+        if item.kind == "meeting":
+            fields, body = yaml.safe_load(text), ""
+        else:
+            _, front, body = text.split("---\n", 2)
+            fields = yaml.safe_load(front)
+        agenda = fields.pop("items", [])
+        for words in _texts(fields):
+            assert item.marker in words, (item.path, words)
+        for line in body.splitlines():
+            assert not line or line.startswith("::: chart") or item.marker in line, (item.path, line)
+        for entry in agenda:  # a paper's note on an agenda is the paper's text
+            papers = [i.marker for i in project.items if i.kind == "report" and i.id == entry.get("report")]
+            owner = papers[0] if papers else item.marker
+            assert all(owner in words for words in _texts(entry)), entry
+    for asset in project.assets:
+        assert asset.marker in asset.name and asset.marker.encode() in asset.data
+    for fact in project.facts:
+        assert all(fact.marker in words for words in (fact.id, fact.label, fact.source))
 
 
 @given(project=projects())
