@@ -42,5 +42,5 @@ bench-large: $(TEST_STAMP)
 	$(BIN)/python bench/run.py --large
 
 clean:
-	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache dist
+	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache .hypothesis dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
