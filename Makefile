@@ -1,4 +1,5 @@
 # Two commands do everything: `make build` and `make test`.
+# `make test-deep` runs the property tests with many examples (CI runs both).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PROFILE ?= internal
 
-.PHONY: build test check clean bench bench-large
+.PHONY: build test test-deep check clean bench bench-large
 
 build: $(STAMP)
 	$(BIN)/briefing build --content $(CONTENT) --output $(OUTPUT) --profile $(PROFILE)
@@ -18,6 +19,9 @@ check: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+test-deep: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m property --hypothesis-profile=deep
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +42,5 @@ bench-large: $(TEST_STAMP)
 	$(BIN)/python bench/run.py --large
 
 clean:
-	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache dist
+	rm -rf $(OUTPUT) .$(OUTPUT).*.tmp $(VENV) .pytest_cache .hypothesis dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,29 +1,40 @@
-"""Shared helpers: projects written into tmp_path, the command line run in-process
-or as a real process, everything readable in an output folder, and a small HTML
-tree to ask questions of the pages written.
+"""The one foundation of the test suite: where the fixture projects are, how a
+project is written, how the command is run (in this process, or as a real
+process where that is the point), one build helper, builds of the fixture
+projects shared by the whole session, everything readable in an output folder,
+a small HTML tree to ask questions of the pages, and one counting HTTP server.
 
-Fixture names are chosen not to clash with the fixtures that older test modules
-define for themselves (content, site, built, internal, public, project).
+Tests import the plain helpers (`from conftest import build, cli, ...`) and ask
+for the fixtures (copy_site, make_project, site_build, counting_server) by name.
+
+Hypothesis settings profiles live here too: `quick` (the default, what `make
+test` runs: a few derandomised examples, no deadline) and `deep` (`make
+test-deep`: `pytest -m property --hypothesis-profile=deep`, hundreds of examples).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import http.server
+import io
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
+TESTS = REPO / "tests"
 SITES = TESTS / "sites"
 INVALID_SITES = TESTS / "sites_invalid"
 EXAMPLE_CONTENT = REPO / "content"
@@ -42,11 +53,25 @@ implications: [Financial, Legal, Risk]
 """
 
 
+# The two tiers ---------------------------------------------------------------
+
+_SHARED = dict(deadline=None, database=None, print_blob=True,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("quick", max_examples=5, derandomize=True, **_SHARED)
+settings.register_profile("deep", max_examples=300, **_SHARED)
+settings.load_profile("quick")  # `--hypothesis-profile=deep` on the command line overrides this
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "property: a hypothesis property test; `make test-deep` runs these "
+                                       "with many examples")
+
+
 # Writing projects -----------------------------------------------------------
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    """Write {relative path: text or bytes} under root; text is written as given
-    (no newline translation), so Windows line endings stay Windows line endings."""
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} under root and return root. Text is
+    written as given (no newline translation: Windows line endings stay)."""
     for name, data in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,32 +79,30 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8", newline="")
+    return root
 
 
 @pytest.fixture
 def make_project(tmp_path):
-    """make_project({path: text}) -> the content folder, tmp_path/content, with a
-    valid minimal site.yaml unless the files give their own."""
+    """make_project({path: text}) -> tmp_path/content holding those files, with
+    a valid small site.yaml unless they give their own."""
 
     def make(files: dict[str, str | bytes]) -> Path:
-        content = tmp_path / "content"
-        content.mkdir(parents=True, exist_ok=True)
-        write_files(content, {"site.yaml": SITE_YAML, **files})
-        return content
+        return write_files(tmp_path / "content", {"site.yaml": SITE_YAML, **files})
 
     return make
 
 
 @pytest.fixture
 def copy_site(tmp_path):
-    """copy_site("minimal", {path: text}) -> a copy of tests/sites/minimal at
-    tmp_path/content, with the given files laid over it."""
+    """copy_site("minimal", {path: text}) -> a copy of tests/sites/<name> at
+    tmp_path/content with the given files laid over it (a project's own
+    templates/ then go to tmp_path/templates)."""
 
     def copy(name: str = "minimal", overlay: dict[str, str | bytes] | None = None) -> Path:
         content = tmp_path / "content"
         shutil.copytree(SITES / name, content)
-        write_files(content, overlay or {})
-        return content
+        return write_files(content, overlay or {})
 
     return copy
 
@@ -96,34 +119,62 @@ class Run:
         return iter((self.code, self.out, self.err))
 
 
-@pytest.fixture
-def cli(capsys):
-    """cli("build", "--content", ...) -> Run(code, out, err), in this process.
-    Usage errors (argparse's SystemExit) come back as their exit code."""
-
-    def run(*args: object) -> Run:
-        capsys.readouterr()  # forget whatever came before
+def cli(*args: object) -> Run:
+    """`briefing ARGS` in this process: its exit status and what it printed.
+    Usage errors (argparse's SystemExit) come back as their exit status."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main([str(a) for a in args])
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
+    return Run(code, out.getvalue(), err.getvalue())
 
 
-def run_process(*args: object, cwd: Path | None = None, env: dict | None = None) -> Run:
-    """`python -m builder ARGS` as a real process: its exit status and output."""
+def run_process(*args: object, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> Run:
+    """`python -m builder ARGS` as a real process, for what only a process shows
+    (exit status, no traceback, signals, the working folder); the timeout is a
+    hang guard, not a time limit."""
     result = subprocess.run([sys.executable, "-m", "builder", *map(str, args)], check=False, cwd=cwd,
-                            env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+                            env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
     return Run(result.returncode, result.stdout, result.stderr)
 
 
-def build_args(content: Path, output: Path, *extra: object) -> list[object]:
-    """A reproducible, quick HTML-only build."""
-    return ["build", "--content", content, "--output", output, "--today", TODAY, "--no-pdf", "--jobs", "1",
-            "--quiet", *extra]
+def build(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY,
+          process: bool = False, expect: int | None = 0) -> Run:
+    """The one build helper: a reproducible build of content into output, on one
+    process, HTML only unless pdf=True, in this process unless process=True.
+    `extra` comes last, so it may override (`--today`, `--jobs 2`). Asserts the
+    exit status is `expect` (None: any) and returns the Run."""
+    args = ["build", "--content", content, "--output", output, "--jobs", "1",
+            *(["--today", today] if today else []), *([] if pdf else ["--no-pdf"]), *extra]
+    result = run_process(*args) if process else cli(*args)
+    if expect is not None:
+        assert result.code == expect, f"build exited {result.code}, not {expect}:\n{result.err}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory):
+    """site_build("partnership", "public", pdf=True) -> the output folder of that
+    fixture project (tests/sites/<name>, copied first) built once per session.
+    Shared by every test that asks for the same build: read it, never change it."""
+    root = tmp_path_factory.mktemp("site-builds")
+    outputs: dict[tuple, Path] = {}
+
+    def get(name: str = "partnership", profile: str = "internal", *, pdf: bool = False,
+            today: str = TODAY) -> Path:
+        key = (name, profile, pdf, today)
+        if key not in outputs:
+            content = root / name / "content"
+            if not content.exists():
+                shutil.copytree(SITES / name, content)
+            output = root / name / f"{profile}{'-pdf' if pdf else ''}-{today}"
+            build(content, output, "--profile", profile, pdf=pdf, today=today)
+            outputs[key] = output
+        return outputs[key]
+
+    return get
 
 
 # Reading the output ---------------------------------------------------------
@@ -143,9 +194,50 @@ def all_text(folder: Path) -> str:
     return "\n".join(parts)
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def pdf_text(path: Path) -> str:
+    """All the text of a PDF, white space folded, so that wrapped phrases match."""
+    return " ".join(" ".join(pdf_pages(path)).split())
+
+
+def everything_readable(folder: Path) -> str:
+    """all_text, plus the text, metadata and bookmarks of every PDF."""
+    from pypdf import PdfReader
+
+    parts = [all_text(folder)]
+    for file in sorted(folder.rglob("*.pdf")):
+        reader = PdfReader(file)
+        parts.extend(page.extract_text() for page in reader.pages)
+        parts.extend(str(value) for value in (reader.metadata or {}).values())
+        parts.extend(str(entry) for entry in reader.outline)
+    return "\n".join(parts)
+
+
 def checksums(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(output: Path) -> list[str]:
+    """Temporary folders of a build, left beside the output folder."""
+    return sorted(p.name for p in output.parent.iterdir()
+                  if p.name.startswith(f".{output.name}.") and p.suffix == ".tmp")
+
+
+def problem_lines(err: str) -> list[str]:
+    """The lines of stderr that report a problem (not the closing summary)."""
+    return [line for line in err.splitlines() if line.strip() and ": " in line
+            and not line.split(": ", 1)[0].split()[0].isdigit()]
+
+
+def errors_only(err: str) -> list[str]:
+    return [line for line in problem_lines(err) if ": warning: " not in line]
 
 
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -179,6 +271,10 @@ class Node:
         found = self.find_all(tag, cls)
         assert found, f"no <{tag or '*'}> of class {cls!r}"
         return found[0]
+
+    def urls(self) -> list[tuple[str, str]]:
+        """(attribute, address) of every href and src below it."""
+        return [(name, node.attrs[name]) for node in self.iter() for name in ("href", "src") if node.attrs.get(name)]
 
 
 class _TreeBuilder(HTMLParser):
@@ -215,21 +311,61 @@ def parse_html(source: str | Path) -> Node:
     return builder.root
 
 
-def problem_lines(err: str) -> list[str]:
-    """The lines of stderr that report a problem (not the closing summary)."""
-    return [line for line in err.splitlines() if line.strip() and ": " in line
-            and not line.split(": ", 1)[0].split()[0].isdigit()]
+def html_pages(output: Path) -> list[Path]:
+    """The site's own pages (not the search UI's)."""
+    return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
 
 
-# The example project, built once per session -------------------------------
+# A local web server -----------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def example_builds(tmp_path_factory) -> dict[str, Path]:
-    """The example content built (HTML only) in both profiles: {profile: output folder}."""
-    root = tmp_path_factory.mktemp("example")
-    outputs = {}
-    for profile in ("internal", "public"):
-        outputs[profile] = root / profile
-        code = main([str(a) for a in build_args(EXAMPLE_CONTENT, outputs[profile], "--profile", profile)])
-        assert code == 0, f"the example content does not build in the {profile} profile"
-    return outputs
+@dataclass
+class Server:
+    port: int
+    requests: list[str] = field(default_factory=list)  # the path of every request, in order
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.contextmanager
+def http_server(folder: Path | None = None):
+    """A web server on 127.0.0.1 that records every request it gets: serving the
+    files of `folder`, or, without one, answering anything with an empty image."""
+    server_state = Server(0)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder or TESTS), **kwargs)
+
+        def parse_request(self):
+            ok = super().parse_request()
+            server_state.requests.append(self.path)
+            return ok
+
+        def do_GET(self):
+            if folder is not None:
+                return super().do_GET()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server_state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def counting_server():
+    """A local server that answers anything and counts: a build must never ask it."""
+    with http_server() as server:
+        yield server

@@ -1,28 +1,22 @@
-"""The built site in a real browser: accessibility (axe-core, keyboard), search, live reload.
+"""The built site (the partnership fixture) in a real browser: accessibility (axe-core,
+keyboard), search, live reload.
 
 Playwright drives Debian's Chromium (/usr/bin/chromium); .ci/run installs it.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import build, http_server
 from playwright.sync_api import expect, sync_playwright
 
-from builder.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -47,24 +41,9 @@ ONE_PAGE_OF_EACH_TYPE = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("site") / "output"
-    assert main(["build", "--content", str(REPO / "content"), "--output", str(output), "--no-pdf",
-                 "--today", "2016-01-15"]) == 0
-    return output
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    server = _serve_folder(site)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def base_url(site_build):
+    with http_server(site_build("partnership")) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
@@ -148,31 +127,21 @@ def test_search_finds_a_case_study_and_follows_the_first_result(page, base_url):
 MARKER_WORD = "quixoticmarkerword"
 
 
-def _serve_folder(folder: Path) -> http.server.ThreadingHTTPServer:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-@pytest.mark.parametrize("profile, expected", [("public", "No results"), ("internal", "2 results")])
-def test_search_index_follows_the_profile(tmp_path, browser, profile, expected):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    for sensitive in ("case-studies/waste-contract-vetting.md", "reports/waste-contract-integrity.md"):
-        file = content / sensitive
+@pytest.mark.parametrize("profile, expected", [("public", "No results"), ("internal", "3 results")])
+def test_search_index_follows_the_profile(copy_site, tmp_path, browser, profile, expected):
+    content = copy_site("partnership")
+    for excluded in ("case-studies/waste-contract-vetting.md", "reports/waste-contract-integrity.md",
+                     "reports/licensing-intelligence.md", "pages/draft-notice.md"):
+        file = content / excluded
         file.write_text(file.read_text() + f"\n\nThe word {MARKER_WORD} appears only here.\n")
     output = tmp_path / "output"
-    assert main(["build", "--content", str(content), "--output", str(output), "--no-pdf", "--profile", profile]) == 0
-    server = _serve_folder(output)
-    try:
+    build(content, output, "--profile", profile)
+    with http_server(output) as server:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        page.goto(f"{server.url}/index.html")
         page.fill(".pagefind-ui__search-input", MARKER_WORD)
         expect(page.locator(".pagefind-ui__message")).to_have_text(f"{expected} for {MARKER_WORD}", timeout=10000)
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     if profile == "public":
         for file in output.rglob("*"):
             if file.is_file():
@@ -197,13 +166,13 @@ def _wait_for_server(port: int, process: subprocess.Popen) -> None:
     raise AssertionError("briefing serve did not start")
 
 
-def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
+def test_serve_reloads_on_change_and_shows_errors_until_fixed(copy_site, tmp_path, browser):
+    content = copy_site("partnership")
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "serve", "--content", str(content), "--port", str(port), "--no-pdf"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         _wait_for_server(port, process)
@@ -230,27 +199,25 @@ def test_serve_reloads_on_change_and_shows_errors_until_fixed(tmp_path, browser)
     finally:
         process.terminate()
         process.wait(timeout=10)
-    assert "__briefing__" not in (tmp_path / ".briefing/preview/pages/about.html").read_text(), \
+    written = [page for page in tmp_path.rglob("pages/about.html")]  # wherever the preview builds
+    assert written, "the preview wrote its pages somewhere under the project"
+    assert not [page for page in written if "__briefing__" in page.read_text(encoding="utf-8")], \
         "the live-reload script is added when serving, never written into the site"
 
 
-def test_search_merges_the_slices_of_a_large_section(tmp_path, browser, monkeypatch):
+def test_search_merges_the_slices_of_a_large_section(copy_site, tmp_path, browser, monkeypatch):
     import builder.search
 
     monkeypatch.setattr(builder.search, "PAGES_PER_BUNDLE", 2)
     output = tmp_path / "output"
-    assert main(["build", "--content", str(REPO / "content"), "--output", str(output), "--no-pdf"]) == 0
+    build(copy_site("partnership"), output)
     slices = sorted(p.name for p in (output / "pagefind").glob("case-studies-*"))
     assert len(slices) >= 2 and not (output / "pagefind/case-studies").exists(), "five case studies are sliced"
-    server = _serve_folder(output)
-    try:
+    with http_server(output) as server:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        page.goto(f"{server.url}/index.html")
         for word, title in (("roofing", "Roofing fraud against an elderly householder"),
                             ("hotel", "Hotel staff awareness leads to a child protection referral")):
             page.fill(".pagefind-ui__search-input", word)
             expect(page.locator(".pagefind-ui__result-link").first).to_have_text(title, timeout=10000)
         page.close()
-    finally:
-        server.shutdown()
-        server.server_close()

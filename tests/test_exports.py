@@ -6,36 +6,24 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree as etree
 
 import pytest
+from conftest import SITES, TODAY, all_text, build, cli
 
-from builder.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def build(content: Path, output: Path, *extra: str) -> int:
-    return main(["build", "--content", str(content), "--output", str(output), "--today", "2016-01-15",
-                 "--no-pdf", "--quiet", *extra])
+@pytest.fixture(scope="module")
+def internal(site_build) -> Path:
+    return site_build("partnership", "internal")
 
 
 @pytest.fixture(scope="module")
-def internal(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("internal") / "output"
-    assert build(REPO / "content", output) == 0
-    return output
-
-
-@pytest.fixture(scope="module")
-def public(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("public") / "output"
-    assert build(REPO / "content", output, "--profile", "public") == 0
-    return output
+def public(site_build) -> Path:
+    return site_build("partnership", "public")
 
 
 def test_action_plan_csv(internal):
@@ -47,9 +35,10 @@ def test_action_plan_csv(internal):
     for row in rows:
         assert row["status"] in ("open", "in-progress", "done", "blocked")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["due"])
-        overdue = row["status"] != "done" and row["due"] < "2016-01-15"
-        assert row["overdue"] == ("yes" if overdue else "no")
+        overdue = row["status"] != "done" and row["due"] < TODAY
+        assert row["overdue"] == ("yes" if overdue else "no"), "a done action is never overdue"
     assert any(row["origin"] == "spotlights/wrap-regulatory-services" for row in rows)
+    assert not [row for row in rows if row["origin"] == "reports/draft-budget-paper"], "a draft's actions are left out"
 
 
 def unfold(ics: str) -> list[str]:
@@ -66,23 +55,37 @@ def unfold(ics: str) -> list[str]:
     return unfolded
 
 
-def test_meetings_icalendar_is_strict_and_stable(internal, tmp_path):
+def _events(lines: list[str]) -> list[dict[str, str]]:
+    events, event = [], None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            event = {}
+        elif line == "END:VEVENT":
+            events.append(event)
+            event = None
+        elif event is not None:
+            name, value = line.split(":", 1)
+            event[name] = value
+    return events
+
+
+def test_meetings_icalendar_is_strict_and_stable(internal, copy_site, tmp_path):
     ics = (internal / "meetings.ics").read_bytes().decode("utf-8")
     lines = unfold(ics)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
     for line in lines:
         assert re.match(r"^[A-Z-]+(;[^:]*)?:", line), line
-    events = ics.count("BEGIN:VEVENT")
-    assert events == ics.count("END:VEVENT") == 1
-    fields = dict(line.split(":", 1) for line in lines if ":" in line)
-    assert fields["DTSTART"] == "20150902T100000"
-    assert fields["DTEND"] == "20150902T120000"
-    assert re.fullmatch(r"\d{8}T\d{6}Z", fields["DTSTAMP"])
-    assert fields["SUMMARY"].startswith("Safer\\, Stronger and Resilient Communities Thematic Board")
-    assert "5. Serious Organised Crime Strategy Refresh" in fields["DESCRIPTION"]
+    assert ics.count("BEGIN:VEVENT") == ics.count("END:VEVENT") == 2, "one event a meeting"
+    events = {event["DTSTART"]: event for event in _events(lines)}
+    first = events["20150902T100000"]
+    assert first["DTEND"] == "20150902T120000"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", first["DTSTAMP"])
+    assert first["SUMMARY"].startswith("Safer\\, Stronger and Resilient Communities Thematic Board")
+    assert "5. Serious Organised Crime Strategy Refresh" in first["DESCRIPTION"]
+    assert len({event["UID"] for event in events.values()}) == 2
     again = tmp_path / "again"
-    assert build(REPO / "content", again) == 0
+    build(copy_site("partnership"), again)
     assert (again / "meetings.ics").read_bytes() == ics.encode("utf-8"), "UIDs and stamps are stable"
 
 
@@ -92,7 +95,7 @@ def test_atom_feed_is_valid(internal):
     for required in ("id", "title", "updated", "author"):
         assert feed.find(f"{ATOM}{required}") is not None, required
     entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 5  # two papers and three spotlight sessions
+    assert len(entries) == 6  # three papers (the draft is left out) and three spotlight sessions
     ids = set()
     for entry in entries:
         for required in ("id", "title", "updated"):
@@ -106,21 +109,22 @@ def test_atom_feed_is_valid(internal):
     assert dates == sorted(dates, reverse=True)
 
 
-def test_content_json_and_sitemap(internal, tmp_path):
+def test_content_json(internal):
     data = json.loads((internal / "content.json").read_text())
     kinds = {item["kind"] for item in data["items"]}
     assert kinds == {"threat", "case-study", "spotlight", "report", "meeting", "page"}
     assert {f["id"] for f in data["facts"]} >= {"legitimate-business", "west-of-scotland"}
     assert not (internal / "sitemap.xml").exists(), "a sitemap needs the site's address"
 
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    site = content / "site.yaml"
-    site.write_text(site.read_text() + "url: https://soc.example.org/awareness\n")
-    assert build(content, tmp_path / "output") == 0
+
+def test_a_sitemap_is_written_when_the_site_has_an_address(copy_site, tmp_path):
+    site = (SITES / "minimal/site.yaml").read_text(encoding="utf-8")
+    content = copy_site(overlay={"site.yaml": site + "url: https://soc.example.org/awareness\n"})
+    build(content, tmp_path / "output")
     urlset = etree.parse(tmp_path / "output/sitemap.xml").getroot()
     locs = [loc.text for loc in urlset.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "https://soc.example.org/awareness/index.html" in locs
+    assert "https://soc.example.org/awareness/reports/alpha-report.html" in locs
     assert all(loc.startswith("https://soc.example.org/awareness/") for loc in locs)
 
 
@@ -128,7 +132,8 @@ def test_exports_of_a_public_build_hold_no_excluded_item(public):
     for name in ("actions.csv", "meetings.ics", "feed.xml", "content.json"):
         text = (public / name).read_bytes().decode("utf-8-sig")
         for excluded in ("waste-contract-integrity", "Procurement Integrity in Waste Contracts",
-                         "waste-contract-vetting", "OFFICIAL-SENSITIVE"):
+                         "waste-contract-vetting", "licensing-intelligence", "Licensing Intelligence",
+                         "draft-budget-paper", "Partnership Budget Proposals", "OFFICIAL-SENSITIVE"):
             assert excluded not in text, (name, excluded)
 
 
@@ -151,36 +156,20 @@ def test_threat_chart_counts_match_the_threats(internal):
     assert desc == "Rising: 2; Falling: 2; Stable: 2; Uncertain: 2"
 
 
-def test_chart_directive_must_name_known_facts(tmp_path, capsys):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    page = content / "pages/about.md"
-    page.write_text(page.read_text() + "\n::: chart facts west-of-scotland no-such-fact\n\n::: chart pies x\n")
-    assert main(["check", "--content", str(content)]) == 1
-    err = capsys.readouterr().err
-    lines = page.read_text().split("\n")
-    facts_line = lines.index("::: chart facts west-of-scotland no-such-fact") + 1
-    assert f"pages/about.md:{facts_line}: the chart names fact 'no-such-fact'" in err
-    assert f"pages/about.md:{facts_line + 2}: '::: chart pies' is not a chart this tool draws" in err
+def test_accent_colour_that_fails_contrast_is_a_warning_and_logo_must_exist(copy_site):
+    text = (SITES / "minimal/site.yaml").read_text(encoding="utf-8") + "logo: assets/missing.svg\n"
+    content = copy_site(overlay={"site.yaml": text + 'accent: "#7fb2ff"\n'})
+    lines = text.split("\n")
+    code, _, err = cli("check", "--content", content)
+    assert code == 1
+    assert f"site.yaml:{len(lines)}: warning: the accent colour #7fb2ff has a contrast of" in err
+    assert f"site.yaml:{lines.index('logo: assets/missing.svg') + 1}: 'logo' names assets/missing.svg, " \
+           "which does not exist" in err
 
 
-def test_accent_colour_that_fails_contrast_is_a_warning_and_logo_must_exist(tmp_path, capsys):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    site = content / "site.yaml"
-    text = site.read_text().replace("logo: assets/partnership-logo.svg", "logo: assets/missing.svg")
-    site.write_text(text + 'accent: "#7fb2ff"\n')
-    accent_line = len(text.split("\n"))
-    logo_line = text.split("\n").index("logo: assets/missing.svg") + 1
-    assert main(["check", "--content", str(content)]) == 1
-    err = capsys.readouterr().err
-    assert f"site.yaml:{accent_line}: warning: the accent colour #7fb2ff has a contrast of" in err
-    assert f"site.yaml:{logo_line}: 'logo' names assets/missing.svg, which does not exist" in err
-
-
-def test_accent_colour_is_used_by_the_site(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    (content / "site.yaml").write_text((content / "site.yaml").read_text() + 'accent: "#4b2c6f"\n')
-    assert build(content, tmp_path / "output") == 0
-    assert "--colour-accent: #4b2c6f" in (tmp_path / "output/index.html").read_text()
+def test_accent_colour_and_logo_are_used_by_the_site(copy_site, tmp_path):
+    site = (SITES / "minimal/site.yaml").read_text(encoding="utf-8")
+    content = copy_site(overlay={"site.yaml": site + 'logo: assets/logo.svg\naccent: "#4b2c6f"\n'})
+    build(content, tmp_path / "output")
+    assert "#4b2c6f" in all_text(tmp_path / "output"), "the accent colour reaches the pages or their stylesheet"
+    assert "assets/logo.svg" in (tmp_path / "output/index.html").read_text(encoding="utf-8")

@@ -1,57 +1,37 @@
-"""PDF board papers, agenda packs and spotlight notes, read back with pypdf and pdfua."""
+"""PDF board papers, agenda packs and spotlight notes, read back with pypdf and
+pdfua, on the partnership fixture project (tests/sites/partnership/)."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SITES, build, pdf_pages, pdf_text, write_files
 from pypdf import PdfReader
 
-from builder.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "content"
-TODAY = "2016-01-15"
 PAPER = "reports/soc-strategy-refresh.pdf"
 EXEMPT_PAPER = "reports/waste-contract-integrity.pdf"
+SENSITIVE_PAPER = "reports/licensing-intelligence.pdf"
 PACK = "meetings/2015-09-02-ssr.pdf"
 PRIVATE_PACK = "meetings/2015-09-02-ssr-private.pdf"
+SECOND_PACK = "meetings/2015-12-02-cpp.pdf"
 SPOTLIGHT = "spotlights/wrap-regulatory-services.pdf"
-ALL_PDFS = (PAPER, EXEMPT_PAPER, PACK, PRIVATE_PACK, SPOTLIGHT)
-
-
-def build(content: Path, output: Path, *extra: str) -> int:
-    return main(["build", "--content", str(content), "--output", str(output), "--today", TODAY, *extra])
+ALL_PDFS = (PAPER, EXEMPT_PAPER, SENSITIVE_PAPER, PACK, PRIVATE_PACK, SECOND_PACK, SPOTLIGHT)
 
 
 @pytest.fixture(scope="module")
-def internal(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("internal") / "output"
-    assert build(EXAMPLE, output) == 0
-    return output
+def internal(site_build) -> Path:
+    return site_build("partnership", "internal", pdf=True)
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("public") / "output"
-    assert build(EXAMPLE, output, "--profile", "public") == 0
-    return output
-
-
-def page_texts(path: Path) -> list[str]:
-    return [page.extract_text() for page in PdfReader(path).pages]
-
-
-def flat_text(path: Path) -> str:
-    """All text of a PDF with line breaks folded, so wrapped phrases still match."""
-    return " ".join(" ".join(page_texts(path)).split())
+def public(site_build) -> Path:
+    return site_build("partnership", "public", pdf=True)
 
 
 def text_positions(page) -> list[tuple[str, float]]:
@@ -89,13 +69,14 @@ def test_every_page_has_marking_top_and_bottom_and_page_x_of_y(internal, name):
         assert f"Page {number} of {total}" in page.extract_text()
 
 
-def test_sensitive_paper_is_marked_sensitive_on_every_page(internal):
-    for text in page_texts(internal / EXEMPT_PAPER):
+@pytest.mark.parametrize("name", [EXEMPT_PAPER, SENSITIVE_PAPER])
+def test_sensitive_paper_is_marked_sensitive_on_every_page(internal, name):
+    for text in pdf_pages(internal / name):
         assert text.count("OFFICIAL-SENSITIVE") >= 2
 
 
 def test_paper_header_block_and_numbering(internal):
-    pages = page_texts(internal / PAPER)
+    pages = pdf_pages(internal / PAPER)
     first = pages[0]
     assert "Agenda item 5" in first
     assert "To Safer, Stronger and Resilient Communities Thematic Board" in first
@@ -109,7 +90,7 @@ def test_paper_header_block_and_numbering(internal):
 
 
 def test_paper_ends_with_implications_contact_and_appendices(internal):
-    whole = "\n".join(page_texts(internal / PAPER))
+    whole = "\n".join(pdf_pages(internal / PAPER))
     implications = whole[whole.index("Implications"):]
     for heading in ("Financial", "HR", "Legal", "Procurement", "Privacy Impact"):
         assert heading in implications
@@ -120,7 +101,7 @@ def test_paper_ends_with_implications_contact_and_appendices(internal):
 
 
 def test_exempt_paper_says_not_for_publication_on_its_first_page(internal):
-    first = page_texts(internal / EXEMPT_PAPER)[0]
+    first = pdf_pages(internal / EXEMPT_PAPER)[0]
     assert "NOT FOR PUBLICATION" in first
     assert "paragraph 14 of Part I of Schedule 7A" in first
 
@@ -165,27 +146,26 @@ def test_fonts_are_embedded(internal):
                 assert "Briefing-Sans" in font["/BaseFont"]
 
 
-def _structure_types(reader: PdfReader) -> list[str]:
+def _structure(reader: PdfReader) -> list:
+    """The elements of a tagged PDF's structure tree, in document order."""
     found = []
 
     def walk(node):
         node = node.get_object()
-        if hasattr(node, "get") and "/S" in node:
-            found.append(str(node["/S"]))
-        kids = node.get("/K") if hasattr(node, "get") else None
-        if kids is None:
+        if not hasattr(node, "get"):
             return
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object()
-            if hasattr(kid, "get"):
-                walk(kid)
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else ([] if kids is None else [kids]):
+            walk(kid)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return found
 
 
 def test_structure_tree_has_headings_paragraphs_lists_and_tables_in_order(internal):
-    types = _structure_types(PdfReader(internal / PAPER))
+    types = [str(node["/S"]) for node in _structure(PdfReader(internal / PAPER))]
     for tag in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TR", "/TH", "/TD"):
         assert tag in types, tag
     first_list = types.index("/L")
@@ -194,7 +174,7 @@ def test_structure_tree_has_headings_paragraphs_lists_and_tables_in_order(intern
 
 
 def test_agenda_page_ranges_match_where_each_paper_starts_and_ends(internal):
-    pages = page_texts(internal / PACK)
+    pages = pdf_pages(internal / PACK)
     cover = pages[0] + pages[1]
     match = re.search(r"Serious Organised Crime Strategy Refresh.*?(\d+) - (\d+)", cover, re.S)
     assert match, cover
@@ -209,7 +189,7 @@ def test_pack_has_a_bookmark_per_agenda_item_and_keeps_exempt_paper_out(internal
     reader = PdfReader(internal / PACK)
     top = [entry["/Title"] for entry in reader.outline if not isinstance(entry, list)]
     assert top == ["Agenda", "Item 5: Serious Organised Crime Strategy Refresh"]
-    whole = "\n".join(page_texts(internal / PACK))
+    whole = "\n".join(pdf_pages(internal / PACK))
     assert "Subject: Procurement Integrity in Waste Contracts" not in whole
     assert "private agenda pack" in whole
 
@@ -218,21 +198,28 @@ def test_private_pack_holds_the_exempt_paper(internal):
     reader = PdfReader(internal / PRIVATE_PACK)
     top = [entry["/Title"] for entry in reader.outline if not isinstance(entry, list)]
     assert top == ["Agenda", "Item 7: Procurement Integrity in Waste Contracts"]
-    whole = "\n".join(page_texts(internal / PRIVATE_PACK))
+    whole = "\n".join(pdf_pages(internal / PRIVATE_PACK))
     assert "Subject: Procurement Integrity in Waste Contracts" in whole
     assert "Subject: Serious Organised Crime Strategy Refresh" not in whole
+
+
+def test_a_pack_binds_a_sensitive_paper_in_the_internal_build_only(internal, public):
+    assert "Subject: Licensing Intelligence on Nail Bar Premises" in pdf_text(internal / SECOND_PACK)
+    whole = pdf_text(public / SECOND_PACK)
+    assert "Licensing Intelligence" not in whole and "OFFICIAL-SENSITIVE" not in whole
 
 
 def test_public_build_has_no_exempt_or_private_pdf(public):
     assert not (public / PRIVATE_PACK).exists()
     assert not (public / EXEMPT_PAPER).exists()
-    whole = flat_text(public / PACK)
+    assert not (public / SENSITIVE_PAPER).exists()
+    whole = pdf_text(public / PACK)
     assert "Procurement Integrity in Waste Contracts" not in whole
     assert "OFFICIAL-SENSITIVE" not in whole
 
 
 def test_spotlight_notes_list_presenters_threats_and_actions(internal):
-    whole = flat_text(internal / SPOTLIGHT)
+    whole = pdf_text(internal / SPOTLIGHT)
     assert "18 November 2015" in whole
     assert "Presenters" in whole and "Police Scotland" in whole
     assert "Threats covered" in whole and "Human trafficking" in whole
@@ -247,92 +234,52 @@ def test_html_pages_link_their_pdfs(internal):
     assert 'href="wrap-regulatory-services.pdf"' in (internal / "spotlights/wrap-regulatory-services.html").read_text()
 
 
-def test_same_input_gives_the_same_bytes(internal, tmp_path):
-    assert build(EXAMPLE, tmp_path / "again") == 0
+def test_same_input_gives_the_same_bytes(internal, copy_site, tmp_path):
+    build(copy_site("partnership"), tmp_path / "again", pdf=True)
     for name in ALL_PDFS:
         assert (tmp_path / "again" / name).read_bytes() == (internal / name).read_bytes(), name
 
 
-def test_no_pdf_skips_pdfs_and_their_links(tmp_path):
-    assert build(EXAMPLE, tmp_path / "out", "--no-pdf") == 0
-    assert not list((tmp_path / "out").rglob("*.pdf"))
-    assert ".pdf" not in (tmp_path / "out/reports/soc-strategy-refresh.html").read_text()
+def test_no_pdf_skips_pdfs_and_their_links(site_build):
+    output = site_build("partnership")  # HTML only
+    assert not list(output.rglob("*.pdf"))
+    assert ".pdf" not in (output / "reports/soc-strategy-refresh.html").read_text(encoding="utf-8")
 
 
 # The fetcher: a project's own template may ask for anything; only assets are served.
-
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    requests = 0
-
-    def do_GET(self):
-        type(self).requests += 1
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def counting_server():
-    _CountingHandler.requests = 0
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
 
 @pytest.mark.parametrize(
     "markup",
     [
         '<img src="file:///etc/passwd" alt="x">',
         '<link rel="attachment" href="file:///etc/hostname">',
-        '<img src="http://127.0.0.1:{port}/probe.png" alt="x">',
-        '<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">',
+        '<img src="{url}/probe.png" alt="x">',
+        '<link rel="stylesheet" href="{url}/style.css">',
         '<img src="../../../../../../etc/passwd" alt="x">',
     ],
 )
-def test_fetcher_refuses_anything_but_assets(tmp_path, counting_server, capsys, markup):
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project / "content", ignore=shutil.ignore_patterns("meetings", "spotlights"))
-    override = project / "templates" / "pdf"
-    override.mkdir(parents=True)
-    base = (REPO / "templates/pdf/base.html").read_text()
-    injected = markup.format(port=counting_server.server_address[1])
-    (override / "base.html").write_text(base.replace("</head>", injected + "\n</head>"))
+def test_fetcher_refuses_anything_but_assets(copy_site, tmp_path, counting_server, markup):
+    content = copy_site()
+    for folder in ("meetings", "spotlights"):  # one PDF is enough
+        shutil.rmtree(content / folder)
+    base = (REPO / "templates/pdf/base.html").read_text(encoding="utf-8")
+    write_files(tmp_path / "templates/pdf", {
+        "base.html": base.replace("</head>", markup.format(url=counting_server.url) + "\n</head>"),
+    })
     output = tmp_path / "output"
-
-    assert build(project / "content", output) == 1
-    err = capsys.readouterr().err
-    assert re.search(r"^reports/soc-strategy-refresh\.md: the PDF reports/soc-strategy-refresh\.pdf was not made: "
+    err = build(content, output, pdf=True, expect=1).err
+    assert re.search(r"^reports/alpha-report\.md: the PDF reports/alpha-report\.pdf was not made: "
                      r"it asks for ", err, re.M), err
     assert "Traceback" not in err
-    assert _CountingHandler.requests == 0
+    assert counting_server.requests == []
     assert not output.exists()
 
 
-def test_fetcher_serves_images_from_assets(tmp_path):
-    project = tmp_path / "content"
-    shutil.copytree(EXAMPLE, project)
-    report = project / "reports/soc-strategy-refresh.md"
-    report.write_text(report.read_text() + "\n\n![The partnership logo](../assets/partnership-logo.svg)\n")
-    assert build(project, tmp_path / "out") == 0
-    reader = PdfReader(tmp_path / "out" / PAPER)
-    figures = []
-
-    def walk(node):
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S") == "/Figure":
-            figures.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else ([kids] if kids is not None else []):
-            walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+def test_fetcher_serves_images_from_assets(copy_site, tmp_path):
+    report = (SITES / "minimal/reports/alpha-report.md").read_text(encoding="utf-8")
+    content = copy_site(overlay={"reports/alpha-report.md": report + "\n\n![The partnership logo](../assets/logo.svg)\n"})
+    build(content, tmp_path / "out", pdf=True)
+    figures = [node for node in _structure(PdfReader(tmp_path / "out/reports/alpha-report.pdf"))
+               if node["/S"] == "/Figure"]
     assert figures and all(f.get("/Alt") for f in figures), "every figure has alternative text"
     assert "The partnership logo" in [f.get("/Alt") for f in figures]
