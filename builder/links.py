@@ -62,16 +62,16 @@ def find_links(body: str, first_line: int) -> list[SourceLink]:
         if "[" not in paragraph and "<" not in paragraph:
             continue
         text = _without_code_spans(paragraph) if "`" in paragraph else paragraph
-        line_of = _LineFinder(text, first_line + start)
+        here: list[tuple[int, str, bool]] = []
         if "](" in text:
-            for position, target, is_image in _inline_links(text):
-                found.append(SourceLink(line_of(position), target, is_image))
-        if "<" in text:
-            for position, target, is_image in _raw_html_links(text):
-                found.append(SourceLink(line_of(position), target, is_image))
+            here.extend(_inline_links(text))
+        if "<" in text and _TAG_START.search(text):
+            here.extend(_raw_html_links(text))
         if "]:" in text:
-            for match in _REFERENCE.finditer(text):
-                found.append(SourceLink(line_of(match.start()), match.group(1), False))
+            here.extend((match.start(), match.group(1), False) for match in _REFERENCE.finditer(text))
+        if here:
+            line_of = _LineFinder(text, first_line + start)
+            found.extend(SourceLink(line_of(position), target, is_image) for position, target, is_image in here)
     return sorted(found, key=lambda link: link.line)
 
 
@@ -183,21 +183,16 @@ def _filled(removed: re.Match) -> str:
 
 def _without_code_spans(text: str) -> str:
     """The text with each code span as spaces, its line breaks kept, so that positions
-    and lines stay true. As Python-Markdown reads them: a run of backticks is closed by
-    the next run of the same length or, failing that, by the longest run after it when
-    that is shorter. Found in one pass over the runs, from the last to the first."""
+    and lines stay true. As rendering reads them (`markdown._Backticks`): a run of
+    backticks is closed by the next run of the same length. Found in one pass over the
+    runs, from the last to the first."""
     runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
     closer: list[int | None] = [None] * len(runs)
     next_of_length: dict[int, int] = {}
-    longest, longest_at = 0, None  # the longest run after this one, and the first such
     for index in range(len(runs) - 1, -1, -1):
         length = runs[index][1] - runs[index][0]
         closer[index] = next_of_length.get(length)
-        if closer[index] is None and 0 < longest < length:
-            closer[index] = longest_at
         next_of_length[length] = index
-        if length >= longest:
-            longest, longest_at = length, index
     pieces, kept_from, index = [], 0, 0
     while index < len(runs):
         end = closer[index]
