@@ -13,6 +13,7 @@ from builder import bodyscan, directives, links
 from builder import fields as f
 from builder.content import (MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, ParseCache, SourceFile,
                              read_content, read_markdown_file)
+from builder.assets import check_assets
 from builder.errors import Problem, Problems
 from builder.model import (
     OBJECTIVES,
@@ -389,6 +390,7 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
     facts = read_facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)
     assets = set(files.assets)
+    check_assets(root, files.assets, problems)
     if site.logo and site.logo not in assets:
         line = files.site.data.line_of("logo") if files.site else 0
         problems.error("site.yaml", line, f"'logo' names {site.logo}, which does not exist; give a file under assets/, "
