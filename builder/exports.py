@@ -1,5 +1,5 @@
 """Files for other programs: the action plan as CSV, meetings as iCalendar, an Atom
-feed, a sitemap and the model as JSON.
+feed, a sitemap and the model as JSON; and the stylesheet of site.yaml's colour.
 
 Each is a pure function of the profile-selected model, so none can hold an item
 the profile left out.
@@ -186,6 +186,15 @@ def content_json(project: Project) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
+ACCENT_STYLESHEET = "static/accent.css"
+
+
+def accent_stylesheet(project: Project) -> bytes:
+    """The colour from site.yaml as a stylesheet: the pages' Content-Security-Policy
+    allows no inline style. `fields.colour` let only #rrggbb through."""
+    return f":root {{ --colour-accent: {project.site.accent}; }}\n".encode("ascii")
+
+
 def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, Callable[[], bytes]]:
     """Every export file by name, each made only when called for. A sitemap needs
     absolute addresses, so there is one only when site.yaml gives `url`. None of
@@ -198,4 +207,6 @@ def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, Cal
     }
     if project.site.url:
         files["sitemap.xml"] = lambda: sitemap(project, pages)
+    if project.site.accent:
+        files[ACCENT_STYLESHEET] = lambda: accent_stylesheet(project)
     return files
