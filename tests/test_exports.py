@@ -183,4 +183,6 @@ def test_accent_colour_is_used_by_the_site(tmp_path):
     shutil.copytree(REPO / "content", content)
     (content / "site.yaml").write_text((content / "site.yaml").read_text() + 'accent: "#4b2c6f"\n')
     assert build(content, tmp_path / "output") == 0
-    assert "--colour-accent: #4b2c6f" in (tmp_path / "output/index.html").read_text()
+    # The colour is a stylesheet the page links (no inline style under the Content-Security-Policy).
+    assert "--colour-accent: #4b2c6f" in (tmp_path / "output/static/accent.css").read_text()
+    assert 'href="static/accent.css"' in (tmp_path / "output/index.html").read_text()
