@@ -41,16 +41,41 @@ class Run:
     stderr: str
 
 
-def run(*args: str) -> Run:
+def run(*args: str, expected: int = 0) -> Run:
     """One command as its own process: wall time and peak memory."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stderr = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) != expected:
         raise SystemExit(f"failed: {' '.join(args)}\n{stderr}")
     return Run(seconds, usage.ru_maxrss / 1024, stderr)
+
+
+HOSTILE_BYTES = 2_000_000
+# What a pasted e-mail or an adversary can put in a page: tags and brackets never
+# closed, brackets nested deep, long lines. Each took `check` minutes or more when
+# link finding was quadratic.
+HOSTILE_PIECES = ("<a ", "[[a]", "[" * 200 + "]" * 200 + "\n", "x" * 50_000 + "\n\n")
+
+
+def hostile_check(work: Path) -> Run:
+    """`check` of a project whose one page is 2 MB of hostile repetition (it has
+    errors, so it exits 1): the best of a few runs."""
+    content = work / "hostile" / "content"
+    (content / "pages").mkdir(parents=True, exist_ok=True)
+    (content / "site.yaml").write_text("title: Hostile\n", encoding="utf-8")
+    share = HOSTILE_BYTES // len(HOSTILE_PIECES)
+    body = "".join(piece * (share // len(piece)) + "\n\n" for piece in HOSTILE_PIECES)
+    (content / "pages" / "pasted.md").write_text(f"---\ntitle: Pasted\n---\n{body}", encoding="utf-8")
+    return best([run("-m", "builder", "check", "--content", str(content), expected=1) for _ in range(REPEATS)])
+
+
+def hostile_row(work: Path) -> tuple[str, str, str, str]:
+    hostile = hostile_check(work)
+    return ("`briefing check` on a 2 MB page of hostile repetition (`<a `, `[[a]`, nested brackets, long lines)",
+            f"{hostile.seconds:.2f} s", "under 2 s", verdict(hostile.seconds < 2))
 
 
 def build(content: Path, output: Path, *extra: str) -> Run:
@@ -213,6 +238,8 @@ def measure(work: Path, n: int, n_pdf: int, large: bool) -> list[tuple[str, str,
                  "WeasyPrint not imported",
                  verdict(not imports_weasyprint("--help") and not imports_weasyprint("check", "--content", str(content)))))
 
+    rows.append(hostile_row(work))
+
     if large:
         big = generate(work / "large", 10_000)
         big_run = build(big, work / "large" / "out", "--no-pdf")
@@ -234,7 +261,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="items in the HTML project (default 2000)")
     parser.add_argument("--n-pdf", type=int, default=120, help="items in the PDF project (default 120)")
     parser.add_argument("--large", action="store_true", help="also measure memory for N = 10,000")
+    parser.add_argument("--hostile", action="store_true", help="only the check of a 2 MB hostile page (quick)")
     args = parser.parse_args()
+    if args.hostile:
+        with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
+            print(table([hostile_row(Path(work))]))
+        return
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as work:
         rows = measure(Path(work), args.n, args.n_pdf, args.large)

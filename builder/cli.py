@@ -169,6 +169,13 @@ def _run(args: argparse.Namespace) -> int:
     except private.Busy as busy:
         print(busy, file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A folder that cannot be made or written (no permission, a read-only or
+        # special file system such as /proc, a file where a folder should be).
+        where = exc.filename or getattr(args, "output", None) or args.content
+        print(f"{where}: {exc.strerror or exc}; nothing was written. Choose a folder you can write to, or check "
+              "its permissions", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Stopped; the output folder is unchanged.", file=sys.stderr)
         return 130

@@ -47,6 +47,20 @@ class LineList(list):
     item_lines: list
 
 
+class TypedInt(int):
+    """A whole number from YAML that remembers how it was typed ('1_000'), so that a
+    message can quote it and text can keep it."""
+
+    typed: str = ""
+
+
+class TypedFloat(float):
+    """A number with a point from YAML that remembers how it was typed: `time: 10.00`
+    is the number 10.0, but the author should read '10.00' in the message."""
+
+    typed: str = ""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A content file as read from disk: its YAML data and (for Markdown) its body."""
@@ -100,6 +114,16 @@ class _ContentLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoa
             result.key_lines[key] = line
         return result
 
+    def construct_typed_int(self, node: yaml.ScalarNode) -> TypedInt:
+        number = TypedInt(self.construct_yaml_int(node))
+        number.typed = node.value
+        return number
+
+    def construct_typed_float(self, node: yaml.ScalarNode) -> TypedFloat:
+        number = TypedFloat(self.construct_yaml_float(node))
+        number.typed = node.value
+        return number
+
     def construct_line_sequence(self, node: yaml.SequenceNode) -> LineList:
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line = self.line_of(node)
@@ -131,29 +155,157 @@ _ContentLoader.add_implicit_resolver(
 )
 _ContentLoader.add_constructor("tag:yaml.org,2002:map", _ContentLoader.construct_line_mapping)
 _ContentLoader.add_constructor("tag:yaml.org,2002:seq", _ContentLoader.construct_line_sequence)
+_ContentLoader.add_constructor("tag:yaml.org,2002:int", _ContentLoader.construct_typed_int)
+_ContentLoader.add_constructor("tag:yaml.org,2002:float", _ContentLoader.construct_typed_float)
+
+
+# Limits checked on the tokens before anything recursive reads the YAML: PyYAML's
+# composer recurses once a level, so a list nested 50,000 deep would crash it.
+MAX_YAML_DEPTH = 20  # lists and groups of fields inside one another
+MAX_YAML_VALUES = 100_000  # values in one file, counting each time an alias (*name) repeats one
+_OPENING_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                   yaml.FlowSequenceStartToken)
+_CLOSING_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_ScanLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+# Characters that look like a space but that YAML reads as letters.
+_NO_BREAK = "\u00a0\u2007\u202f"
+_NO_BREAK_NAMES = {"\u00a0": "a non-breaking space", "\u2007": "a figure space", "\u202f": "a narrow non-breaking space"}
+# ...after the ':' of a field's name, or a list's '-': harmless, read as the spaces they look like.
+_SPACES_AFTER_KEY = re.compile(rf"^([ ]*(?:-[ {_NO_BREAK}]+)*[^\s:#'\"\[\]{{}}{_NO_BREAK}-][^:#\n]*?:)([ {_NO_BREAK}]+)(?=\S|$)",
+                               re.MULTILINE)
+_SPACES_AFTER_DASH = re.compile(rf"^([ ]*-)([ {_NO_BREAK}]*[{_NO_BREAK}][ {_NO_BREAK}]*)(?=\S)", re.MULTILINE)
+_INDENT = re.compile(rf"^[ \t{_NO_BREAK}]+", re.MULTILINE)
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019"
+
+
+def _spaces(match: re.Match) -> str:
+    return match.group(1) + " " * len(match.group(2))
+
+
+def _visible_spaces(text: str) -> str:
+    """Non-breaking spaces where they separate a field's name or a list's '-' from its
+    value become plain spaces (one for one, so every column stays where it was)."""
+    if not any(c in text for c in _NO_BREAK):
+        return text
+    return _SPACES_AFTER_DASH.sub(_spaces, _SPACES_AFTER_KEY.sub(_spaces, text))
+
+
+def _indent_problems(text: str, offset: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(tab indents, no-break-space indents): (file line, message) of each line whose
+    indentation holds a character YAML does not take as indentation."""
+    tabs, no_breaks = [], []
+    for match in _INDENT.finditer(text):
+        indent = match.group()
+        line = text.count("\n", 0, match.start()) + 1 + offset
+        if "\t" in indent:
+            column = indent.index("\t") + 1
+            tabs.append((line, f"a tab character is used to indent (column {column}); use spaces: YAML "
+                               "reads indentation only as spaces"))
+        for character in _NO_BREAK:
+            if character in indent:
+                column = indent.index(character) + 1
+                no_breaks.append((line, f"{_NO_BREAK_NAMES[character]} is used to indent (column {column}); it "
+                                        "looks like a space but YAML reads it as a letter: replace it with an "
+                                        "ordinary space"))
+                break
+    return tabs, no_breaks
+
+
+def _limit_problem(text: str, offset: int) -> tuple[int, str] | None:
+    """The first place where lists and groups of fields are nested too deep, from the
+    tokens alone: no recursion, however deep the nesting."""
+    depth = 0
+    for token in yaml.scan(text, Loader=_ScanLoader):
+        if isinstance(token, _OPENING_TOKENS):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return (token.start_mark.line + 1 + offset,
+                        f"lists and groups of fields are nested more than {MAX_YAML_DEPTH} deep here; no field "
+                        "needs that: check the indentation")
+        elif isinstance(token, _CLOSING_TOKENS):
+            depth -= 1
+    return None
+
+
+def _expanded(node: yaml.Node, sizes: dict) -> tuple[int, int]:
+    """(values, depth) of a node once every alias in it is written out; each node is
+    counted once, so that aliases of aliases cost nothing to measure."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    values, depth = 1, 1
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        for child in children:
+            child_values, child_depth = _expanded(child, sizes)
+            values += child_values
+            depth = max(depth, child_depth + 1)
+    sizes[id(node)] = (values, depth)
+    return values, depth
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int, offset: int,
+                    tabs: list[tuple[int, str]]) -> tuple[int, str]:
+    """The line and message for a YAML syntax error, naming the invisible or look-alike
+    character that caused it where there is one."""
+    earlier_tabs = [tab for tab in tabs if tab[0] <= line]
+    if earlier_tabs:
+        return earlier_tabs[-1]
+    what = exc.problem or exc.context or "cannot be read"
+    lines = text.split("\n")
+    written = lines[line - 1 - offset] if 0 <= line - 1 - offset < len(lines) else ""
+    curly = "".join(c for c in _CURLY_QUOTES if c in written)
+    if curly:
+        return line, (f"YAML syntax error: {what}; this line has curly quotes ({' '.join(curly)}), which YAML does "
+                      "not read as quotes: put text containing ': ' between straight quotes \"...\" instead")
+    no_break = next((c for c in _NO_BREAK if c in written), None)
+    if no_break:
+        column = written.index(no_break) + 1
+        return line, (f"YAML syntax error: {what}; column {column} of this line holds {_NO_BREAK_NAMES[no_break]}, "
+                      "which looks like a space but is read as a letter: replace it with an ordinary space")
+    return line, (f"YAML syntax error: {what}; check the indentation, and put text containing ': ' or "
+                  "starting with a special character in quotes")
 
 
 def parse_yaml(text: str, path: str, first_line: int, problems: Problems) -> object:
     """Parse YAML text that starts on file line `first_line`; None when it is broken."""
-    loader = _ContentLoader(text, path, first_line, problems)
+    offset = first_line - 1
+    tabs, no_breaks = _indent_problems(text, offset) if ("\t" in text or any(c in text for c in _NO_BREAK)) \
+        else ([], [])
+    if no_breaks:
+        for line, message in no_breaks:
+            problems.error(path, line, message)
+        return None
+    text = _visible_spaces(text)
+    loader = None
     try:
-        return loader.get_single_data()
+        limit = _limit_problem(text, offset)
+        if limit:
+            problems.error(path, *limit)
+            return None
+        loader = _ContentLoader(text, path, first_line, problems)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        values, depth = _expanded(node, {})
+        if depth > MAX_YAML_DEPTH or values > MAX_YAML_VALUES:
+            what = (f"nested more than {MAX_YAML_DEPTH} deep" if depth > MAX_YAML_DEPTH
+                    else f"more than {MAX_YAML_VALUES:,} values")
+            problems.error(path, first_line, f"with its aliases (*name) written out, this YAML is {what}; "
+                                             "write the values out instead of repeating them with aliases")
+            return None
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct began, which is the line
         # the author wrote; the problem mark is where the parser gave up.
         mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 + loader.offset if mark else first_line
-        what = exc.problem or exc.context or "cannot be read"
-        problems.error(
-            path,
-            line,
-            f"YAML syntax error: {what}; check the indentation, and put text "
-            "containing ': ' or starting with a special character in quotes",
-        )
+        line = mark.line + 1 + offset if mark else first_line
+        problems.error(path, *_syntax_message(exc, text, line, offset, tabs))
     except (yaml.YAMLError, RecursionError) as exc:
         problems.error(path, first_line, f"YAML cannot be read: {exc}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 

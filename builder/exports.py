@@ -1,5 +1,5 @@
 """Files for other programs: the action plan as CSV, meetings as iCalendar, an Atom
-feed, a sitemap and the model as JSON.
+feed, a sitemap and the model as JSON; and the stylesheet of site.yaml's colour.
 
 Each is a pure function of the profile-selected model, so none can hold an item
 the profile left out.
@@ -14,6 +14,8 @@ import json
 import uuid
 from collections.abc import Callable
 from xml.etree import ElementTree as etree
+
+import icalendar
 
 from builder.model import Item, Meeting, Project, highest_marking
 from builder.pages import page_path
@@ -30,42 +32,35 @@ def stable_id(key: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, key))
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): `=HYPERLINK(...)` pasted into an action would run when the plan is opened.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text, as OWASP's CSV-injection guidance says: one
+    that starts like a formula gets a leading apostrophe (and the writer quotes every cell)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def actions_csv(project: Project, today: dt.date) -> bytes:
     """One action a line, for the groups' spreadsheets. The byte-order mark lets
     Excel read UTF-8 (names with accents) correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue",
                      "marking"])
     for action in sorted(project.actions, key=lambda a: (a.owner, a.due, a.action)):
         origin = project.by_key[action.origin]
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             action.action, origin.key, origin.title, action.owner, project.site.group(action.owner).name,
             action.due.isoformat(), action.status, "yes" if action.is_overdue(today) else "no",
             action.classification,
-        ])
+        )])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545: lines of at most 75 octets, continued with a leading space."""
-    parts, current = [], ""
-    for character in line:
-        limit = 75 if not parts else 74
-        if len((current + character).encode("utf-8")) > limit:
-            parts.append(current)
-            current = character
-        else:
-            current += character
-    parts.append(current)
-    return [parts[0]] + [" " + part for part in parts[1:]]
-
-
-def _meeting_event(project: Project, meeting: Meeting) -> list[str]:
+def _meeting_event(project: Project, meeting: Meeting) -> icalendar.Event:
     hour, minute = (int(x) for x in (meeting.time or "09:00").split(":"))
     start = dt.datetime.combine(meeting.date, dt.time(hour, minute))
     end = start + dt.timedelta(hours=MEETING_HOURS)
@@ -74,35 +69,39 @@ def _meeting_event(project: Project, meeting: Meeting) -> list[str]:
                                                ". ".join(filter(None, (entry.item.title, entry.item.withheld))))
                        for entry in agenda]
     marking = highest_marking([meeting.classification] + [e.report.classification for e in agenda if e.report])
-    stamp = (meeting.updated or meeting.date).strftime("%Y%m%dT000000Z")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{stable_id(meeting.key)}@briefing",
-        f"DTSTAMP:{stamp}",
-        # Floating local times: a Scottish board meets at 10:00 local time, winter or summer.
-        f"DTSTART:{start:%Y%m%dT%H%M%S}",
-        f"DTEND:{end:%Y%m%dT%H%M%S}",
-        f"SUMMARY:{_ics_text(meeting.title)}",
-        # Calendars know only PUBLIC, PRIVATE and CONFIDENTIAL; the marking itself follows.
-        f"CLASS:{_ICS_CLASS[marking] if project.profile == 'internal' else 'PUBLIC'}",
-        f"X-BRIEFING-MARKING:{marking}",
-    ]
+    updated = meeting.updated or meeting.date
+    event = icalendar.Event()
+    event.add("uid", f"{stable_id(meeting.key)}@briefing")
+    event.add("dtstamp", dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc))
+    # Floating local times: a Scottish board meets at 10:00 local time, winter or summer.
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", meeting.title)
+    # Calendars know only PUBLIC, PRIVATE and CONFIDENTIAL; the marking itself follows.
+    event.add("class", _ICS_CLASS[marking] if project.profile == "internal" else "PUBLIC")
+    event.add("x-briefing-marking", icalendar.vText(marking))
     if meeting.venue:
-        lines.append(f"LOCATION:{_ics_text(meeting.venue)}")
-    lines.append(f"DESCRIPTION:{_ics_text(chr(10).join(lines_of_agenda))}")
+        event.add("location", meeting.venue)
+    event.add("description", "\n".join(lines_of_agenda))
     if project.site.url:
-        lines.append(f"URL:{project.site.url}{page_path(meeting)}")
-    lines.append("END:VEVENT")
-    return lines
+        event.add("url", icalendar.vUri(f"{project.site.url}{page_path(meeting)}"))
+    return event
 
 
 def meetings_ics(project: Project) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//briefing//meetings//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(project.site.title)} meetings"]
+    """The meetings as iCalendar, written by the `icalendar` library: every text is
+    escaped (a line break in a venue cannot start a property of its own) and long
+    lines are folded as RFC 5545 says."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//briefing//meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # An X- property is written as given unless it is typed as text, which escapes it.
+    calendar.add("x-wr-calname", icalendar.vText(f"{project.site.title} meetings"))
     for meeting in sorted(project.meetings, key=lambda m: (m.date, m.id)):
-        lines.extend(_meeting_event(project, meeting))
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n").encode("utf-8")
+        calendar.add_component(_meeting_event(project, meeting))
+    return calendar.to_ical()
 
 
 def _published(item: Item) -> dt.date:
@@ -187,6 +186,15 @@ def content_json(project: Project) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
+ACCENT_STYLESHEET = "static/accent.css"
+
+
+def accent_stylesheet(project: Project) -> bytes:
+    """The colour from site.yaml as a stylesheet: the pages' Content-Security-Policy
+    allows no inline style. `fields.colour` let only #rrggbb through."""
+    return f":root {{ --colour-accent: {project.site.accent}; }}\n".encode("ascii")
+
+
 def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, Callable[[], bytes]]:
     """Every export file by name, each made only when called for. A sitemap needs
     absolute addresses, so there is one only when site.yaml gives `url`. None of
@@ -199,4 +207,6 @@ def exports(project: Project, today: dt.date, pages: list[str]) -> dict[str, Cal
     }
     if project.site.url:
         files["sitemap.xml"] = lambda: sitemap(project, pages)
+    if project.site.accent:
+        files[ACCENT_STYLESHEET] = lambda: accent_stylesheet(project)
     return files

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
+import urllib.parse
 from collections.abc import Callable
 
 from builder.content import LineDict, LineList
@@ -24,6 +26,29 @@ class Invalid(ValueError):
         self.line = line
 
 
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019"
+_INVISIBLE = {"\u00a0": "non-breaking space", "\u2007": "figure space", "\u202f": "narrow non-breaking space",
+              "\t": "tab", "\u200b": "zero-width space", "\ufeff": "byte-order mark"}
+
+
+def typed(value: object) -> str:
+    """A value as the author typed it: a number keeps its own digits ('10.00', not '10.0')."""
+    return getattr(value, "typed", None) or str(value)
+
+
+def visible(text: str) -> str:
+    """Text with the characters nobody can see named: 'owner[non-breaking space]'."""
+    return "".join(f"[{_INVISIBLE[c]}]" if c in _INVISIBLE else c if c.isprintable() else f"[U+{ord(c):04X}]"
+                   for c in text)
+
+
+def _curly_hint(value: object) -> str:
+    if isinstance(value, str) and any(c in value for c in _CURLY_QUOTES):
+        return (" (it is written in curly quotes, which YAML keeps as part of the text: write it without "
+                "quotes, or with straight ones \"...\")")
+    return ""
+
+
 def _describe(value: object) -> str:
     if value is None:
         return "empty"
@@ -33,7 +58,9 @@ def _describe(value: object) -> str:
         return "a group of fields"
     if isinstance(value, (LineList, list)):
         return "a list"
-    return f"'{value}'"
+    if isinstance(value, (int, float)):
+        return f"{typed(value)} (YAML reads it as a number)"
+    return f"'{visible(str(value))}'{_curly_hint(value)}"
 
 
 def nearest(word: str, choices) -> str | None:
@@ -49,7 +76,7 @@ def _did_you_mean(word: str, choices) -> str:
 def text(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Invalid(f"must be text, not {_describe(value)}; put it in quotes if it is meant as text")
-    result = str(value).strip()
+    result = typed(value).strip()
     if not result:
         raise Invalid("is empty")
     return result
@@ -70,10 +97,16 @@ def date(value: object) -> dt.date:
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
+_TIME_TYPED = re.compile(r"^([01]?\d|2[0-3])(?:[.,:]|)([0-5]\d)$")
+
+
 def time(value: object) -> str:
     match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
     if not match:
-        raise Invalid(f"must be a time written HH:MM in quotes, such as \"10:00\", not {_describe(value)}")
+        written = typed(value).strip().strip(_CURLY_QUOTES) if isinstance(value, (str, int, float)) else ""
+        near = _TIME_TYPED.match(written) if not isinstance(value, bool) else None
+        suggestion = f"\"{int(near.group(1)):02d}:{near.group(2)}\"" if near else "\"10:00\""
+        raise Invalid(f"must be a time written HH:MM in quotes, such as {suggestion}, not {_describe(value)}")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -143,11 +176,41 @@ def contrast(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+_URL_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*", re.ASCII)
+
+
 def web_address(value: object) -> str:
+    """The site's address: an absolute http(s) URL of printable ASCII, with a host, no
+    user name, query or fragment; it is written into the calendar, feed and sitemap."""
     result = text(value)
-    if not re.match(r"^https?://[^\s/]+", result):
-        raise Invalid(f"must be the site's web address, starting https://, not '{result}'")
+    example = "such as https://www.example.org/safety/"
+    if any(not c.isprintable() or c.isspace() for c in result) or not result.isascii():
+        raise Invalid(f"must be the site's web address, {example}, with no spaces, line breaks or other "
+                      f"characters outside plain ASCII; not '{visible(result)}'")
+    try:
+        parts = urllib.parse.urlsplit(result)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    host = parts.hostname if parts else None
+    valid = (parts is not None and parts.scheme in ("http", "https") and host
+             and (_HOST.fullmatch(host) or _is_ip_literal(host))
+             and not parts.username and not parts.password and not parts.query and not parts.fragment
+             and "#" not in result and "?" not in result and _URL_PATH.fullmatch(parts.path)
+             and (port is None or 0 < port < 65536))
+    if not valid:
+        raise Invalid(f"must be the site's web address, starting https:// then the host name, {example}, "
+                      f"with no user name, '?' or '#'; not '{result}'")
     return result if result.endswith("/") else result + "/"
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -175,11 +238,16 @@ class Fields:
         self.what = what
         for key in data:
             if key not in allowed:
+                shown = visible(str(key))
+                if shown != str(key) and "".join(c for c in str(key) if c not in _INVISIBLE).strip() in allowed:
+                    problems.error(path, data.line_of(key), f"the field name '{shown}' holds a character that "
+                                   "cannot be seen: retype the name, with an ordinary space after its ':'")
+                    continue
                 suggestion = _did_you_mean(str(key), allowed)
                 problems.error(
                     path,
                     data.line_of(key),
-                    f"unknown field '{key}' in {what}{suggestion}: correct or remove it. "
+                    f"unknown field '{shown}' in {what}{suggestion}: correct or remove it. "
                     f"Fields {what} takes: {', '.join(allowed)}",
                 )
 

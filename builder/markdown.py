@@ -18,10 +18,14 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
+from markdown.inlinepatterns import (BACKTICK_RE, IMAGE_LINK_RE, IMAGE_REFERENCE_RE, LINK_RE, REFERENCE_RE,
+                                     BacktickInlineProcessor, ImageInlineProcessor, ImageReferenceInlineProcessor,
+                                     LinkInlineProcessor, ReferenceInlineProcessor, ShortImageReferenceInlineProcessor,
+                                     ShortReferenceInlineProcessor)
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-from builder import directives, links
+from builder import bodyscan, directives, links
 
 # Given a content path ("threats/x.md", "assets/a.svg"), a fragment and whether it
 # is an image, the URL to write, or None when the target may not be shown there
@@ -77,9 +81,86 @@ class _PaperNumbering(Treeprocessor):
                 element.set("class", (element.get("class", "") + " numbered").strip())
 
 
+# Python-Markdown reads a link's text and target, and looks for the end of code, a
+# character at a time from each '[', '(' or '`', to the end of the paragraph when
+# there is no end: on `[[[[` or runs of backticks, slower than linear. These read the
+# same, jumping from bracket to bracket and from backticks to backticks; `bodyscan`
+# limits how many may be left open, so that each paragraph is read in linear time.
+_BRACKET = re.compile(r"[\[\]]")
+_LINK_WINDOW = 4096  # characters of a link target that is not simply `(target "title")`
+
+
+class _QuickLinkText:
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        depth = 1
+        for match in _BRACKET.finditer(data, index):
+            depth += 1 if match.group() == "[" else -1
+            if depth == 0:
+                return data[index:match.start()], match.end(), True
+        return "", len(data), False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        if bodyscan.SIMPLE_LINK.match(data, index):
+            return super().getLink(data, index)  # closes at the ')' that ends the match
+        href, title, end, handled = super().getLink(data[index:index + _LINK_WINDOW], 0)
+        return href, title, end + index, handled
+
+
+class _Link(_QuickLinkText, LinkInlineProcessor):
+    pass
+
+
+class _Image(_QuickLinkText, ImageInlineProcessor):
+    pass
+
+
+class _Reference(_QuickLinkText, ReferenceInlineProcessor):
+    pass
+
+
+class _ShortReference(_QuickLinkText, ShortReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_QuickLinkText, ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_QuickLinkText, ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _Backticks(BacktickInlineProcessor):
+    """Code between two runs of the same number of backticks, the closing run found by
+    one search (Python-Markdown's own steps through every character, and after a run
+    it cannot close, restarts inside the run)."""
+
+    _closers: dict[int, re.Pattern] = {}
+
+    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+        run_end = start
+        while run_end < len(text) and text[run_end] == "`":
+            run_end += 1
+        ticks = run_end - start
+        closer = self._closers.get(ticks)
+        if closer is None:
+            closer = self._closers[ticks] = re.compile(f"(?<!`)`{{{ticks}}}(?!`)")
+        found = closer.search(text, run_end)
+        return run_end, found.start() if found else None
+
+
 class _BriefingExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_PaperNumbering(md), "briefing-numbering", 1)
+        # The same names and priorities as Python-Markdown's own, which they replace.
+        patterns = md.inlinePatterns
+        patterns.register(_Backticks(BACKTICK_RE), "backtick", 190)
+        patterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
+        patterns.register(_Link(LINK_RE, md), "link", 160)
+        patterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
+        patterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
+        patterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
+        patterns.register(_ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
 
 
 @lru_cache(maxsize=1)

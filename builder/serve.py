@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from builder import csp
 from builder.errors import ContentError, Problem
 
 LIVE_PREFIX = "/__briefing__/"
@@ -39,8 +40,13 @@ PREVIEW_FOLDER = "preview"  # inside the project's private folder
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 REFUSED = ("This preview answers only to localhost, an IP address, or a host name given to "
            "'briefing serve' with --allow-host")
-_LIVE_SCRIPT = """(function () {
-  var version = %d;
+# Served as files, never inline: the pages' Content-Security-Policy allows only the
+# site's own scripts and stylesheets. The page says which build it shows in the
+# script tag's data-version; the script asks the preview, which answers when a
+# newer build is published, and then reloads the page.
+LIVE_SCRIPT = """(function () {
+  var script = document.currentScript;
+  var version = parseInt(script && script.dataset.version, 10) || 0;
   function poll() {
     fetch("%swait?v=" + version, {cache: "no-store"})
       .then(function (response) { return response.json(); })
@@ -49,7 +55,14 @@ _LIVE_SCRIPT = """(function () {
   }
   poll();
 })();
+""" % LIVE_PREFIX
+LIVE_STYLESHEET = """#briefing-errors { position: fixed; inset: 0 0 auto 0; z-index: 1000; max-height: 70vh; overflow: auto;
+  background: #ffffff; color: #0b0c0c; border: 6px solid #a0161b; padding: 1rem 1.5rem; font: 16px/1.5 sans-serif; }
+#briefing-errors h2 { margin-top: 0; }
 """
+_FAILED_PAGE = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                f'<meta http-equiv="Content-Security-Policy" content="{csp.CONTENT_SECURITY_POLICY}">'
+                "<title>Build failed</title></head><body></body></html>")
 
 
 class Preview:
@@ -78,10 +91,8 @@ def _overlay(problems: list[Problem]) -> str:
         return ""
     items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
     return (
-        '<div id="briefing-errors" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:1000;'
-        "max-height:70vh;overflow:auto;background:#fff;color:#0b0c0c;border:6px solid #a0161b;"
-        'padding:1rem 1.5rem;font:16px/1.5 sans-serif">'
-        f"<h2 style=\"margin-top:0\">The content has {len(errors)} error{'s' if len(errors) != 1 else ''}</h2>"
+        '<div id="briefing-errors" role="alert">'
+        f"<h2>The content has {len(errors)} error{'s' if len(errors) != 1 else ''}</h2>"
         f"<ul>{items}</ul><p>Fix them and save: this page reloads by itself. "
         "Until then it shows the last good build.</p></div>"
     )
@@ -160,6 +171,12 @@ def _handler(output_dir: Path, preview: Preview, allowed_hosts: frozenset[str],
 
         def do_GET(self):
             url = urlsplit(self.path)
+            if url.path == LIVE_PREFIX + "live.js":
+                self._send(LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
+                return
+            if url.path == LIVE_PREFIX + "live.css":
+                self._send(LIVE_STYLESHEET.encode("utf-8"), "text/css; charset=utf-8")
+                return
             if url.path == LIVE_PREFIX + "wait":
                 value = parse_qs(url.query).get("v", ["0"])[0] or "0"
                 try:
@@ -176,7 +193,7 @@ def _handler(output_dir: Path, preview: Preview, allowed_hosts: frozenset[str],
                 if file.is_file():
                     page = file.read_text(encoding="utf-8")
                 elif preview.problems:
-                    page = "<!DOCTYPE html><html lang=\"en-GB\"><head><title>Build failed</title></head><body></body></html>"
+                    page = _FAILED_PAGE
                 else:
                     self.send_error(404, "Not found")
                     return
@@ -185,8 +202,9 @@ def _handler(output_dir: Path, preview: Preview, allowed_hosts: frozenset[str],
             super().do_GET()
 
         def _inject(self, page: str) -> str:
-            script = f"<script>{_LIVE_SCRIPT % (preview.version, LIVE_PREFIX)}</script>"
+            script = f'<script src="{LIVE_PREFIX}live.js" data-version="{preview.version}"></script>'
             page = page.replace("</body>", script + "</body>", 1)
+            page = page.replace("</head>", f'<link rel="stylesheet" href="{LIVE_PREFIX}live.css"></head>', 1)
             overlay = _overlay(preview.problems)
             if overlay:
                 start = page.find(">", page.find("<body")) + 1

@@ -11,6 +11,7 @@ from pprint import pformat
 
 import jinja2
 
+from builder import csp
 from builder.errors import Problem
 from builder.model import TEXT_FIELDS, Action, Fact, Item
 
@@ -158,6 +159,7 @@ def environment(content_dir: Path, compiled: CompiledTemplates | None = None) ->
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
     env.filters["pprint"] = env.pprint
+    env.globals["content_security_policy"] = csp.CONTENT_SECURITY_POLICY
     return env
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder import directives, links
+from builder import bodyscan, directives, links
 from builder import fields as f
 from builder.content import (MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, ParseCache, SourceFile,
                              read_content, read_markdown_file)
+from builder.assets import check_assets
 from builder.errors import Problem, Problems
 from builder.model import (
     OBJECTIVES,
@@ -228,6 +229,15 @@ def _check_directives(source: SourceFile, ctx: _Context) -> None:
                 ctx.problems.error(source.path, line, f"the chart {exc}")
 
 
+def _check_body(kind: str, source: SourceFile, problems: Problems) -> None:
+    """Limits that keep rendering quick and shallow; in a board paper, numbers typed by hand."""
+    for line, message in bodyscan.limit_problems(source.body, source.body_line):
+        problems.error(source.path, line, message)
+    if kind == "report":
+        for line, message in bodyscan.typed_numbers(source.body, source.body_line):
+            problems.warn(source.path, line, message)
+
+
 def _common(fields: f.Fields, source: SourceFile, item_id: str, ctx: _Context, *, title_required=True) -> dict:
     return dict(
         id=item_id,
@@ -254,6 +264,7 @@ def _item(kind: str, source: SourceFile, ctx: _Context, assets: set[str]):
     values = _common(fields, source, item_id, ctx)
     values.update(body=source.body, body_line=source.body_line, links=_body_links(source, assets, ctx.problems))
     _check_directives(source, ctx)
+    _check_body(kind, source, ctx.problems)
     origin = f"{MARKDOWN_KINDS[kind]}/{item_id}"
     if kind == "threat":
         values.update(
@@ -379,6 +390,7 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
     facts = read_facts(files.facts, site, problems)
     ctx = _Context(site, {fact.id for fact in facts}, problems)
     assets = set(files.assets)
+    check_assets(root, files.assets, problems)
     if site.logo and site.logo not in assets:
         line = files.site.data.line_of("logo") if files.site else 0
         problems.error("site.yaml", line, f"'logo' names {site.logo}, which does not exist; give a file under assets/, "

@@ -12,17 +12,16 @@ import json
 import re
 
 import pytest
-from pypdf import PdfReader
 
-from conftest import SITES, TODAY, all_text, build_args, parse_html, problem_lines, write_files
+from conftest import SITE_YAML, TODAY, all_text, build, cli, parse_html, pdf_pages, problem_lines
 
 EXEMPT_14 = ("Exempt item: not for publication by virtue of paragraph 14 of Part 1 of Schedule 7A to the "
              "Local Government (Scotland) Act 1973")
 EXEMPT_3 = EXEMPT_14.replace("paragraph 14", "paragraph 3")
 
 
-def pdf_pages(path) -> list[str]:
-    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+def folded_pages(path) -> list[str]:
+    return [" ".join((text or "").split()) for text in pdf_pages(path)]
 
 
 def page_marking(text: str) -> str:
@@ -33,17 +32,9 @@ def page_marking(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory):
+def packs(site_build):
     """tests/sites/packs built with PDFs in both profiles: {profile: output}."""
-    from builder.cli import main
-
-    root = tmp_path_factory.mktemp("packs")
-    outputs = {}
-    for profile in ("internal", "public"):
-        outputs[profile] = root / profile
-        args = [a for a in build_args(SITES / "packs", outputs[profile], "--profile", profile) if a != "--no-pdf"]
-        assert main([str(a) for a in args]) == 0
-    return outputs
+    return {profile: site_build("packs", profile, pdf=True) for profile in ("internal", "public")}
 
 
 # 1. Two files, one id --------------------------------------------------------
@@ -55,14 +46,14 @@ def packs(tmp_path_factory):
     ("x.MD", None),
     ("x.markdown", None),
 ])
-def test_a_name_that_is_not_exactly_an_id_is_an_error(make_project, cli, tmp_path, name, named):
+def test_a_name_that_is_not_exactly_an_id_is_an_error(make_project, tmp_path, name, named):
     content = make_project({
         "case-studies/x.md": "---\ntitle: Sensitive case\nclassification: OFFICIAL-SENSITIVE\n---\nSECRETBODY\n",
         f"case-studies/{name}": "---\ntitle: Open copy\n---\nOPENBODY\n",
     })
-    for args in (["check", "--content", content, "--profile", "public"],
-                 build_args(content, tmp_path / "out", "--profile", "public")):
-        code, _, err = cli(*args)
+    for run in (cli("check", "--content", content, "--profile", "public"),
+                build(content, tmp_path / "out", "--profile", "public", expect=1)):
+        code, _, err = run
         assert code == 1
         [line] = [line for line in problem_lines(err) if line.startswith(f"case-studies/{name}")]
         assert "rename it" in line
@@ -71,7 +62,7 @@ def test_a_name_that_is_not_exactly_an_id_is_an_error(make_project, cli, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_system_and_editor_files_are_skipped_silently(make_project, cli):
+def test_system_and_editor_files_are_skipped_silently(make_project):
     content = make_project({"threats/.DS_Store": b"\x00", "threats/Thumbs.db": b"\x00", "threats/desktop.ini": "x",
                             "threats/~$draft.md": b"\x00", "threats/old.md~": "x", "threats/.old.md.swp": b"\x00",
                             "threats/t.md": "---\ntitle: T\n---\n"})
@@ -80,7 +71,7 @@ def test_system_and_editor_files_are_skipped_silently(make_project, cli):
     assert "warning" not in err
 
 
-def test_a_meeting_file_must_end_yaml(make_project, cli):
+def test_a_meeting_file_must_end_yaml(make_project):
     content = make_project({"meetings/m.yml": "board: main-board\ndate: 2015-09-02\n"})
     code, _, err = cli("check", "--content", content)
     assert code == 1
@@ -96,16 +87,13 @@ def test_a_meeting_file_must_end_yaml(make_project, cli):
     ("facts.yaml", "- {id: f, value: '1', label: L, source: S, clasification: OFFICIAL-SENSITIVE}\n",
      "facts.yaml:1: unknown field 'clasification'"),
 ])
-def test_a_misspelt_field_is_an_error(make_project, cli, tmp_path, where, text, expected):
+def test_a_misspelt_field_is_an_error(make_project, tmp_path, where, text, expected):
     content = make_project({where: text})
-    code, _, err = cli(*build_args(content, tmp_path / "out", "--profile", "public"))
-    assert code == 1
+    code, _, err = build(content, tmp_path / "out", "--profile", "public", expect=1)
     assert any(line.startswith(expected) and "did you mean" in line for line in problem_lines(err)), err
 
 
-def test_a_misspelt_setting_is_an_error(make_project, cli):
-    from conftest import SITE_YAML
-
+def test_a_misspelt_setting_is_an_error(make_project):
     content = make_project({"site.yaml": SITE_YAML + "clasification: OFFICIAL-SENSITIVE\n"})
     code, _, err = cli("check", "--content", content)
     assert code == 1
@@ -127,9 +115,9 @@ def _agenda_numbers(pages: list[str]) -> dict[str, int]:
 
 
 def test_agenda_numbers_are_the_same_in_every_version(packs):
-    members = _agenda_numbers(pdf_pages(packs["internal"] / "meetings/2015-09-02-board.pdf"))
-    private = _agenda_numbers(pdf_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
-    public = _agenda_numbers(pdf_pages(packs["public"] / "meetings/2015-09-02-board.pdf"))
+    members = _agenda_numbers(folded_pages(packs["internal"] / "meetings/2015-09-02-board.pdf"))
+    private = _agenda_numbers(folded_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
+    public = _agenda_numbers(folded_pages(packs["public"] / "meetings/2015-09-02-board.pdf"))
     assert members["OPENFIRST"] == private["OPENFIRST"] == public["OPENFIRST"] == 2
     assert members["Land at Riverside"] == public["Land at Riverside"] == 4
     assert members["SENSITIVEPAPER"] == private["SENSITIVEPAPER"] == public["Item not published"] == 5
@@ -150,7 +138,7 @@ def test_agenda_numbers_are_the_same_in_every_version(packs):
 
 
 def test_a_paper_left_out_prints_only_the_shared_line(packs):
-    public_pack = " ".join(pdf_pages(packs["public"] / "meetings/2015-09-02-board.pdf"))
+    public_pack = " ".join(folded_pages(packs["public"] / "meetings/2015-09-02-board.pdf"))
     assert EXEMPT_14 in public_pack and EXEMPT_3 in public_pack
     assert "3 " + EXEMPT_14 in public_pack
     assert "4 Land at Riverside " + EXEMPT_3 in public_pack
@@ -169,16 +157,16 @@ def test_a_paper_left_out_prints_only_the_shared_line(packs):
 def test_the_open_pack_holds_no_exempt_text_action_or_change(packs):
     for profile in ("internal", "public"):
         for meeting in ("2015-09-02-board", "2015-12-02-board"):
-            text = " ".join(pdf_pages(packs[profile] / f"meetings/{meeting}.pdf"))
+            text = " ".join(folded_pages(packs[profile] / f"meetings/{meeting}.pdf"))
             assert "EXEMPTPAPER" not in text and "NAMEDEXEMPT" not in text
-    private = " ".join(pdf_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
+    private = " ".join(folded_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
     assert "Body text of paper EXEMPTPAPER" in private and "Body text of paper NAMEDEXEMPT" in private
     assert "Body text of paper OPENFIRST" not in private
 
 
 def test_the_private_pack_shows_open_papers_as_open_with_their_pages(packs):
-    members = pdf_pages(packs["internal"] / "meetings/2015-09-02-board.pdf")
-    private = " ".join(pdf_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
+    members = folded_pages(packs["internal"] / "meetings/2015-09-02-board.pdf")
+    private = " ".join(folded_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
     assert "Not for publication: this paper is in the private agenda pack" not in private
     for marker in ("OPENFIRST", "SENSITIVEPAPER", "OPENLAST"):
         match = re.search(rf"Director of {marker} Open item: in the agenda pack, pages (\d+) - (\d+)\.", private)
@@ -189,13 +177,13 @@ def test_the_private_pack_shows_open_papers_as_open_with_their_pages(packs):
 
 def test_every_pack_page_showing_sensitive_text_is_marked_so(packs):
     for pdf in sorted(packs["internal"].glob("meetings/*.pdf")):
-        for number, text in enumerate(pdf_pages(pdf), start=1):
+        for number, text in enumerate(folded_pages(pdf), start=1):
             if "SENSITIVEPAPER" in text or "EXEMPTPAPER" in text:
                 assert page_marking(text) == "OFFICIAL-SENSITIVE", (pdf.name, number)
 
 
 def test_since_the_last_meeting_is_marked_by_what_it_lists(packs):
-    pages = pdf_pages(packs["internal"] / "meetings/2015-12-02-board.pdf")
+    pages = folded_pages(packs["internal"] / "meetings/2015-12-02-board.pdf")
     since = next(text for text in pages if "Since the last meeting" in text)
     assert "Action of paper SENSITIVEPAPER" in since
     assert page_marking(since) == "OFFICIAL-SENSITIVE"
@@ -207,7 +195,7 @@ def test_since_the_last_meeting_is_marked_by_what_it_lists(packs):
 KINDS = ("threat", "case-study", "spotlight", "report", "page", "meeting")
 
 
-def test_a_new_item_is_a_draft_and_its_skeleton_text_cannot_be_published(copy_site, cli, tmp_path):
+def test_a_new_item_is_a_draft_and_its_skeleton_text_cannot_be_published(copy_site, tmp_path):
     content = copy_site("minimal")
     for kind in KINDS:
         assert cli("new", kind, f"New {kind}", "--content", content).code == 0
@@ -221,23 +209,21 @@ def test_a_new_item_is_a_draft_and_its_skeleton_text_cannot_be_published(copy_si
         assert "\ndraft: true" in path.read_text()
     spotlight = content / "spotlights/new-spotlight.md"
     spotlight.write_text(spotlight.read_text().replace("\ndraft: true", "\ndraft: false"))
-    code, _, err = cli(*build_args(content, tmp_path / "out"))
-    assert code == 1
+    code, _, err = build(content, tmp_path / "out", expect=1)
     assert "spotlights/new-spotlight.md:16: 'Describe the action agreed' is the new item's example text" in err
     assert "spotlights/new-spotlight.md:11: 'Presenter's name'" in err
     assert not (tmp_path / "out").exists()
 
 
-def test_skeleton_text_pasted_into_an_existing_item_is_caught(make_project, cli, tmp_path):
+def test_skeleton_text_pasted_into_an_existing_item_is_caught(make_project, tmp_path):
     content = make_project({"threats/t.md": "---\ntitle: T\nsigns: [A first warning sign]\n---\nIntro.\n\n"
                                             "Describe how this threat shows itself\nlocally.\n"})
-    code, _, err = cli(*build_args(content, tmp_path / "out"))
-    assert code == 1
+    code, _, err = build(content, tmp_path / "out", expect=1)
     assert "threats/t.md:3: 'A first warning sign'" in err
     assert "threats/t.md:7: 'Describe how this threat shows itself locally.'" in err
 
 
-def test_a_new_meeting_starts_with_standard_items_only(copy_site, cli):
+def test_a_new_meeting_starts_with_standard_items_only(copy_site):
     content = copy_site("minimal")
     assert cli("new", "meeting", "Next board", "--content", content).code == 0
     text = (content / "meetings/next-board.yaml").read_text()
@@ -247,15 +233,14 @@ def test_a_new_meeting_starts_with_standard_items_only(copy_site, cli):
 
 # 7. Only assets the rendered output links are published ----------------------
 
-def test_an_asset_named_only_in_a_comment_is_not_published(make_project, cli, tmp_path):
+def test_an_asset_named_only_in_a_comment_is_not_published(make_project, tmp_path):
     content = make_project({
         "assets/informant-photo.txt": "INFORMANT",
         "assets/style-only.txt": "STYLEONLY",
         "pages/p.md": "---\ntitle: P\n---\nText.\n\n<!-- <a href=\"../assets/informant-photo.txt\">x</a> -->\n\n"
                       "<!--\n[also](../assets/informant-photo.txt)\n\n-->\n<style>a{background:url(../assets/style-only.txt)}</style>\n",
     })
-    code, _, err = cli(*build_args(content, tmp_path / "out", "--profile", "public"))
-    assert code == 0, err
+    build(content, tmp_path / "out", "--profile", "public")
     assert not (tmp_path / "out/assets/informant-photo.txt").exists()
     assert "INFORMANT" not in all_text(tmp_path / "out")
 
