@@ -103,33 +103,47 @@ def test_the_same_errors_stop_a_build_with_nothing_written(tmp_path):
 
 
 def test_warnings_are_printed_but_do_not_fail_the_check(copy_site):
+    content = copy_site(overlay={
+        "case-studies/alpha-case.md": "---\ntitle: Alpha case\ndate: 2015-03-01\nreview_by: 2015-06-30\n---\nText.\n",
+        "threats/alpha-threat.md": "---\ntitle: Alpha threat\nreview_by: 2015-07-31\n---\nText.\n",
+    })
+    code, out, err = cli("check", "--content", content, "--today", "2016-01-15")
+    assert code == 0, err
+    warnings = [line for line in problem_lines(err) if ": warning: " in line]
+    assert [w.split(" warning: ")[0] for w in warnings] == ["case-studies/alpha-case.md:4:", "threats/alpha-threat.md:3:"]
+    assert all("due for review since" in w for w in warnings)
+    assert "2 warning" in out
+
+
+def test_misspelt_fields_are_errors_with_a_suggestion(copy_site):
     site = (SITES / "minimal/site.yaml").read_text(encoding="utf-8")
     content = copy_site(overlay={
         "case-studies/alpha-case.md": "---\ntitle: Alpha case\ndate: 2015-03-01\nthreets: [alpha-threat]\n"
                                       "colour: blue\n---\nText.\n",
         "site.yaml": site.replace("organisation:", "organisaton:"),
     })
-    code, out, err = cli("check", "--content", content)
-    assert code == 0, err
-    warnings = [line for line in problem_lines(err) if ": warning: " in line]
-    assert len(warnings) == 3, err
-    assert warnings[0].startswith("case-studies/alpha-case.md:4: warning: unknown field 'threets'")
-    assert "(did you mean 'threats'?)" in warnings[0]
-    assert warnings[1].startswith("case-studies/alpha-case.md:5: warning: unknown field 'colour'")
-    assert "did you mean" not in warnings[1], "no suggestion when no field is near"
-    assert warnings[2].startswith("site.yaml:2: warning: unknown field 'organisaton' in site.yaml "
-                                  "(did you mean 'organisation'?)")
-    assert "3 warning" in out
+    code, _, err = cli("check", "--content", content)
+    assert code == 1
+    errors = errors_only(err)
+    assert len(errors) == 3, err
+    assert errors[0].startswith("case-studies/alpha-case.md:4: unknown field 'threets'")
+    assert "(did you mean 'threats'?)" in errors[0]
+    assert errors[1].startswith("case-studies/alpha-case.md:5: unknown field 'colour'")
+    assert "did you mean" not in errors[1], "no suggestion when no field is near"
+    assert errors[2].startswith("site.yaml:2: unknown field 'organisaton' in site.yaml (did you mean 'organisation'?)")
 
 
 def test_warnings_are_shown_alongside_errors(copy_site):
     content = copy_site(overlay={
-        "case-studies/alpha-case.md": "---\ntitle: Alpha case\ndate: 2015-30-01\nlesons: [x]\n---\nText.\n",
+        "case-studies/alpha-case.md": "---\ntitle: Alpha case\ndate: 2015-30-01\n---\nText.\n",
+        "spotlights/alpha-spotlight.md": "---\ntitle: S\ndate: 2015-06-10\nactions:\n  - action: Run a session\n"
+                                         "    owner: prevent\n    due: 2015-12-31\n    status: open\n"
+                                         "    history:\n      - {date: 2015-07-01, status: done}\n---\nNotes.\n",
     })
     code, _, err = cli("check", "--content", content)
     assert code == 1
     assert "case-studies/alpha-case.md:3: 'date'" in err
-    assert "case-studies/alpha-case.md:4: warning: unknown field 'lesons'" in err
+    assert "spotlights/alpha-spotlight.md:8: warning: the status is 'open' but the latest history entry" in err
     assert "1 error:" in err, "a warning is not counted as an error"
 
 

@@ -29,7 +29,8 @@ def public(site_build) -> Path:
 def test_action_plan_csv(internal):
     text = (internal / "actions.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue"]
+    assert list(rows[0]) == ["action", "origin", "origin_title", "owner", "owner_group", "due", "status", "overdue",
+                            "marking"]
     items = json.loads((internal / "content.json").read_text())["items"]
     assert len(rows) == sum(len(item.get("actions", [])) for item in items) > 0
     for row in rows:

@@ -19,7 +19,7 @@ import wordpapers
 from builder.content import parse_yaml
 from builder.errors import Problems
 from builder.markdown import sanitise
-from conftest import TODAY, parse_html, problem_lines
+from conftest import build, cli, parse_html, problem_lines
 
 WORD = Path(__file__).resolve().parent / "word"
 SITE = """\
@@ -64,16 +64,16 @@ def front_matter(path: Path) -> tuple[dict, str]:
     return plain(data), body
 
 
-def run_import(cli, content: Path, paper: Path, *extra):
+def run_import(content: Path, paper: Path, *extra):
     return cli("import", paper, "--content", content, *extra)
 
 
 # A whole council paper -----------------------------------------------------
 
 @pytest.fixture
-def imported(cli, word_project, tmp_path):
+def imported(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", with_emf=True)
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 0, result.err
     return word_project, result
 
@@ -125,13 +125,12 @@ def test_pictures_are_saved_with_their_alt_text_and_metafiles_as_png(imported):
     assert any("merged cells" in line and "HTML table" in line for line in warnings)
 
 
-def test_round_trip_to_the_pdf_keeps_paragraphs_recommendations_and_implications_in_order(imported, cli, tmp_path):
+def test_round_trip_to_the_pdf_keeps_paragraphs_recommendations_and_implications_in_order(imported, tmp_path):
     content, _ = imported
     paper = content / REPORT
     paper.write_text(paper.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
     output = tmp_path / "output"
-    result = cli("build", "--content", content, "--output", output, "--today", TODAY, "--jobs", "1", "--quiet")
-    assert result.code == 0, result.err
+    build(content, output, pdf=True)
     pdf = PdfReader(output / "reports" / f"{paper.stem}.pdf")
     lines = [" ".join(line.split()) for page in pdf.pages
              for line in page.extract_text(extraction_mode="layout").splitlines() if line.strip()]
@@ -154,10 +153,10 @@ def test_round_trip_to_the_pdf_keeps_paragraphs_recommendations_and_implications
 
 # Comments, tracked changes, hidden text ------------------------------------
 
-def test_comments_changes_and_hidden_text_stop_the_import(cli, word_project, tmp_path):
+def test_comments_changes_and_hidden_text_stop_the_import(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", comment=True, tracked=True, hidden=True)
     before = snapshot(word_project)
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 1
     lines = problem_lines(result.err)
     assert len(lines) == 4, lines
@@ -169,9 +168,9 @@ def test_comments_changes_and_hidden_text_stop_the_import(cli, word_project, tmp
     assert snapshot(word_project) == before
 
 
-def test_accept_changes_takes_the_document_as_it_prints(cli, word_project, tmp_path):
+def test_accept_changes_takes_the_document_as_it_prints(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", comment=True, tracked=True, hidden=True)
-    result = run_import(cli, word_project, paper, "--accept-changes")
+    result = run_import(word_project, paper, "--accept-changes")
     assert result.code == 0, result.err
     text = (word_project / REPORT).read_text(encoding="utf-8")
     assert "It was refreshed in 2015." in text
@@ -180,10 +179,10 @@ def test_accept_changes_takes_the_document_as_it_prints(cli, word_project, tmp_p
 
 # Notes, markings and what cannot be mapped ---------------------------------
 
-def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(cli, word_project, tmp_path):
+def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", exempt_note=True,
                                      extra_header_rows=[("Wards affected:", "All wards")])
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 0, result.err
     fields, body = front_matter(word_project / REPORT)
     assert fields["exempt"] == 6
@@ -192,14 +191,14 @@ def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(cli, 
                for line in problem_lines(result.err))
 
 
-def test_text_boxes_in_the_body_give_the_marking_and_are_warned_about(cli, word_project, tmp_path):
+def test_text_boxes_in_the_body_give_the_marking_and_are_warned_about(word_project, tmp_path):
     document = wordpapers.docx.Document()
     wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Boxes")])
     wordpapers.text_box(document.add_paragraph(), "OFFICIAL-SENSITIVE")
     document.add_heading("Summary", level=1)
     wordpapers.text_box(document.add_paragraph("The partnership met four times."), "Key message: keep going")
     document.save(tmp_path / "boxes.docx")
-    result = run_import(cli, word_project, tmp_path / "boxes.docx")
+    result = run_import(word_project, tmp_path / "boxes.docx")
     assert result.code == 0, result.err
     fields, body = front_matter(word_project / "reports/boxes.md")
     assert fields["classification"] == "OFFICIAL-SENSITIVE"
@@ -211,54 +210,53 @@ MARKUP = ["<script>alert(1)</script> & [x](javascript:alert(1)) *not bold* _x_ `
           "::: chart facts nothing", "# not a heading", "1. not a list", "---", "> not a quote"]
 
 
-def test_word_text_that_looks_like_markup_stays_text(cli, word_project, tmp_path):
+def test_word_text_that_looks_like_markup_stays_text(word_project, tmp_path):
     document = wordpapers.docx.Document()
     wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Markup")])
     document.add_heading("Summary", level=1)
     for text in MARKUP:
         document.add_paragraph(text)
     document.save(tmp_path / "markup.docx")
-    assert run_import(cli, word_project, tmp_path / "markup.docx").code == 0
+    assert run_import(word_project, tmp_path / "markup.docx").code == 0
     paper = word_project / "reports/markup.md"
     paper.write_text(paper.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
     output = tmp_path / "output"
-    result = cli("build", "--content", word_project, "--output", output, "--today", TODAY, "--no-pdf", "--quiet")
-    assert result.code == 0, result.err
+    build(word_project, output)
     page = parse_html(output / "reports/markup.html")
     paragraphs = [p.text() for p in page.find_all("p", cls="numbered")]
     assert paragraphs == [f"1.{n} {text}" for n, text in enumerate(MARKUP, start=1)]
 
 
-def test_footnotes_become_markdown_footnotes(cli, word_project, tmp_path):
+def test_footnotes_become_markdown_footnotes(word_project, tmp_path):
     document = wordpapers.docx.Document()
     wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Notes")])
     document.add_heading("Summary", level=1)
     wordpapers.add_footnote(document, document.add_paragraph("Seventy per cent are in the West."),
                             "Scottish Government, 2015.")
     document.save(tmp_path / "notes.docx")
-    result = run_import(cli, word_project, tmp_path / "notes.docx")
+    result = run_import(word_project, tmp_path / "notes.docx")
     assert result.code == 0, result.err
     _, body = front_matter(word_project / "reports/notes.md")
     assert "Seventy per cent are in the West.[^f1]" in body
     assert "[^f1]: Scottish Government, 2015." in body
 
 
-def test_a_marking_above_official_sensitive_is_refused(cli, word_project, tmp_path):
+def test_a_marking_above_official_sensitive_is_refused(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", marking="SECRET")
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 1
     assert any("marked SECRET" in line for line in problem_lines(result.err))
     assert not (word_project / "reports").exists()
 
 
-def test_committed_word_files_import_and_pass_check(cli, word_project):
-    result = run_import(cli, word_project, WORD / "heading-styles.docx")
+def test_committed_word_files_import_and_pass_check(word_project):
+    result = run_import(word_project, WORD / "heading-styles.docx")
     assert result.code == 0, result.err
     fields, body = front_matter(word_project / "reports/cyber-resilience.md")
     assert fields["to"] == "safer-stronger" and str(fields["on"]) == "2015-09-02"
     assert body.startswith("## Summary\n\nFirst point.\n\nSecond point.")
 
-    result = run_import(cli, word_project, WORD / "styled-numbering.docx")
+    result = run_import(word_project, WORD / "styled-numbering.docx")
     assert result.code == 0, result.err
     fields, body = front_matter(word_project / "reports/integrity-checks-on-waste-contracts.md")
     assert fields["to"] == "planning" and str(fields["on"]) == "2015-11-04"
@@ -276,16 +274,16 @@ def test_committed_word_files_import_and_pass_check(cli, word_project):
     assert "has no errors" in result.out
 
 
-def test_the_committed_council_paper_needs_its_review_marks_dealt_with(cli, word_project):
-    result = run_import(cli, word_project, WORD / "council-paper.docx")
+def test_the_committed_council_paper_needs_its_review_marks_dealt_with(word_project):
+    result = run_import(word_project, WORD / "council-paper.docx")
     assert result.code == 1 and len(problem_lines(result.err)) == 3  # a comment, an insertion, a deletion
-    result = run_import(cli, word_project, WORD / "council-paper.docx", "--accept-changes")
+    result = run_import(word_project, WORD / "council-paper.docx", "--accept-changes")
     assert result.code == 0, result.err
     assert "It was refreshed in 2015." in (word_project / REPORT).read_text(encoding="utf-8")
 
 
-def test_another_kind_and_id(cli, word_project):
-    result = run_import(cli, word_project, WORD / "heading-styles.docx", "--kind", "page", "--id", "cyber-page")
+def test_another_kind_and_id(word_project):
+    result = run_import(word_project, WORD / "heading-styles.docx", "--kind", "page", "--id", "cyber-page")
     assert result.code == 0, result.err
     fields, _ = front_matter(word_project / "pages/cyber-page.md")
     assert set(fields) == {"title", "draft"}
@@ -350,10 +348,10 @@ def _unknown_board(tmp_path: Path) -> Path:
                      "'Safer, Stronger and Resilient Communities Thematic Board'?)"),
     (lambda tmp_path: tmp_path / "missing.docx", "no such file"),
 ], ids=["not-word", "cut-short", "damaged-xml", "password", "not-a-document", "unknown-board", "missing"])
-def test_bad_input_is_one_line_and_writes_nothing(cli, word_project, tmp_path, make, message):
+def test_bad_input_is_one_line_and_writes_nothing(word_project, tmp_path, make, message):
     paper = make(tmp_path)
     before = snapshot(word_project)
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 1
     lines = problem_lines(result.err)
     errors = [line for line in lines if ": warning: " not in line]
@@ -361,10 +359,10 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, word_project, tmp_path, m
     assert snapshot(word_project) == before
 
 
-def test_a_picture_that_cannot_be_converted_is_named(cli, word_project, tmp_path):
+def test_a_picture_that_cannot_be_converted_is_named(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", metafile=b"not really a metafile")
     before = snapshot(word_project)
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 1
     errors = [line for line in problem_lines(result.err) if ": warning: " not in line]
     assert len(errors) == 1 and errors[0].startswith(f'{paper}: picture 3 ("A diagram drawn in Word")'), errors
@@ -372,21 +370,21 @@ def test_a_picture_that_cannot_be_converted_is_named(cli, word_project, tmp_path
     assert snapshot(word_project) == before
 
 
-def test_an_existing_file_is_never_overwritten(cli, word_project, tmp_path):
+def test_an_existing_file_is_never_overwritten(word_project, tmp_path):
     paper = wordpapers.simple_paper(tmp_path / "paper.docx")
     (word_project / "reports").mkdir()
     (word_project / "reports/cyber-resilience.md").write_text("mine\n", encoding="utf-8")
     before = snapshot(word_project)
-    result = run_import(cli, word_project, paper)
+    result = run_import(word_project, paper)
     assert result.code == 1
     errors = [line for line in problem_lines(result.err) if ": warning: " not in line]
     assert errors == ["reports/cyber-resilience.md: already exists and was left as it is; give the import another "
                       "--id, or move that file away first"]
     assert snapshot(word_project) == before
-    assert run_import(cli, word_project, paper, "--id", "cyber-resilience-2").code == 0
+    assert run_import(word_project, paper, "--id", "cyber-resilience-2").code == 0
 
 
-def test_an_error_check_finds_in_the_new_file_takes_it_back(cli, word_project, tmp_path, monkeypatch):
+def test_an_error_check_finds_in_the_new_file_takes_it_back(word_project, tmp_path, monkeypatch):
     import builder.build
     from builder.errors import ContentError, Problem
 
@@ -395,15 +393,15 @@ def test_an_error_check_finds_in_the_new_file_takes_it_back(cli, word_project, t
 
     monkeypatch.setattr(builder.build, "check", check)
     before = snapshot(word_project)
-    result = run_import(cli, word_project, wordpapers.council_paper(tmp_path / "paper.docx"))
+    result = run_import(word_project, wordpapers.council_paper(tmp_path / "paper.docx"))
     assert result.code == 1
     assert f"{REPORT}:12: something check refuses" in result.err
     assert snapshot(word_project) == before
     assert not (word_project / "reports").exists() and not (word_project / "assets").exists()
 
 
-def test_a_bad_id_is_refused(cli, word_project, tmp_path):
-    result = run_import(cli, word_project, wordpapers.simple_paper(tmp_path / "paper.docx"), "--id", "Cyber Paper")
+def test_a_bad_id_is_refused(word_project, tmp_path):
+    result = run_import(word_project, wordpapers.simple_paper(tmp_path / "paper.docx"), "--id", "Cyber Paper")
     assert result.code == 1
     assert "cannot be a file name" in result.err
     assert not (word_project / "reports").exists()

@@ -26,7 +26,7 @@ import pytest
 
 from builder import private
 from builder.serve import host_allowed, host_name
-from conftest import TODAY, all_text, build_args, checksums, run_process
+from conftest import TODAY, all_text, build, checksums, cli, run_process
 
 POSIX = os.name == "posix"
 ROOT = POSIX and os.geteuid() == 0
@@ -112,9 +112,9 @@ def project(copy_site):
 
 # Where the preview builds -------------------------------------------------------
 
-def test_serve_builds_into_the_private_folder_and_leaves_the_output_untouched(project, cli):
+def test_serve_builds_into_the_private_folder_and_leaves_the_output_untouched(project):
     output = project.parent / "output"
-    assert cli(*build_args(project, output)).code == 0
+    assert build(project, output, expect=None).code == 0
     before = checksums(output)
     assert DRAFT_MARKER not in all_text(output)
     beside = _beside(project)
@@ -136,12 +136,12 @@ def _beside(content: Path) -> dict[str, str]:
             if p.name not in {content.name, ".briefing"} and not p.name.startswith("serve-")}
 
 
-def test_serve_has_no_output_option(project, cli):
+def test_serve_has_no_output_option(project):
     assert cli("serve", "--content", project, "--output", project.parent / "output").code == 2
 
 
 @pytest.mark.parametrize("port", ["70000", "-1", "80x"])
-def test_a_port_out_of_range_is_a_usage_error(project, cli, port):
+def test_a_port_out_of_range_is_a_usage_error(project, port):
     run = cli("serve", "--content", project, "--port", port)
     assert run.code == 2 and "port number" in run.err and "Traceback" not in run.err
 
@@ -202,7 +202,7 @@ def test_host_header_rule(host, allowed):
     assert host_allowed(host, {"box.lan"}) is allowed
 
 
-def test_allow_host_takes_a_plain_name(project, cli):
+def test_allow_host_takes_a_plain_name(project):
     assert host_name("MyBox.Local.") == "mybox.local"
     for bad in ("mybox.local:8000", "http://mybox", "my box", "*.example"):
         with pytest.raises(ValueError):
@@ -214,8 +214,8 @@ def test_allow_host_takes_a_plain_name(project, cli):
 # The private folder ---------------------------------------------------------------
 
 @pytest.mark.skipif(not POSIX, reason="modes mean little on Windows")
-def test_the_private_folder_is_made_0700_beside_the_content(project, cli):
-    assert cli(*build_args(project, project.parent / "output")).code == 0
+def test_the_private_folder_is_made_0700_beside_the_content(project):
+    assert build(project, project.parent / "output", expect=None).code == 0
     folder = project.parent / ".briefing"
     assert stat.S_IMODE(os.lstat(folder).st_mode) == 0o700
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*", "never committed"
@@ -265,12 +265,12 @@ UNSAFE = {"world-writable": (_planted_world_writable, "can be written by other u
 
 @pytest.mark.skipif(not POSIX, reason="modes and links are POSIX here")
 @pytest.mark.parametrize("kind", UNSAFE)
-def test_an_unsafe_private_folder_is_not_used(project, cli, kind):
+def test_an_unsafe_private_folder_is_not_used(project, kind):
     plant, reason = UNSAFE[kind]
     planted = plant(project)
     assert private.folder(project).path is None
 
-    run = cli(*build_args(project, project.parent / "output"))
+    run = build(project, project.parent / "output", expect=None)
     assert run.code == 0, "a build goes on without it"
     warnings = [line for line in run.err.splitlines() if reason in line]
     assert len(warnings) == 1 and warnings[0].startswith(f"{project.parent / '.briefing'}: warning: "), run.err
@@ -312,11 +312,11 @@ def test_a_private_folder_that_cannot_be_made_is_reported_once(project, monkeypa
 
 
 @pytest.mark.skipif(not POSIX or ROOT, reason="root may write into a read-only folder")
-def test_a_read_only_project_builds_without_the_private_folder(project, cli, tmp_path):
+def test_a_read_only_project_builds_without_the_private_folder(project, tmp_path):
     output = tmp_path.parent / f"{tmp_path.name}-output"
     tmp_path.chmod(0o555)
     try:
-        run = cli(*build_args(project, output))
+        run = build(project, output, expect=None)
         serving = cli("serve", "--content", project, "--port", _free_port(), "--no-pdf")
     finally:
         tmp_path.chmod(0o755)
@@ -325,7 +325,7 @@ def test_a_read_only_project_builds_without_the_private_folder(project, cli, tmp
     assert not (tmp_path / ".briefing").exists()
 
 
-def test_check_makes_no_private_folder(project, cli):
+def test_check_makes_no_private_folder(project):
     assert cli("check", "--content", project).code == 0
     assert not (project.parent / ".briefing").exists()
 
@@ -346,11 +346,11 @@ def quick_lock(monkeypatch):
     monkeypatch.setattr(private, "LOCK_WAIT_SECONDS", 0.3)
 
 
-def test_a_second_build_stops_naming_the_holder(project, cli, quick_lock):
+def test_a_second_build_stops_naming_the_holder(project, quick_lock):
     output = project.parent / "output"
     folder = private.folder(project).path
     with private.lock(folder, "build"):
-        run = cli(*build_args(project, output))
+        run = build(project, output, expect=None)
         assert run.code == 1
         assert f"another briefing build (pid {os.getpid()}) is using {folder}; wait for it to finish" in run.err
         assert not output.exists(), "nothing was built"
@@ -358,13 +358,13 @@ def test_a_second_build_stops_naming_the_holder(project, cli, quick_lock):
         assert run.code == 1 and f"another briefing build (pid {os.getpid()})" in run.err
         assert not (folder / "preview").exists()
         assert cli("check", "--content", project).code == 0, "check writes nothing and needs no lock"
-    assert cli(*build_args(project, output)).code == 0, "free again once the holder is done"
+    assert build(project, output, expect=None).code == 0, "free again once the holder is done"
     assert private.holder(folder) == (os.getpid(), "build")
 
 
 def test_a_build_stops_while_a_preview_runs(project):
     with previewing(project) as preview:
-        run = run_process(*build_args(project, project.parent / "output"))
+        run = build(project, project.parent / "output", process=True, expect=None)
         assert run.code == 1
         folder = private.location(project)
         assert f"another briefing serve (pid {preview.process.pid}) is using {folder}" in run.err
@@ -372,13 +372,13 @@ def test_a_build_stops_while_a_preview_runs(project):
     assert not (project.parent / "output").exists()
 
 
-def test_a_second_build_waits_for_a_holder_about_to_finish(project, cli, monkeypatch):
+def test_a_second_build_waits_for_a_holder_about_to_finish(project, monkeypatch):
     monkeypatch.setattr(private, "LOCK_WAIT_SECONDS", 30)
     folder = private.folder(project).path
     holding = private.lock(folder, "build")
     holding.__enter__()
     threading.Timer(0.5, holding.__exit__, (None, None, None)).start()
-    assert cli(*build_args(project, project.parent / "output")).code == 0
+    assert build(project, project.parent / "output", expect=None).code == 0
 
 
 def test_the_lock_goes_with_a_killed_holder(project):
