@@ -21,6 +21,7 @@ import http.server
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -56,7 +57,8 @@ implications: [Financial, Legal, Risk]
 # The two tiers ---------------------------------------------------------------
 
 _SHARED = dict(deadline=None, database=None, print_blob=True,
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                      HealthCheck.function_scoped_fixture])
 settings.register_profile("quick", max_examples=5, derandomize=True, **_SHARED)
 settings.register_profile("deep", max_examples=300, **_SHARED)
 settings.load_profile("quick")  # `--hypothesis-profile=deep` on the command line overrides this
@@ -369,3 +371,25 @@ def counting_server():
     """A local server that answers anything and counts: a build must never ask it."""
     with http_server() as server:
         yield server
+
+
+# Guarding against a hang -------------------------------------------------------
+
+class Hang(Exception):
+    """A case that ran past its hang guard."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int):
+    """Stop a case that never ends. Generous: it tells a hang from slowness, and
+    asserts no timing."""
+    def stop(signum, frame):
+        raise Hang(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

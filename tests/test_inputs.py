@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from inputs_support import (MEETING, PAGE, REPORT, SPOTLIGHT, build, check, hang_guard, run, run_process,
-                            write_project)
+from conftest import hang_guard
+from inputs_support import MEETING, PAGE, REPORT, SPOTLIGHT, build, check, run, run_process, write_project
 
 from builder import bodyscan, content, links
 
@@ -251,10 +251,11 @@ def test_a_line_break_in_a_venue_cannot_inject_a_calendar_property(tmp_path):
                                  "https://user:pass@example.org/", "https://example.org/?a=b", "https:///path",
                                  "'https://exa mple.org'", "https://example.org:99999/"])
 def test_site_url_must_be_a_valid_absolute_address(tmp_path, url):
-    from inputs_support import SITE_YAML
+    from conftest import SITE_YAML
 
     result = check(write_project(tmp_path, {"site.yaml": SITE_YAML + f"url: {url}\n"}))
-    assert result.code == 1 and "site.yaml:9: 'url' must be the site's web address" in result.err
+    line = SITE_YAML.count("\n") + 1
+    assert result.code == 1 and f"site.yaml:{line}: 'url' must be the site's web address" in result.err
 
 
 # 6. Messages that name the invisible --------------------------------------------

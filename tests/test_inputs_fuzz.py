@@ -14,14 +14,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from inputs_support import build, check, hang_guard, write_project
-
-settings.register_profile("inputs-fallback", max_examples=6, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-if settings.get_current_profile_name() == "default":
-    settings.load_profile("inputs-fallback")
+from conftest import hang_guard
+from inputs_support import build, check, write_project
 
 # The characters and pieces that have broken Markdown and YAML readers.
 _AWKWARD = "\t\u00a0\u2007\u202f\ufeff\x00\r\n \u201c\u201d\u2018\u2019\"'`*_[]()<>!#:-|&\\{},>%@=+"
