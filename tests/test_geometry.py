@@ -18,11 +18,15 @@ import io
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from conftest import PAGE_TYPES, SITES, html_pages, http_server, parse_html, pdf_text
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+# Every page type, and the reviews page (a table of its own).
+PAGES = [*PAGE_TYPES, "reviews/index.html"]
 WIDTHS = (375, 1280)
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SMALLEST_TEXT_PX = 12
 # The printed page (style.css, @page): A4 with 20 mm margins top and bottom, 16 mm
 # at the sides, so the text is 178 mm wide.
@@ -134,14 +138,14 @@ def _open(page, url):
 # On screen and in print --------------------------------------------------------
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", PAGES)
 def test_nothing_overflows_no_text_is_small_every_table_fits_or_says_it_scrolls(tabs, base_url, path, width):
     page = tabs(width)
     _open(page, f"{base_url}/{path}")
     assert page.evaluate(GEOMETRY, {"smallest": SMALLEST_TEXT_PX, "print": False}) == []
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", PAGES)
 def test_in_print_nothing_overflows_no_text_is_small_and_menu_and_search_are_left_out(tabs, base_url, path):
     page = tabs("print")
     _open(page, f"{base_url}/{path}")
@@ -175,7 +179,7 @@ def _printed(page) -> list[list[tuple[str, float, float]]]:
     return [_runs(p) for p in reader.pages]
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", PAGES)
 def test_printed_marking_is_in_the_margins_of_every_page_and_touches_no_text(browser, base_url, path):
     context = browser.new_context()
     page = context.new_page()
@@ -224,6 +228,16 @@ def test_the_menu_folds_behind_a_button_on_a_phone_and_opens_without_javascript(
     page.keyboard.press("Enter")  # the button keeps the focus: Enter closes it again
     expect(links.first).to_be_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["index.html", "actions/index.html", "actions/prevent.html", "facts/index.html",
+                                  "reviews/index.html", "reports/soc-strategy-refresh.html"])
+def test_a_phone_has_no_wcag_22_aa_violations_with_the_menu_open_and_tables_stacked(tabs, base_url, path):
+    page = tabs(375)
+    _open(page, f"{base_url}/{path}")
+    page.locator(".site-nav summary").click()
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert result.violations_count == 0, result.generate_report()
 
 
 def test_the_menu_shows_every_link_on_a_wide_screen(tabs, base_url):
