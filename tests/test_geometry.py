@@ -212,6 +212,16 @@ def test_printed_marking_is_in_the_margins_of_every_page_and_touches_no_text(bro
             assert last_line not in headings, f"page {number} ends with the heading {last_line!r}"
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_results_fit_and_no_text_is_small(tabs, base_url, width):
+    page = tabs(width)
+    _open(page, f"{base_url}/threats/index.html")
+    page.fill(".pagefind-ui__search-input", "roofing")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible(timeout=10000)
+    expect(page.locator(".pagefind-ui__result-tag").first).to_be_visible()
+    assert page.evaluate(GEOMETRY, {"smallest": SMALLEST_TEXT_PX, "print": False}) == []
+
+
 # On a phone ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("javascript", [True, False])
