@@ -180,14 +180,12 @@ def _printed(page) -> list[list[tuple[str, float, float]]]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_printed_marking_is_in_the_margins_of_every_page_and_touches_no_text(browser, base_url, path):
-    context = browser.new_context()
-    page = context.new_page()
+def test_printed_marking_is_in_the_margins_of_every_page_and_touches_no_text(tabs, base_url, path):
+    page = tabs(1280)  # printed, as from the browser's Print
     _open(page, f"{base_url}/{path}")
     marking = page.locator(".marking").first.get_attribute("data-marking")
     headings = {" ".join(t.split()) for t in page.locator("main h1, main h2, main h3").all_inner_texts()}
     pages = _printed(page)
-    context.close()
     height = 841.9
     for number, runs in enumerate(pages, start=1):
         top = [r for r in runs if r[1] > height - PRINT_MARGIN_TOP]
