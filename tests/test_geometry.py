@@ -292,7 +292,7 @@ def test_a_wide_markdown_table_says_it_scrolls_and_says_nothing_when_it_fits(tab
 # Search, regions and charts ---------------------------------------------------------
 
 def test_search_opened_from_disk_says_it_needs_http_and_gives_the_command(browser, site):
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto((site / "threats/index.html").as_uri())
     note = page.locator("#site-search .search-offline")
@@ -300,6 +300,7 @@ def test_search_opened_from_disk_says_it_needs_http_and_gives_the_command(browse
     text = " ".join(note.inner_text().split())
     assert "served over http" in text and "python -m http.server" in text and "briefing serve" in text
     assert page.locator(".pagefind-ui__search-input").count() == 0, "no search box that can never answer"
+    assert page.evaluate(GEOMETRY, {"smallest": SMALLEST_TEXT_PX, "print": False}) == []
     context.close()
 
 
