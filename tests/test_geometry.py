@@ -220,6 +220,26 @@ def test_search_results_fit_and_no_text_is_small(tabs, base_url, width):
     assert page.evaluate(GEOMETRY, {"smallest": SMALLEST_TEXT_PX, "print": False}) == []
 
 
+@pytest.mark.parametrize("path", ["actions/index.html", "reviews/index.html"])
+def test_printed_table_rows_are_never_split_between_pages(tabs, base_url, path):
+    page = tabs(1280)
+    _open(page, f"{base_url}/{path}")
+    # A word of our own at the start of each row's first cell and the end of its last,
+    # and the rows made taller (eight more lines each), so that page ends fall in rows.
+    rows = page.evaluate("""() => [...document.querySelectorAll('main tbody tr')].map((row, index) => {
+        row.cells[0].prepend(`Rowmark${index}start `);
+        for (let line = 0; line < 8; line++) row.cells[0].append(document.createElement('br'), 'line');
+        row.cells[row.cells.length - 1].append(` Rowmark${index}end`);
+        return index; }).length""")
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    printed = ["".join(p.extract_text().split()) for p in reader.pages]
+    assert len(printed) > 1 and rows > 5
+    for index in range(rows):
+        starts = [n for n, text in enumerate(printed) if f"Rowmark{index}start" in text]
+        ends = [n for n, text in enumerate(printed) if f"Rowmark{index}end" in text]
+        assert len(starts) == 1 and starts == ends, f"row {index + 1} begins on page {starts} and ends on {ends}"
+
+
 # On a phone ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("javascript", [True, False])
