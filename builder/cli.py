@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="do not make PDFs after each change")
     serve.add_argument("--no-drafts", dest="drafts", action="store_false",
                        help="leave drafts out, as a build does (the preview shows them by default)")
+    serve.add_argument("--open", dest="open_browser", action="store_true",
+                       help="open the preview in the web browser once it is built (off by default)")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
     new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
     new.add_argument("title", help="the item's title; its file name is made from it")
@@ -223,4 +225,4 @@ def _serve(args: argparse.Namespace) -> int:
         preview = found.path / PREVIEW_FOLDER
         rebuild = rebuild_function(args.content, preview, args.profile, args.today, args.drafts)
         return serve(args.content, preview, args.host, args.port, rebuild, args.with_pdf, log_to_terminal,
-                     allowed_hosts=args.allow_hosts)
+                     allowed_hosts=args.allow_hosts, open_browser=args.open_browser)

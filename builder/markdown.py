@@ -204,12 +204,30 @@ def sanitise(html: str) -> str:
     )
 
 
+_HEADING_OR_TABLE = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>|<table>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
 def _scrollable_tables(html: str) -> str:
     # On a phone a wide table scrolls inside its own box, which a keyboard user
-    # must be able to reach: hence the focusable, labelled region. Done after
-    # sanitising, so authors cannot add such attributes themselves.
-    return html.replace("<table>", '<div class="table-wrap" role="region" aria-label="Table" tabindex="0"><table>') \
-        .replace("</table>", "</table></div>")
+    # must be able to reach: hence the focusable region, named after the heading
+    # it comes under (a Markdown table has no caption), so that a screen reader
+    # says which table it is. Done after sanitising, so authors cannot add such
+    # attributes themselves.
+    heading, used = "", {}
+
+    def wrap(match: re.Match) -> str:
+        nonlocal heading
+        if match.group(1):
+            heading = " ".join(html_lib.unescape(_TAG.sub("", match.group(2))).split())
+            return match.group(0)
+        name = heading or "Table"
+        used[name] = used.get(name, 0) + 1
+        if used[name] > 1 or not heading:
+            name = f"{name} (table {used[name]})" if heading else f"Table {used[name]}"
+        return f'<div class="table-wrap" role="region" aria-label="{html_lib.escape(name)}" tabindex="0"><table>'
+
+    return _HEADING_OR_TABLE.sub(wrap, html).replace("</table>", "</table></div>")
 
 
 _LINK_TAGS = re.compile(r"<(a|img)\b([^>]*)>|</a>")

@@ -27,6 +27,7 @@ import socket
 import sys
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -249,17 +250,19 @@ def _cannot_serve(host: str, port: int, exc: OSError) -> str:
 
 def serve(content_dir: Path, output_dir: Path, host: str, port: int,
           rebuild: Callable[[bool, bool], list[Problem]], with_pdf: bool, log: Callable[[str], None],
-          allowed_hosts: list[str] | tuple[str, ...] = ()) -> int:
+          allowed_hosts: list[str] | tuple[str, ...] = (), open_browser: bool = False) -> int:
     """Serve `output_dir` until Ctrl-C, after checking that the port is free and
     building into it. `rebuild(with_pdf, pdfs_now)` builds (the PDFs that
     changed, too, when `pdfs_now`) and returns the problems it met. Only
     requests addressed to localhost, an IP address or one of `allowed_hosts`
-    are answered."""
+    are answered. `open_browser` opens the preview in the web browser once it
+    is first built."""
     import watchfiles
 
     from builder.templates import user_templates_dir
 
     preview = Preview()
+    warnings = WarningsShown()
     # The port is taken first: a busy port is reported before a build is spent.
     try:
         server = _bind(host, port, _handler(output_dir, preview, frozenset(allowed_hosts), log))
@@ -273,12 +276,12 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
         started = time.monotonic()
         problems = rebuild(with_pdf, False)
         preview.publish(problems)
-        _report(problems, started, "pages", log)
+        _report(problems, started, "pages", log, warnings)
         if with_pdf and not any(not p.is_warning for p in problems):
             started = time.monotonic()
             problems = rebuild(True, True)
             preview.publish(problems)
-            _report(problems, started, "pages and PDFs", log)
+            _report(problems, started, "pages and PDFs", log, warnings)
 
     stop = threading.Event()
     watched = [str(p) for p in (content_dir, user_templates_dir(content_dir)) if p.is_dir()]
@@ -294,6 +297,9 @@ def serve(content_dir: Path, output_dir: Path, host: str, port: int,
         threading.Thread(target=watch, daemon=True).start()
         log(f"Serving the preview (built in {output_dir}/) at {_address(host, server.server_address[1])} "
             "(Ctrl-C to stop)")
+        if open_browser:
+            threading.Thread(target=_open, args=(_browser_address(host, server.server_address[1]), log),
+                             daemon=True).start()
         server.serve_forever()
     except KeyboardInterrupt:
         log("Stopped.")
@@ -309,15 +315,55 @@ def _address(host: str, port: int) -> str:
     return f"http://[{host.strip('[]')}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def _report(problems: list[Problem], started: float, what: str, log: Callable[[str], None]) -> None:
+def _browser_address(host: str, port: int) -> str:
+    """The address to open on this computer."""
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        return f"http://localhost:{port}/"
+    return _address(host, port)
+
+
+def _open(url: str, log: Callable[[str], None]) -> None:
+    try:
+        opened = webbrowser.open(url)
+    except Exception:  # noqa: BLE001 - a browser that cannot start must not stop the preview
+        opened = False
+    if not opened:
+        log(f"Could not open a web browser here: open {url} yourself")
+
+
+class WarningsShown:
+    """Warnings are shown once per preview, and again only when they change: a
+    build shows the warnings the previous build did not give (a new one, or one
+    whose text or line changed), never the same list on every save. Errors are
+    shown after every build, until they are fixed."""
+
+    def __init__(self) -> None:
+        self.previous: set[str] = set()
+
+    def new(self, problems: list[Problem]) -> tuple[list[Problem], int]:
+        """The warnings to show now, and how many of the others were shown before."""
+        current = {str(p) for p in problems if p.is_warning}
+        fresh = [p for p in problems if p.is_warning and str(p) not in self.previous]
+        self.previous = current
+        return fresh, len(current) - len({str(p) for p in fresh})
+
+
+def _report(problems: list[Problem], started: float, what: str, log: Callable[[str], None],
+            warnings: WarningsShown | None = None) -> None:
+    fresh, repeated = warnings.new(problems) if warnings else ([p for p in problems if p.is_warning], 0)
     for problem in problems:
-        log(str(problem))
+        if not problem.is_warning or problem in fresh:
+            log(str(problem))
     errors = sum(not p.is_warning for p in problems)
     seconds = time.monotonic() - started
+    still = ""
+    if repeated:
+        still = " (1 warning shown before still applies)" if repeated == 1 else \
+            f" ({repeated} warnings shown before still apply)"
     if errors:
-        log(f"{errors} error(s): the preview keeps the last good build until they are fixed")
+        log(f"{errors} error(s): the preview keeps the last good build until they are fixed{still}")
     else:
-        log(f"Built {what} in {seconds:.1f} s")
+        log(f"Built {what} in {seconds:.1f} s{still}")
 
 
 def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: dt.date | None, drafts: bool):

@@ -5,7 +5,8 @@ projects shared by the whole session, everything readable in an output folder,
 a small HTML tree to ask questions of the pages, and one counting HTTP server.
 
 Tests import the plain helpers (`from conftest import build, cli, ...`) and ask
-for the fixtures (copy_site, make_project, site_build, counting_server) by name.
+for the fixtures (copy_site, make_project, site_build, counting_server, browser)
+by name.
 
 Hypothesis settings profiles live here too: `quick` (the default, what `make
 test` runs: a few derandomised examples, no deadline) and `deep` (`make
@@ -393,3 +394,32 @@ def hang_guard(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# A real browser ------------------------------------------------------------------
+
+# Playwright drives Debian's Chromium (`playwright install` is never needed); .ci/run installs it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+# One page of each type of the partnership fixture project.
+PAGE_TYPES = [
+    "index.html", "threats/index.html", "threats/bogus-workmen-doorstep-crime.html",
+    "case-studies/doorstep-roofing-fraud.html", "spotlights/wrap-regulatory-services.html",
+    "reports/soc-strategy-refresh.html", "meetings/2015-09-02-ssr.html", "pages/report-a-concern.html",
+    "actions/index.html", "actions/prevent.html", "objectives/index.html", "objectives/detect.html",
+    "facts/index.html",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session; each test opens its own context (page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

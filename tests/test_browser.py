@@ -1,7 +1,8 @@
 """The built site (the partnership fixture) in a real browser: accessibility (axe-core,
 keyboard), search, live reload.
 
-Playwright drives Debian's Chromium (/usr/bin/chromium); .ci/run installs it.
+Playwright drives Debian's Chromium (/usr/bin/chromium), one browser for the session
+(conftest's `browser`); .ci/run installs it.
 """
 
 from __future__ import annotations
@@ -14,44 +15,17 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import build, http_server
-from playwright.sync_api import expect, sync_playwright
+from conftest import PAGE_TYPES, build, http_server
+from playwright.sync_api import expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-ONE_PAGE_OF_EACH_TYPE = [
-    "index.html",
-    "threats/index.html",
-    "threats/bogus-workmen-doorstep-crime.html",
-    "case-studies/doorstep-roofing-fraud.html",
-    "spotlights/wrap-regulatory-services.html",
-    "reports/soc-strategy-refresh.html",
-    "meetings/2015-09-02-ssr.html",
-    "pages/report-a-concern.html",
-    "actions/index.html",
-    "actions/prevent.html",
-    "objectives/index.html",
-    "objectives/detect.html",
-    "facts/index.html",
-]
+ONE_PAGE_OF_EACH_TYPE = PAGE_TYPES
 
 
 @pytest.fixture(scope="module")
 def base_url(site_build):
     with http_server(site_build("partnership")) as server:
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 no violation on any page type, served over http or opened from disk; search and the
 preview's live reload still work under it.
 
-Playwright drives Debian's Chromium (/usr/bin/chromium)."""
+Playwright drives Debian's Chromium (/usr/bin/chromium): conftest's one `browser`."""
 
 from __future__ import annotations
 
@@ -20,15 +20,12 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from builder import csp
 from builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PAGE_TYPES = [
     "index.html", "threats/index.html", "threats/bogus-workmen-doorstep-crime.html",
     "case-studies/doorstep-roofing-fraud.html", "spotlights/wrap-regulatory-services.html",
@@ -66,14 +63,6 @@ def base_url(site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

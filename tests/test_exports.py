@@ -145,6 +145,8 @@ def test_charts_are_well_formed_svg_with_text_alternatives(internal, page):
     assert svgs
     for svg in svgs:
         root = etree.fromstring(svg)
+        if root.get("aria-hidden") == "true":  # a bar: its label and number are text beside it (issue 19)
+            continue
         assert root.get("role") == "img"
         title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
         assert title is not None and title.text and desc is not None and desc.text
@@ -153,8 +155,9 @@ def test_charts_are_well_formed_svg_with_text_alternatives(internal, page):
 
 def test_threat_chart_counts_match_the_threats(internal):
     html = (internal / "index.html").read_text()
-    desc = re.search(r'<desc id="trend-chart-desc">(.*?)</desc>', html).group(1)
-    assert desc == "Rising: 2; Falling: 2; Stable: 2; Uncertain: 2"
+    chart = re.search(r'<ul class="chart chart--bars" id="trend-chart"[^>]*>(.*?)</ul>', html).group(1)
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<li\b.*?</li>", chart)]
+    assert rows == ["Rising 2", "Falling 2", "Stable 2", "Uncertain 2"]
 
 
 def test_accent_colour_that_fails_contrast_is_a_warning_and_logo_must_exist(copy_site):
