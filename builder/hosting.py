@@ -220,6 +220,18 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
+def _keep(old: Path, new: Path, text: str) -> bool:
+    """Take the previous build's file when it says the same, as the build does
+    with every unchanged output, so that an unchanged file is not written again."""
+    try:
+        if old.read_bytes() != text.encode("utf-8"):
+            return False
+        os.link(old, new)
+    except OSError:
+        return False
+    return True
+
+
 def write_output_files(project: Project, output_dir: Path, profile: str, content_dir: Path, staging: Path) -> None:
     """The files a server reads inside the output (`.htaccess`, `web.config`,
     `robots.txt`), into the build's staging folder before it is swapped in, so the
@@ -233,7 +245,9 @@ def write_output_files(project: Project, output_dir: Path, profile: str, content
     prefix = f"{output_dir.name}/"
     for target, text in files.items():
         if target.startswith(prefix):
-            _write(staging / target[len(prefix):], text)
+            name = target[len(prefix):]
+            if not _keep(output_dir / name, staging / name, text):
+                _write(staging / name, text)
 
 
 def write_server_config(project: Project, output_dir: Path, profile: str, content_dir: Path) -> list[Problem]:

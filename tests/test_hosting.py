@@ -492,11 +492,14 @@ def test_an_output_path_unsafe_in_configuration_gets_a_placeholder_and_a_warning
     assert not [line for line in nginx_file.splitlines() if "$1" in line], "not even in a comment"
 
 
-def test_unchanged_rebuild_keeps_the_server_files_and_is_still_unchanged(copy_site, tmp_path):
+def test_a_rebuild_keeps_the_files_in_the_output_that_did_not_change(copy_site, tmp_path):
     content = copy_site("minimal")
     build(content, tmp_path / "out")
+    before = {name: (tmp_path / "out" / name).stat().st_ino for name in (".htaccess", "web.config")}
+    (content / "pages/about.md").write_text((content / "pages/about.md").read_text() + "\nMore.\n")
     build(content, tmp_path / "out")
-    assert (tmp_path / "out/.htaccess").is_file() and (tmp_path / "server/nginx/out.conf").is_file()
+    assert {name: (tmp_path / "out" / name).stat().st_ino for name in before} == before
+    assert (tmp_path / "server/nginx/out.conf").is_file()
 
 
 ACCESS_ERRORS = [
