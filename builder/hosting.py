@@ -65,6 +65,7 @@ TEXT_TYPES = ("text/html", "text/css", "text/javascript", "application/json", "a
 # Where the output is, when its own path cannot be written into a configuration file safely.
 PLACEHOLDER_ROOT = "/srv/briefing/output"
 _SAFE_PATH = re.compile(r"[A-Za-z0-9 ._+@~/:,=-]+", re.ASCII)
+_SAFE_PREFIX = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*", re.ASCII)
 _UNQUOTABLE = re.compile(r"[\"\\$%{}\x00-\x1f\x7f]")
 
 
@@ -124,6 +125,13 @@ def hosting(site: Site, output_dir: Path, profile: str) -> tuple[Hosting, list[P
                                 f"{PLACEHOLDER_ROOT}: change that line, or build into a folder whose path has only "
                                 "letters, digits, spaces and . _ - /", is_warning=True))
         root = PLACEHOLDER_ROOT
+    prefix = parts.path if parts and parts.path else "/"
+    if not _SAFE_PREFIX.fullmatch(prefix):
+        problems.append(Problem(f"{SERVER_FOLDER}/", 0, f"the path of site.yaml's url ({prefix!r}) holds a "
+                                "character that cannot be written safely into server configuration, so its files "
+                                "serve the site at the root of its host: change its location there, or use only "
+                                "letters, digits and - . _ ~ / in the url's path", is_warning=True))
+        prefix = "/"
     common = [("Content-Security-Policy", csp.header_value()), ("X-Content-Type-Options", "nosniff"),
               ("Referrer-Policy", "no-referrer" if internal else "strict-origin-when-cross-origin")]
     if internal:
@@ -135,7 +143,7 @@ def hosting(site: Site, output_dir: Path, profile: str) -> tuple[Hosting, list[P
     scope = "private" if internal else "public"
     certificate_name = host or "briefing"
     hosting_ = Hosting(
-        profile=profile, access=access, root=root, host=host, prefix=parts.path if parts else "/", url=site.url,
+        profile=profile, access=access, root=root, host=host, prefix=prefix, url=site.url,
         https=https, https_port=port if url_https and port else 443, http_port=port if not https and port else 80,
         certificate=f"/etc/ssl/certs/{certificate_name}.pem",
         certificate_key=f"/etc/ssl/private/{certificate_name}.key",

@@ -103,6 +103,14 @@ def certificate(root) -> tuple[Path, Path]:
     return cert, key
 
 
+def _readable(folder: Path) -> Path:
+    """What the README's `chmod -R a+rX` does, so that the servers' own user reads
+    the build whatever this machine's umask (the build itself follows the umask)."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    return folder
+
+
 def _project(root: Path, name: str, site_yaml_extra: str) -> Path:
     content = root / name / "content"
     shutil.copytree(SITES / "minimal", content)
@@ -117,7 +125,7 @@ def internal(root, password_file) -> Built:
     content = _project(root, "internal", f"url: https://intranet.example.org/\naccess:\n  method: basic\n"
                                          f"  password_file: {password_file}\n")
     build(content, root / "internal" / "output", pdf=True)
-    return Built(content, root / "internal" / "output")
+    return Built(content, _readable(root / "internal") / "output")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +133,7 @@ def public(root) -> Built:
     content = _project(root, "public", "url: https://www.example.org/\naccess: {method: networks, "
                                        "networks: [10.0.0.0/8]}\n")
     build(content, root / "public" / "output", "--profile", "public")
-    return Built(content, root / "public" / "output")
+    return Built(content, _readable(root / "public") / "output")
 
 
 def _variant(built: Built, *, access: Access | None, url: str = "https://intranet.example.org/",
@@ -437,7 +445,11 @@ def test_the_build_writes_server_configuration_beside_the_output_and_in_it(inter
         assert (internal.output / name).is_file(), name
     assert (internal.output / "robots.txt").read_text() == \
         "# An internal site: no search engine may index it.\nUser-agent: *\nDisallow: /\n"
-    assert oct(internal.output.stat().st_mode & 0o777) == "0o755", "a web server's own user can read the output"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    made = internal.content.parent / "umask-check"
+    build(internal.content, made)
+    assert made.stat().st_mode & 0o777 == 0o777 & ~umask, "the output is as readable as the umask allows"
     nginx_file = internal.site_file("nginx")
     assert f'root "{internal.output}/";' in nginx_file
     assert "return 301 https://intranet.example.org$request_uri;" in nginx_file
@@ -490,6 +502,14 @@ def test_an_output_path_unsafe_in_configuration_gets_a_placeholder_and_a_warning
     nginx_file = (tmp_path / "server/nginx/out$1.conf").read_text()
     assert f'root "{hosting.PLACEHOLDER_ROOT}/";' in nginx_file
     assert not [line for line in nginx_file.splitlines() if "$1" in line], "not even in a comment"
+
+
+def test_a_url_path_unsafe_in_configuration_is_served_at_the_root_with_a_warning(copy_site, tmp_path):
+    content = copy_site("minimal", {"site.yaml": (SITES / "minimal/site.yaml").read_text()
+                                    + "url: https://intranet.example.org/a;deny/\n"})
+    code, _, err = build(content, tmp_path / "out")
+    assert "server/: warning: the path of site.yaml's url ('/a;deny/')" in err
+    assert ";deny" not in (tmp_path / "server/nginx/out.conf").read_text()
 
 
 def test_a_rebuild_keeps_the_files_in_the_output_that_did_not_change(copy_site, tmp_path):
