@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (cache, exports, interrupt, lifecycle, pages, parallel, pdf, scaffold, search, site,
+from builder import (cache, exports, hosting, interrupt, lifecycle, pages, parallel, pdf, scaffold, search, site,
                      templates, version)
 from builder.cache import BuildCache
 from builder.errors import ContentError, Problem, Problems
@@ -398,6 +398,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         (staging / OUTPUT_MARKER).write_text(
             "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
         )
+        # Hosting (issue 22): .htaccess, web.config and robots.txt go into the output before it is swapped in.
+        hosting.write_output_files(selected, output_dir, profile, content_dir, staging)
         interrupt.stop_if_pressed()
         _swap_in(staging, output_dir)
     except OSError as exc:
@@ -411,4 +413,6 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         raise
     new.finish(output_dir, state)
     new.save(output_dir)
+    # Hosting (issue 22): the server/ folder beside the output; a failure there is a warning.
+    warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
     return BuildResult(tuple(written), warnings, len(fresh))

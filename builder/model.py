@@ -262,6 +262,22 @@ class Contact:
     note: str = ""
 
 
+ACCESS_METHODS = ("basic", "networks", "proxy-header")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may read the internal site, as site.yaml's `access` says; the server
+    configuration a build writes enforces it (the public profile needs none)."""
+
+    method: str  # one of ACCESS_METHODS
+    password_file: str = ""  # basic: the htpasswd file on the server
+    realm: str = ""  # basic: the name the browser shows when it asks for a password
+    networks: tuple[str, ...] = ()  # networks: addresses allowed, as CIDR networks
+    proxies: tuple[str, ...] = ()  # proxy-header: the single-sign-on proxy's addresses
+    header: str = ""  # proxy-header: the header the proxy sets once a reader has signed in
+
+
 @dataclass(frozen=True)
 class Site:
     title: str
@@ -275,6 +291,7 @@ class Site:
     review_months: tuple[tuple[str, int], ...] = ()  # kind -> months from `updated` to review
     logo: str = ""  # an asset path
     accent: str = ""  # a colour, #rrggbb
+    access: Access | None = None  # who may read the internal site, once it is served
 
     def board(self, board_id: str) -> Board:
         return next(b for b in self.boards if b.id == board_id)

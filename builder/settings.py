@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from builder import fields as f
 from builder.content import LineDict, LineList, SourceFile
 from builder.errors import Problems
-from builder.model import Board, Contact, Fact, Group, Site
+from builder.model import ACCESS_METHODS, Access, Board, Contact, Fact, Group, Site
 
 SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
-               "logo", "accent", "review_months")
+               "logo", "accent", "review_months", "access")
+# The fields of `access` that each method takes.
+ACCESS_FIELDS = {"basic": ("method", "password_file", "realm"),
+                 "networks": ("method", "networks"),
+                 "proxy-header": ("method", "proxy", "header")}
 REVIEWED_KINDS = ("threat", "case-study", "page")
 
 
@@ -57,6 +64,7 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
     if accent and f.contrast(accent, "#ffffff") < 4.5:
         problems.warn("site.yaml", fields.line("accent"), f"the accent colour {accent} has a contrast of "
                       f"{f.contrast(accent, '#ffffff'):.1f}:1 with white text; WCAG AA needs 4.5:1, so choose a darker colour")
+    url = fields.get("url", f.web_address, default="")
     return Site(
         title=fields.get("title", f.text, required=True, default=""),
         organisation=fields.get("organisation", f.text, default=""),
@@ -65,11 +73,101 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         groups=tuple(groups),
         contacts=tuple(contacts),
         implications=implications,
-        url=fields.get("url", f.web_address, default=""),
+        url=url,
         logo=fields.get("logo", f.text, default=""),
         accent=accent,
         review_months=tuple(review_months),
+        access=read_access(fields.mapping("access"), fields.line("access"), url, problems),
     )
+
+
+# What is written into server configuration is checked here, so that no value
+# can end a directive or start another one.
+_SERVER_PATH = re.compile(r"(?:/|[A-Za-z]:/)[A-Za-z0-9._+@~/-]*[A-Za-z0-9._+@~-]", re.ASCII)
+_REALM = re.compile(r"[A-Za-z0-9 .,:;()'&/-]{1,100}", re.ASCII)
+_HEADER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", re.ASCII)
+
+
+def read_access(section: LineDict | None, line: int, url: str, problems: Problems) -> Access | None:
+    """site.yaml's `access` (at `line`): who may read the internal site once it is served."""
+    if section is None:
+        return None
+    method_value = section.get("method")
+    where = section.line_of("method") if "method" in section else line
+    if method_value is None:
+        problems.error("site.yaml", where, f"'access' needs a 'method': one of {', '.join(ACCESS_METHODS)}")
+        return None
+    try:
+        method = f.choice(ACCESS_METHODS)(method_value)
+    except f.Invalid as exc:
+        problems.error("site.yaml", where, f"'method' {exc}")
+        return None
+    fields = f.Fields("site.yaml", section, problems, ACCESS_FIELDS[method], f"access with method {method}")
+    if method == "basic":
+        if url.startswith("http://"):
+            problems.error("site.yaml", where, "method basic sends each reader's password with every request, so "
+                           "the site must be served over https: make url an https:// address")
+        return Access(method, password_file=fields.get("password_file", _server_path, required=True, default=""),
+                      realm=fields.get("realm", _realm, default=""))
+    if method == "networks":
+        return Access(method, networks=_required_list(fields, "networks", _network, "'- 10.20.0.0/16'"))
+    return Access(method, proxies=_required_list(fields, "proxy", _address, "'proxy: 10.20.1.5'"),
+                  header=fields.get("header", _header_name, required=True, default=""))
+
+
+def _required_list(fields: f.Fields, key: str, check, example: str) -> tuple:
+    if fields.data.get(key) in (None, [], ""):
+        where = "is empty" if key in fields.data else "is missing"
+        fields.problems.error(fields.path, fields.line(key), f"'{key}' {where}: {fields.what} needs it, "
+                              f"such as {example}")
+        return ()
+    return fields.get_list(key, check)
+
+
+def _server_path(value: object) -> str:
+    result = f.text(value)
+    if not _SERVER_PATH.fullmatch(result):
+        raise f.Invalid("must be the full path of the password file on the web server, such as "
+                        f"/etc/nginx/briefing.htpasswd, in letters, digits and . _ - / only; not '{f.visible(result)}'")
+    return result
+
+
+def _realm(value: object) -> str:
+    result = f.text(value)
+    if not _REALM.fullmatch(result):
+        raise f.Invalid("must be a short name for the browser's password box (at most 100 letters, digits, spaces "
+                        f"and . , : ; ( ) ' & / -), not '{f.visible(result)}'")
+    return result
+
+
+def _network(value: object) -> str:
+    written = f.text(value)
+    try:
+        network = ipaddress.ip_network(written, strict=False)
+    except ValueError:
+        raise f.Invalid(f"must be a network such as 10.20.0.0/16, or one address such as 10.20.1.5; "
+                        f"not '{f.visible(written)}'") from None
+    if network.prefixlen == 0:
+        raise f.Invalid(f"'{written}' lets every address in: list only your organisation's networks")
+    if network.network_address != ipaddress.ip_address(written.split("/")[0]):
+        raise f.Invalid(f"'{written}' is not the start of a network: write {network}")
+    return str(network)
+
+
+def _address(value: object) -> str:
+    written = f.text(value)
+    try:
+        return str(ipaddress.ip_address(written))
+    except ValueError:
+        raise f.Invalid(f"must be the proxy's IP address, such as 10.20.1.5, not '{f.visible(written)}'") from None
+
+
+def _header_name(value: object) -> str:
+    result = f.text(value)
+    if not _HEADER.fullmatch(result):
+        raise f.Invalid(f"must be a header name such as X-Remote-User (letters, digits and -), not "
+                        f"'{f.visible(result)}'")
+    return result
 
 
 def read_facts(source: SourceFile | None, site: Site, problems: Problems) -> tuple[Fact, ...]:
