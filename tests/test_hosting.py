@@ -665,18 +665,14 @@ def test_nginx_behind_a_single_sign_on_proxy(internal, certificate, tmp_path, pr
             assert answer.header("X-Robots-Tag") == "noindex, nofollow"
 
 
-def test_search_works_in_chromium_through_nginx(internal, certificate, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_search_works_in_chromium_through_nginx(internal, certificate, tmp_path, browser):
+    from playwright.sync_api import expect
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    _need(CHROMIUM)
     ports = _ports()
-    with nginx(tmp_path / "nginx", internal.site_file("nginx"), ports, certificate), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with nginx(tmp_path / "nginx", internal.site_file("nginx"), ports, certificate):
+        context = browser.new_context(ignore_https_errors=True,
+                                      http_credentials={"username": USER, "password": PASSWORD})
         try:
-            context = browser.new_context(ignore_https_errors=True,
-                                          http_credentials={"username": USER, "password": PASSWORD})
             page = context.new_page()
             refused = []
             page.on("console", lambda message: refused.append(message.text)
@@ -689,7 +685,7 @@ def test_search_works_in_chromium_through_nginx(internal, certificate, tmp_path)
             expect(page.locator("h1")).to_have_text("Alpha case")
             assert refused == []
         finally:
-            browser.close()
+            context.close()
 
 
 # Apache --------------------------------------------------------------------------------
