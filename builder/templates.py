@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import os
 from pathlib import Path
 
@@ -184,18 +183,6 @@ def static_files(content_dir: Path) -> dict[str, Path]:
                 if file.is_file():
                     files[file.relative_to(directory).as_posix()] = file
     return files
-
-
-def templates_digest(content_dir: Path) -> str:
-    """A hash of every template and static file in use: any change to one may
-    change any output, so it is part of every output's fingerprint."""
-    digest = hashlib.blake2b(digest_size=16)
-    for directory in template_dirs(content_dir):
-        for file in sorted(directory.rglob("*")):
-            if file.is_file():
-                digest.update(file.relative_to(directory).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 def _label(filename: str) -> str:
