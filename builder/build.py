@@ -50,15 +50,14 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     their PDFs as usual but only the PDFs that did not change are there: the next
     build makes the others, and nothing more.
     """
-    target = output.prepare(content_dir, output_dir)
     settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
-    cache, told = incremental.open_cache(content_dir, target.path, settings)
-    try:
+    with output.prepare(content_dir, output_dir) as target, \
+            incremental.open_cache(content_dir, target.path, settings) as cache:
         inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir))
         last, on_disk = cache.record(), output.file_stats(target.path)
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
         if last.state == state and on_disk == last.files:
-            return BuildResult(last.written, told + last.warnings, len(last.written))
+            return BuildResult(last.written, cache.told + last.warnings, len(last.written))
         project, warnings = _load(content_dir, cache)
         fingerprints = incremental.Fingerprinter()
         selected, problems = _select(content_dir, project, warnings, settings, cache, fingerprints)
@@ -76,9 +75,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             _record(cache, record, target, content_dir, inputs, state)
         except KeyboardInterrupt:
             raise output.Replaced() from None
-        return BuildResult(written, told + warnings, len(reusable))
-    finally:
-        cache.close()
+        return BuildResult(written, cache.told + warnings, len(reusable))
 
 
 # Load and select ------------------------------------------------------------------------

@@ -111,6 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check
     from builder.console import Progress, print_problems
+    from builder.output import Busy as OutputBusy
 
     today = getattr(args, "today", None) or dt.date.today()
     try:
@@ -148,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
               file=sys.stderr)
         return 1
-    except private.Busy as busy:
+    except (private.Busy, OutputBusy) as busy:
         print(busy, file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:

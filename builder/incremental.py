@@ -406,10 +406,17 @@ class Cache:
     Without a database (no usable private folder) it remembers nothing and every
     build is cold; a database that fails is dropped, never trusted."""
 
-    def __init__(self, database: sqlite3.Connection | None, slot: str):
+    def __init__(self, database: sqlite3.Connection | None, slot: str, told: tuple[Problem, ...] = ()):
         self.database = database
         self.slot = slot
+        self.told = told  # the warning to show when there is no cache, once
         self._parsed: dict[tuple[str, str], str] | None = None
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     # The record ------------------------------------------------------------------
 
@@ -513,24 +520,24 @@ class Cache:
             self.database = None
 
 
-def open_cache(content_dir: Path, output: Path, settings: Settings) -> tuple[Cache, tuple[Problem, ...]]:
-    """The cache of this project and setting, and the warning to show (once) when
-    the project's private folder cannot be used, so the build has none."""
+def open_cache(content_dir: Path, output: Path, settings: Settings) -> Cache:
+    """The cache of this project and setting. Where the project's private folder
+    cannot be used there is none, and `told` holds the warning that says so (once)."""
     found = private.folder(content_dir) if content_dir.is_dir() else None
     slot = settings.slot(output)
     if found is None:
-        return Cache(None, slot), ()
+        return Cache(None, slot)
     if found.path is None:
         warning = found.warning_once()
-        return Cache(None, slot), (warning,) if warning else ()
+        return Cache(None, slot, (warning,) if warning else ())
     try:
         folder = private.subfolder(found.path, CACHE_FOLDER)
         database = _connect(folder / DATABASE)
     except (OSError, sqlite3.Error) as exc:
         warning = Problem(str(found.path / CACHE_FOLDER), 0, f"the build cache cannot be used ({exc}); "
                           "building without it", is_warning=True)
-        return Cache(None, slot), (warning,)
-    return Cache(database, slot), ()
+        return Cache(None, slot, (warning,))
+    return Cache(database, slot)
 
 
 _SCHEMA = """
@@ -550,6 +557,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             info = os.lstat(path)
             if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
                 os.unlink(path)
+        # Readable by its owner only (SQLite gives its journal the same mode), and never through a link.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        os.chmod(path, 0o600)
         database = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             database.execute("PRAGMA journal_mode=WAL")

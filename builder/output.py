@@ -13,17 +13,19 @@ and swaps it in only when the whole build has succeeded:
   renames it back (`prepare`). A complete tree is never deleted while there is
   no output.
 
-A staging folder is locked (flock) by the build writing it, so another build
-into the same output never deletes it as a leftover; only leftovers that no
-running build holds are deleted. Putting back, cleaning up and swapping hold a
-lock on the folder around the output (flock again: nothing is written there
-for it). Ctrl-C is held back for the instant of the swap, so that a build is
-stopped either before it (the output is unchanged) or after (`Replaced`).
+A build holds a lock on the folder around the output (flock of the folder
+itself: nothing is written there for it) from `prepare` to its end, so two
+builds into one output (of two projects: one project's builds already share
+its lock) run one after the other: neither deletes the other's staging folder
+or takes files from an output the other is replacing. A second build waits for
+the first, and after `WAIT_SECONDS` stops with `Busy`. Ctrl-C is held back for
+the instant of the swap, so that a build is stopped either before it (the
+output is unchanged) or after it (`Replaced`).
 
 Folders are made with the mode the umask gives (0755 under the usual umask,
-not mkdtemp's 0700), so a web server running as another user can read the
-site. An `--output` that is a symbolic link stays a link: the folder it points
-at is the one replaced.
+not mkdtemp's 0700), so that a web server running as another user can read
+the site. An `--output` that is a symbolic link stays a link: the folder it
+points at is the one replaced.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import shutil
 import signal
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +49,12 @@ from builder.errors import ContentError, Problem
 MARKER = ".briefing-output"
 MARKER_TEXT = "Made by briefing. This whole folder is replaced by each build.\n"
 
+# How long a build waits for another writing into the same folder.
+WAIT_SECONDS = 600.0
+
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: leftovers are not locked
+except ImportError:  # pragma: no cover - Windows: builds into one folder are not kept apart
     fcntl = None
 
 
@@ -75,22 +81,27 @@ class Target:
         return sorted(self.parent.glob(f".{self.path.name}.{kind}-*.tmp"))
 
 
-def prepare(content_dir: Path, output_dir: Path) -> Target:
-    """Check where the output goes, follow a link given as --output, and put back an
-    output that a build killed during its swap left renamed: before anything else,
-    so that no later failure can lose it. Leftovers of builds no longer running
-    are deleted."""
+@contextlib.contextmanager
+def prepare(content_dir: Path, output_dir: Path) -> Iterator[Target]:
+    """For the whole build: check where the output goes, follow a link given as
+    --output, hold the lock on the folder around it, and first of all put back an
+    output that a build killed during its swap left renamed, so that no later
+    failure can lose it. Leftovers of killed builds are deleted."""
     target = Target(Path(os.path.realpath(output_dir)) if output_dir.is_symlink() else output_dir.absolute(),
                     output_dir)
     _check_location(content_dir, target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _folder_locked(target.parent), _ctrl_c_held():
-            _put_back(target)
-        _check_location(content_dir, target)
     except OSError as exc:
         raise _write_error(output_dir, exc) from None
-    return target
+    with _folder_locked(target.parent):
+        try:
+            with _ctrl_c_held():
+                _put_back(target)
+        except OSError as exc:
+            raise _write_error(output_dir, exc) from None
+        _check_location(content_dir, target)
+        yield target
 
 
 def _check_location(content_dir: Path, target: Target) -> None:
@@ -104,9 +115,10 @@ def _check_location(content_dir: Path, target: Target) -> None:
 
 
 def _put_back(target: Target) -> None:
-    """Restore the output from the old tree a killed swap left, and delete the
-    leftovers that no running build holds: old trees only once there is an output."""
-    olds = [p for p in target.leftovers("old") if _unheld(p)]
+    """Restore the output from the old tree a killed swap left, then delete what
+    killed builds left (the lock on the folder keeps every running build out):
+    old trees only once there is an output."""
+    olds = target.leftovers("old")
     if olds and not os.path.lexists(target.path):
         newest = max(olds, key=lambda p: os.lstat(p).st_ctime_ns)  # a rename sets the change time
         os.rename(newest, target.path)
@@ -115,39 +127,36 @@ def _put_back(target: Target) -> None:
         for old in olds:
             shutil.rmtree(old, ignore_errors=True)
     for staging in target.leftovers("build"):
-        if _unheld(staging):
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _unheld(folder: Path) -> bool:
-    """True when no running build holds this folder (a killed one holds nothing)."""
-    if fcntl is None:  # pragma: no cover
-        return True
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return not folder.is_dir() or folder.is_symlink()
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return True
+class Busy(Exception):
+    """Another build is writing into the same folder; `str()` says so."""
 
 
 @contextlib.contextmanager
 def _folder_locked(folder: Path) -> Iterator[None]:
-    """Hold a lock on a folder (flock of the folder itself: nothing is written).
-    Where the folder cannot be opened for it, goes on without."""
+    """Hold the lock on a folder (flock of the folder itself: nothing is written).
+    Waits up to WAIT_SECONDS for another holder, then raises `Busy`. Where the
+    folder cannot be locked (no flock, or a file system without it), goes on without."""
     fd = None
     if fcntl is not None:
         with contextlib.suppress(OSError):
             fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         if fd is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            deadline = time.monotonic() + WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise Busy(f"{folder}: another briefing build is writing into this folder; wait for it "
+                                   "to finish, then run again") from None
+                    time.sleep(0.05)
+                except OSError:
+                    break  # a file system without locks
         yield
     finally:
         if fd is not None:
@@ -156,15 +165,22 @@ def _folder_locked(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _ctrl_c_held() -> Iterator[None]:
-    """Ctrl-C waits until the block is done (then arrives as usual)."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Ctrl-C waits until the block is done, then arrives as usual. (A handler, not
+    a signal mask: whichever thread the signal reaches, the handler runs here.)"""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        if callable(previous):
+            previous(signal.SIGINT, None)  # the handler that was in place: it remembers, and raises
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
 
 
 def _write_error(output_dir: Path, exc: OSError) -> ContentError:
@@ -182,15 +198,9 @@ class Staging:
         self.target = target
         self.path = target.parent / f".{target.path.name}.build-{secrets.token_hex(6)}.tmp"
         self.swapped = False
-        self._fd: int | None = None
         try:
             os.mkdir(self.path, 0o777)  # the umask decides, as for any folder the user makes
-            if fcntl is not None:
-                self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
         except OSError as exc:
-            self._close()
-            shutil.rmtree(self.path, ignore_errors=True)
             raise _write_error(target.given, exc) from None
 
     def __enter__(self) -> Staging:
@@ -198,15 +208,9 @@ class Staging:
 
     def __exit__(self, kind, exc, traceback) -> None:
         if not self.swapped:
-            self._close()
             shutil.rmtree(self.path, ignore_errors=True)
-        if isinstance(exc, OSError) and not self.swapped:
-            raise _write_error(self.target.given, exc) from None
-
-    def _close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+            if isinstance(exc, OSError):
+                raise _write_error(self.target.given, exc) from None
 
     def swap_in(self) -> None:
         """Mark the staging folder complete and put it in the output's place; the old
@@ -214,10 +218,9 @@ class Staging:
         (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         output = self.target.path
         try:
-            with _folder_locked(self.target.parent), _ctrl_c_held():
+            with _ctrl_c_held():
                 old = self._swap(output)
                 self.swapped = True
-                self._close()
                 if old is not None:
                     shutil.rmtree(old, ignore_errors=True)
         except KeyboardInterrupt:
