@@ -8,6 +8,7 @@ replaced whole, and never lost, in `output`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
         if last.state == state and on_disk == last.files:
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
-        project, warnings = _load(content_dir, cache)
+        project, warnings, steady = _load(content_dir, cache, inputs)
         fingerprints = incremental.Fingerprinter()
-        selected, problems = _select(content_dir, project, warnings, settings, cache, fingerprints)
+        selected, problems = _select(content_dir, project, warnings, settings, (cache, fingerprints, inputs))
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints)
         reusable = incremental.reusable(plan.prints, last, on_disk)
@@ -72,7 +73,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             cache.forget()
             staging.swap_in()
         try:
-            _record(cache, record, target, content_dir, inputs, state)
+            _record(cache, record, target, state if steady else "")
         except KeyboardInterrupt:
             raise output.Replaced() from None
         return BuildResult(written, cache.told + warnings, len(reusable))
@@ -80,41 +81,47 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
 
 # Load and select ------------------------------------------------------------------------
 
-def _load(content_dir: Path, cache: Cache) -> tuple[Project, list[Problem]]:
+def _load(content_dir: Path, cache: Cache, inputs: incremental.Inputs) -> tuple[Project, list[Problem], bool]:
     """Read and validate the whole content; files unchanged since they were last
-    parsed (by the hash of their bytes) are not parsed again."""
-    parsed = cache.parse_cache()
+    parsed (by the hash of their bytes) are not parsed again. The flag is False
+    when a file was not, when it was read, what was hashed (it was being saved)."""
+    parsed = cache.parse_cache(inputs.content)
     try:
-        result = load_project(content_dir, parsed)
+        project, warnings = load_project(content_dir, parsed)
     except BaseException:
         cache.keep_parsed(parsed, complete=False)
         raise
     cache.keep_parsed(parsed, complete=True)
-    return result
+    return project, warnings, not parsed.unsteady
 
 
 def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: incremental.Settings,
-            cache: Cache | None = None, fingerprints: incremental.Fingerprinter | None = None) -> tuple[Project, Problems]:
+            memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None = None) -> tuple[Project, Problems]:
     """The part of the model the profile shows, with the warnings and errors of it."""
     selected = select(project, settings.profile, settings.drafts)
     problems = Problems()
     problems.items.extend(warnings)
-    _skeleton_problems(content_dir, project, selected, problems, cache, fingerprints)
+    _skeleton_problems(content_dir, project, selected, problems, memo)
     site.excluded_link_warnings(selected, problems)
     lifecycle.review_warnings(selected, settings.today, problems)
     return selected, problems
 
 
 def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems,
-                       cache: Cache | None, fingerprints: incremental.Fingerprinter | None) -> None:
+                       memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None) -> None:
     """Text left from `briefing new`'s skeleton: an error in what this build
     publishes, a warning in a draft (which a drafts preview shows). What each item
     holds is kept in the cache by the item's fingerprint."""
-    phrases = scaffold.skeleton_phrases(content_dir, project.site)
     items = project.items
-    if cache is None or fingerprints is None:
+    if memo is None:
+        phrases = scaffold.skeleton_phrases(content_dir, project.site)
         found = [scaffold.skeleton_text(item, phrases) for item in items]
     else:
+        cache, fingerprints, inputs = memo
+        # The phrases come from the skeleton templates, filled in from the settings.
+        pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
+                                 lambda index: scaffold.skeleton_phrases(content_dir, project.site).pattern)
+        phrases = re.compile(pattern)
         # The check reads every field but the text through `light`, and the text.
         keys = [fingerprints.light(item, item.body) for item in items]
         found = cache.derived("skeleton", phrases.pattern, keys,
@@ -286,8 +293,8 @@ def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, se
     for spec in plan.pages:
         if spec.path in reusable and spec.path not in taken:
             previous.take(spec.path)
-    for folder in kept:
-        previous.take_all(path for path in on_disk if path.startswith(folder + "/"))
+    if kept:
+        previous.take_all(path for path in on_disk if "/".join(path.split("/", 2)[:2]) in kept and path.count("/") > 1)
     return reads
 
 
@@ -310,11 +317,10 @@ def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, 
 
 # Record ---------------------------------------------------------------------------------------
 
-def _record(cache: Cache, record: Record, target: output.Target, content_dir: Path,
-            inputs: incremental.Inputs, state: str) -> None:
+def _record(cache: Cache, record: Record, target: output.Target, state: str) -> None:
     """Keep what this build made for the next, once its output is in place: the
-    files as they are now, and (when no file changed while it ran) the state."""
+    files as they are now, and the state it was made from ("" when a content file
+    changed while it was read: the next build then looks at everything again)."""
     record.files = output.file_stats(target.path)
-    if incremental.scan(content_dir, inputs.commit).key == inputs.key:
-        record.state = state
+    record.state = state
     cache.save(record)

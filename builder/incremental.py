@@ -433,8 +433,8 @@ class Cache:
 
     # Parsed files ----------------------------------------------------------------
 
-    def parse_cache(self) -> ParseCache:
-        return ParseCache(self._known_source)
+    def parse_cache(self, hashes: dict[str, str]) -> ParseCache:
+        return ParseCache(self._known_source, hashes)
 
     def _known_source(self, path: str, digest: str):
         if self._parsed is None:
