@@ -13,8 +13,9 @@ settings. Each output has a fingerprint (BLAKE2) of:
   site's settings, its menu and its search bundles;
 - what it was planned from: for a page, its template and inputs, without
   the text of items (a page that shows a text reads it while rendering, and
-  that read is recorded); for an export or a PDF, all of its inputs, text
-  included, and for a PDF the bytes of every asset and its content version;
+  that read is recorded); for a PDF, all of its inputs, text included, the
+  bytes of every asset and its content version. (The exports, being quick,
+  are made on every build, and a file whose bytes are unchanged is kept.)
 - what the recorder (`templates.ReadingEnvironment`) saw the page read while
   it rendered, as those parts are now: the text of an item, a fact, where a
   linked file lands. A template that reached around the recorder (`__dict__`,

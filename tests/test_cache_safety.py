@@ -42,9 +42,9 @@ def _poison_parsed(content: Path, path: str, text: str) -> None:
         rows = database.execute("SELECT hash, data FROM parsed WHERE path = ?", (path,)).fetchall()
         assert rows, "the file is in the cache"
         for digest, data in rows:
-            front, body, line = json.loads(data)
+            front, body, *rest = json.loads(data)
             database.execute("UPDATE parsed SET data = ? WHERE path = ? AND hash = ?",
-                             (json.dumps([front, text, line]), path, digest))
+                             (json.dumps([front, text, *rest]), path, digest))
     database.close()
 
 

@@ -72,7 +72,7 @@ def test_sigkill_at_random_points_leaves_the_old_site_or_the_new(tmp_path, two_s
     process.communicate(timeout=120)
     whole = time.monotonic() - started
     random.seed(15)
-    for attempt in range(6):
+    for attempt in range(4):
         assert build(old_content, output, "--no-pdf") == 0 and tree(output) == old
         process = build_process(content, output, "--no-pdf")
         if attempt == 0:
@@ -160,7 +160,7 @@ def test_two_builds_into_one_output_both_succeed(tmp_path):
         code, cold = cold_build(content, tmp_path / f"cold-{content.parent.name}", "--no-pdf")
         assert code == 0
         trees.append(tree(cold))
-    processes = [build_process(content, output, "--no-pdf") for content in (first, second, first, second)]
+    processes = [build_process(content, output, "--no-pdf") for content in (first, second)]
     for process in processes:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
