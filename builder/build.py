@@ -207,7 +207,7 @@ def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected
            warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], Record]:
     """Write every output into the staging folder: what changed is made, the rest
     taken from the last output. Returns what was written and the record of it."""
-    previous = output.Previous(staging.target.path, staging.path)
+    previous = output.Previous(staging.target.path, staging.path, on_disk)
     # Copied first, so that a full disk is found before Pagefind runs short of room.
     copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
     setup = site.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,

@@ -274,21 +274,36 @@ def _renameat2():
     return _RENAMEAT2[0]
 
 
-def file_stats(folder: Path) -> dict[str, tuple[int, int, int, int]]:
+def file_stats(folder: Path) -> dict[str, tuple[int, int, int, int, int]]:
     """Every file under `folder` (relative path, with forward slashes) with its
-    size, modification time, change time and inode: a file changed in any way,
-    even with its old size and time put back, differs in one of them."""
+    size, modification time, change time, inode and mode: a file changed in any
+    way, even with its old size and time put back, differs in one of them. A file
+    whose mode is not the one the umask gives now is left out, as if it were not
+    there: it is made again, with the mode the user asks for."""
     stats = {}
     root = str(folder)
     prefix = len(root) + 1
+    wanted = 0o666 & ~umask()
     for parent, _, files in os.walk(root):
         for name in files:
             path = os.path.join(parent, name)
             info = os.lstat(path)
-            if stat.S_ISREG(info.st_mode):
+            if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == wanted:
                 stats[path[prefix:].replace(os.sep, "/")] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                                                            info.st_ino)
+                                                            info.st_ino, info.st_mode)
     return stats
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where the system says it."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 class Previous:
@@ -297,8 +312,9 @@ class Previous:
     Thousands of files are taken on every build, so each folder is made once and
     paths stay plain strings."""
 
-    def __init__(self, old: Path, new: Path):
+    def __init__(self, old: Path, new: Path, usable: dict | set):
         self.old, self.new = str(old), str(new)
+        self.usable = usable  # the files of the old output that may be taken (see `file_stats`)
         self.folders = {self.new}
 
     def take(self, path: str) -> None:
@@ -319,12 +335,13 @@ class Previous:
 
     def write_or_take(self, path: str, data: bytes) -> None:
         """Keep the old file when nothing in it changed, as for rendered outputs."""
-        try:
-            with open(os.path.join(self.old, path), "rb") as previous:
-                if previous.read() == data:
-                    self.take(path)
-                    return
-        except OSError:
-            pass
+        if path in self.usable:
+            try:
+                with open(os.path.join(self.old, path), "rb") as previous:
+                    if previous.read() == data:
+                        self.take(path)
+                        return
+            except OSError:
+                pass
         with open(os.path.join(self.new, path), "wb") as target:
             target.write(data)

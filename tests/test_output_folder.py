@@ -184,6 +184,19 @@ def test_the_output_honours_the_umask(tmp_path):
             assert stat.S_IMODE(path.stat().st_mode) == expected, path
 
 
+def test_files_left_by_a_build_under_another_umask_are_made_again(tmp_path):
+    content = make_project(tmp_path)
+    output = tmp_path / "output"
+    previous = os.umask(0o077)
+    try:
+        assert build(content, output, "--no-pdf") == 0
+        os.umask(0o022)
+        assert build(content, output, "--no-pdf") == 0
+    finally:
+        os.umask(previous)
+    assert all(stat.S_IMODE(p.stat().st_mode) == (0o755 if p.is_dir() else 0o644) for p in output.rglob("*"))
+
+
 def test_a_symbolic_link_given_as_output_stays_a_link(tmp_path):
     content = make_project(tmp_path)
     real = tmp_path / "www" / "site-v1"
