@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import incremental, templates
+from builder import cache, fingerprint, incremental, templates
 from builder.cli import main
 from builder.model import Page
 from cache_project import (SECRET, SENSITIVE, TODAY, build, cold_build, delete_item, draft, edit_keeping_size_and_time,
@@ -185,21 +185,21 @@ def test_a_new_dependency_version_renders_everything_again(built, monkeypatch):
     content, output = built
     before = inodes(output)
     real = metadata.version
-    monkeypatch.setattr(incremental.metadata, "version",
+    monkeypatch.setattr(fingerprint.metadata, "version",
                         lambda name: "0.3.8-security-fix" if name == "nh3" else real(name))
-    incremental.versions.cache_clear()
+    fingerprint.versions.cache_clear()
     try:
         assert build(content, output, "--no-pdf") == 0
     finally:
         monkeypatch.undo()
-        incremental.versions.cache_clear()
+        fingerprint.versions.cache_clear()
     after = inodes(output)
     assert rendered(before, after) == {p for p in after if p.endswith(".html")}
 
 
 def test_every_dependency_the_issue_names_is_in_the_key():
     for name in ("jinja2", "markdown", "nh3", "pyyaml", "weasyprint", "pagefind"):
-        assert name in incremental.DEPENDENCIES
+        assert name in fingerprint.DEPENDENCIES
 
 
 def test_switching_between_settings_is_not_a_cold_build_each_time(tmp_path):
@@ -292,16 +292,16 @@ def test_a_page_that_printed_everything_is_marked_with_everything(built):
 def test_the_cache_is_in_the_private_folder_and_nothing_is_beside_the_output(built):
     content, output = built
     assert sorted(p.name for p in output.parent.iterdir()) == [".briefing", "content", "output"]
-    cache = content.parent / ".briefing" / "cache"
-    assert (cache.stat().st_mode & 0o777) == 0o700
-    database = cache / incremental.DATABASE
+    folder = content.parent / ".briefing" / "cache"
+    assert (folder.stat().st_mode & 0o777) == 0o700
+    database = folder / cache.DATABASE
     assert (database.stat().st_mode & 0o077) == 0, "only its owner may read the cache"
     assert [p.name for p in output.iterdir() if p.name.startswith(".")] == [".briefing-output"]
 
 
 def test_the_cache_holds_json_only(built):
     content, _ = built
-    database = sqlite3.connect(content.parent / ".briefing" / "cache" / incremental.DATABASE)
+    database = sqlite3.connect(content.parent / ".briefing" / "cache" / cache.DATABASE)
     import json
 
     for table in ("builds", "parsed", "derived"):
