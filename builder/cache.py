@@ -53,10 +53,11 @@ class Record:
 
     def to_json(self) -> str:
         return json.dumps({
-            "state": self.state, "written": list(self.written),
-            "warnings": [[p.path, p.line, p.message] for p in self.warnings],
-            "files": self.files,
-            "outputs": {path: [m.made_from, m.planned, [list(read) for read in m.reads]]
+            "state": self.state,
+            "written": list(self.written),
+            "warnings": [{"path": p.path, "line": p.line, "message": p.message} for p in self.warnings],
+            "files": self.files,  # path -> its stat signature (see output.file_stats), compared whole
+            "outputs": {path: {"made_from": m.made_from, "planned": m.planned, "reads": [list(r) for r in m.reads]}
                         for path, m in self.outputs.items()},
             "bundles": self.bundles,
         })
@@ -69,17 +70,21 @@ class Record:
             record = cls(
                 state=_text(data["state"]),
                 written=tuple(_text(path) for path in data["written"]),
-                warnings=tuple(Problem(_text(path), _number(line), _text(message), True)
-                               for path, line, message in data["warnings"]),
+                warnings=tuple(Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
+                               for w in data["warnings"]),
                 files={_text(path): tuple(_number(n) for n in info) for path, info in data["files"].items()},
-                outputs={_text(path): Made(None if made_from is None else _text(made_from), _text(planned),
-                                           tuple((_text(kind), _text(key)) for kind, key in reads))
-                         for path, (made_from, planned, reads) in data["outputs"].items()},
+                outputs={_text(path): _made(entry) for path, entry in data["outputs"].items()},
                 bundles={_text(folder): _text(print_) for folder, print_ in data["bundles"].items()},
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()
         return record
+
+
+def _made(entry: dict) -> Made:
+    made_from = entry["made_from"]
+    return Made(None if made_from is None else _text(made_from), _text(entry["planned"]),
+                tuple((_text(kind), _text(key)) for kind, key in entry["reads"]))
 
 
 def _text(value: object) -> str:

@@ -170,7 +170,7 @@ def test_a_cache_entry_of_the_wrong_shape_is_ignored(project, tmp_path):
     (slot, text), = database.execute("SELECT slot, data FROM builds").fetchall()
     data = json.loads(text)
     page = "case-studies/nail-bar-inspection.html"
-    data["outputs"][page][2] = [["no such kind", "x"], ["text"], "text", 7]
+    data["outputs"][page]["reads"] = [["no such kind", "x"], ["text"], "text", 7]
     data["outputs"]["threats/cyber-crime.html"] = {"not": "a list"}
     data["state"] = ""
     with database:

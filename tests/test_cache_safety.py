@@ -85,8 +85,8 @@ def test_a_record_with_paths_out_of_the_output_is_inert(built, tmp_path):
     (slot, data), = database.execute("SELECT slot, data FROM builds").fetchall()
     record = json.loads(data)
     record["state"] = ""
-    record["outputs"]["../victim.txt"] = [None, "x", []]
-    record["files"]["../victim.txt"] = [7, 0, 0, 0]
+    record["outputs"]["../victim.txt"] = {"made_from": "x", "planned": "x", "reads": []}
+    record["files"]["../victim.txt"] = [7, 0, 0, 0, 0o100644]
     with database:
         database.execute("UPDATE builds SET data = ? WHERE slot = ?", (json.dumps(record), slot))
     database.close()
