@@ -92,8 +92,7 @@ class Inputs:
 
 
 def scan(content_dir: Path, commit: str | None = "") -> Inputs:
-    """Hash every file under the content folder (links followed, as reading them
-    does) and every template file."""
+    """Hash every file under the content folder and every template file."""
     content = _hash_tree(content_dir)
     found = {}
     for number, folder in enumerate(templates.template_dirs(content_dir)):
@@ -102,20 +101,18 @@ def scan(content_dir: Path, commit: str | None = "") -> Inputs:
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
+    """Each file by its hash. A link to a folder is not followed but recorded by
+    where it points: reading never follows one out of the content folder, and a
+    folder it points to inside is hashed where it is."""
     hashes: dict[str, str] = {}
-    seen: set[tuple[int, int]] = set()
     top = str(root)
-    for parent, folders, files in os.walk(top, followlinks=True):
-        try:
-            info = os.stat(parent)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in seen:  # a link back up: once is enough
-            folders[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
+    for parent, folders, files in os.walk(top):
         relative = os.path.relpath(parent, top).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
+        for name in folders:
+            path = os.path.join(parent, name)
+            if os.path.islink(path):
+                hashes[prefix + name] = f"link to {os.readlink(path)}"
         for name in files:
             hashes[prefix + name] = hash_file(os.path.join(parent, name))
     return hashes

@@ -325,3 +325,16 @@ def test_the_same_settings_on_another_day_are_built_again(built):
     assert main(["build", "--content", str(content), "--output", str(output), "--today", "2015-10-01",
                  "--quiet", "--no-pdf"]) == 0
     assert re.search(r"upcoming|overdue", (output / "index.html").read_text())
+
+
+def test_an_edit_behind_a_linked_folder_inside_the_content_is_noticed(tmp_path):
+    content = make_project(tmp_path)
+    (content / "pages").rename(content / "shared-pages")
+    (content / "pages").symlink_to("shared-pages", target_is_directory=True)
+    output = tmp_path / "output"
+    assert build(content, output, "--no-pdf") == 0
+    edit_keeping_size_and_time(content / "shared-pages/about.md", "About this site.", "About THIS site.")
+    assert build(content, output, "--no-pdf") == 0
+    assert "About THIS site." in (output / "index.html").read_text() + (output / "pages/about.html").read_text()
+    cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    assert cold_code == 0 and tree(output) == tree(cold)
