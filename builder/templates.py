@@ -133,6 +133,17 @@ class ReadingEnvironment(jinja2.Environment):
             return function(*args, **kwargs)
         return functools.update_wrapper(checked, function)  # keeps Jinja's pass_context marks
 
+    def _titled(self, function):
+        """`function` (`join`), noting the marking of every item it prints by its title."""
+        def titled(*args, **kwargs):
+            if self.markings is not None:
+                for value in args:
+                    if isinstance(value, (list, tuple)):
+                        for entry in value:
+                            self.note_shown(entry)
+            return function(*args, **kwargs)
+        return functools.update_wrapper(titled, function)
+
     def printed(self, value):
         """Every `{{ value }}` passes here before it is printed."""
         if self.reads is not None and not isinstance(value, _PLAIN):
@@ -170,6 +181,7 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     env.filters["url"] = _url
     for name in ("pprint", "string", "format", "tojson"):
         env.filters[name] = env._checked(env.filters[name])
+    env.filters["join"] = env._titled(env.filters["join"])
     return env
 
 

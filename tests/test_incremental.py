@@ -338,3 +338,11 @@ def test_an_edit_behind_a_linked_folder_inside_the_content_is_noticed(tmp_path):
     assert "About THIS site." in (output / "index.html").read_text() + (output / "pages/about.html").read_text()
     cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
     assert cold_code == 0 and tree(output) == tree(cold)
+
+
+def test_items_joined_by_their_titles_mark_the_page(tmp_path):
+    env = templates.environment(tmp_path)
+    item = Page(id="x", path="pages/x.md", title="A title", classification=SENSITIVE, body="Body")
+    env.reads, env.markings, env.everything = set(), set(), False
+    assert env.from_string("{{ items | join(', ') }}").render(items=[item]) == "A title"
+    assert env.markings == {SENSITIVE} and not env.everything
