@@ -90,9 +90,9 @@ class Fingerprinter:
         if known[slot] is None:
             light_names, text_names = names
             parts = [type(value).__qualname__.encode()]
-            parts.extend(self._bytes(getattr(value, name), full) for name in light_names)
+            parts.extend([self._bytes(getattr(value, name), full) for name in light_names])
             if full:
-                parts.extend(self._bytes(getattr(value, name), True) for name in text_names)
+                parts.extend([self._bytes(getattr(value, name), True) for name in text_names])
             known[slot] = hashlib.blake2b(b"|".join(parts), digest_size=20).digest()
         return known[slot]
 

@@ -149,6 +149,8 @@ class Prints:
         self.read_values = dict(read_values)
         self.read_values[templates.EVERYTHING[0]] = lambda key: everything()
         self.planned: dict[str, str] = {}
+        self._made: dict[tuple, str | None] = {}
+        self._reads: dict[tuple[str, str], str | None] = {}
 
     def page(self, path: str, *inputs: object) -> None:
         """A page: its inputs without the text of items."""
@@ -162,16 +164,23 @@ class Prints:
     def made_from(self, path: str, reads: Iterable[tuple[str, str]]) -> str | None:
         """The fingerprint of an output: its planned inputs and what it read, as they
         are now; None (matching nothing) when a read is of no known kind."""
-        reads = list(reads)
+        reads = tuple(tuple(read) for read in reads)
         if not reads:
             return self.planned[path]
-        values = []
-        for kind, key in reads:
+        known = self._made.get((path, reads))
+        if known is None:
+            digests = [self._read(kind, key) for kind, key in reads]
+            known = self._made[(path, reads)] = (None if None in digests else
+                                                 self.fingerprints.full(self.planned[path], digests))
+        return known
+
+    def _read(self, kind: str, key: str) -> str | None:
+        """The fingerprint of one part of the model a page read, as it is now (each
+        worked out once, however many pages read it)."""
+        if (kind, key) not in self._reads:
             value_of = self.read_values.get(kind)
-            if value_of is None:
-                return None
-            values.append((kind, key, value_of(key)))
-        return self.fingerprints.full(self.planned[path], values)
+            self._reads[(kind, key)] = None if value_of is None else self.fingerprints.full(kind, key, value_of(key))
+        return self._reads[(kind, key)]
 
     def item(self, item: object) -> str:
         """One model object, text and all."""
