@@ -68,15 +68,17 @@ def clear(output: Path) -> None:
 REPEATS = 3
 NOTES = """\
 The cold builds include the search index. Pagefind alone (the row above) takes
-about as long as the floor and uses more than one core, so a cold build cannot
-come within 1.2 x of a floor that leaves it out, nor below it on two cores.
-With Pagefind switched off, the same build's own work (reading, checking,
-rendering, writing) takes about 2 x the floor with --jobs 1 and 1.1 to 1.3 x
-with --jobs 2. Pagefind indexes each slice of the site while the next is rendered,
-so --jobs 1 already keeps both cores busy. A rebuild after editing the text of
-one case study reads and checks only that file, takes the rest of the model
-and of the plan from the last build, renders the one page, and re-indexes its
-slice of about 95 pages; the interpreter starting and importing is a fifth of it.
+about as long as the floor and uses more than one core, so two cores can at
+best do both in max((floor + Pagefind alone) / 2, Pagefind alone): the 2-core
+limit. `--no-search` builds show the build's own work (reading, checking,
+rendering, writing). A no-op rebuild hashes every content and template file,
+finds the last build's record unchanged and every output file as that build
+left it, and stops. A rebuild after editing the text of one case study hashes
+every file, checks the whole project from the files parsed before (found by the
+hash of their bytes: only the edited file is parsed again), fingerprints every
+page, renders the one page, re-indexes its slice of about 95 pages, and takes
+every other file from the last output as a hard link. The machine is shared:
+other load only ever adds time, and each figure is the best of its runs.
 """
 
 
