@@ -20,7 +20,7 @@ from builder import (exports, incremental, interrupt, lifecycle, output, pages, 
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project, select
-from builder.validate import load_project
+from builder.validate import load_project, revisable, revise_project
 
 OUTPUT_MARKER = output.MARKER
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
@@ -59,9 +59,10 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
         if last.state == state and on_disk == last.files:
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
-        project, warnings, steady = _load(content_dir, cache, inputs)
         fingerprints = incremental.Fingerprinter()
-        selected, problems = _select(content_dir, project, warnings, settings, (cache, fingerprints, inputs))
+        model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
+        selected, problems = _select(content_dir, model.project, model.warnings, settings,
+                                     (cache, fingerprints, inputs))
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints)
         reusable = incremental.reusable(plan.prints, last, on_disk)
@@ -73,7 +74,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             cache.forget()
             staging.swap_in()
         try:
-            _record(cache, record, target, state if steady else "")
+            _record(cache, record, target, state if model.steady else "")
         except KeyboardInterrupt:
             raise output.Replaced() from None
         return BuildResult(written, cache.told + warnings, len(reusable))
@@ -81,11 +82,11 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
 
 # Load and select ------------------------------------------------------------------------
 
-def _load(content_dir: Path, cache: Cache, inputs: incremental.Inputs) -> tuple[Project, list[Problem], bool]:
+def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Project, list[Problem], bool]:
     """Read and validate the whole content; files unchanged since they were last
     parsed (by the hash of their bytes) are not parsed again. The flag is False
     when a file was not, when it was read, what was hashed (it was being saved)."""
-    parsed = cache.parse_cache(inputs.content)
+    parsed = cache.parse_cache(hashes)
     try:
         project, warnings = load_project(content_dir, parsed)
     except BaseException:

@@ -19,13 +19,17 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import private
+from builder import model_json, private
 from builder.content import ParseCache, source_from_json, source_to_json
 from builder.errors import Problem
 from builder.fingerprint import versions
+from builder.model import Item, Project
+
+# The fields of Project that hold items: each item is kept in a row of its own.
+_ITEM_KINDS = ("threats", "case_studies", "spotlights", "reports", "meetings", "pages")
 
 CACHE_FOLDER = "cache"
 DATABASE = "build.sqlite3"
@@ -104,9 +108,11 @@ class Cache:
     Without a database (no usable private folder) it remembers nothing and every
     build is cold; a database that fails is dropped, never trusted."""
 
-    def __init__(self, database: sqlite3.Connection | None, slot: str, told: tuple[Problem, ...] = ()):
+    def __init__(self, database: sqlite3.Connection | None, slot: str, told: tuple[Problem, ...] = (),
+                 where: str = ""):
         self.database = database
         self.slot = slot
+        self.where = where  # the database, for messages
         self.told = told  # the warning to show when there is no cache, once
         self._parsed: dict[tuple[str, str], str] | None = None
 
@@ -162,6 +168,68 @@ class Cache:
             if gone:
                 self._write("DELETE FROM parsed WHERE path = ? AND hash = ?", gone)
 
+    # The model --------------------------------------------------------------------
+
+    def model_hashes(self, folder: str) -> tuple[str, dict[str, str]] | None:
+        """The key of the model kept for a content folder, and the hashes of the
+        content files it was loaded from; None when there is none."""
+        row = self._query("SELECT data FROM models WHERE folder = ?", (folder,))
+        if not row:
+            return None
+        try:
+            data = json.loads(row[0][0])
+            hashes = {_text(path): _text(digest) for path, digest in data["hashes"].items()}
+            return _text(data["key"]), hashes
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def model(self, folder: str) -> tuple[Project, list[Problem], dict[str, str]] | None:
+        """The model kept for a content folder, the warnings of its load, and each
+        item's light fingerprint (by path) as `keep_model` was given it."""
+        row = self._query("SELECT data FROM models WHERE folder = ?", (folder,))
+        items = self._query("SELECT path, data, light FROM model_items WHERE folder = ?", (folder,))
+        if not row or items is None:
+            return None
+        try:
+            data = json.loads(row[0][0])
+            shell = model_json.loads(data["project"])
+            kept = {path: text for path, text, _ in items}
+            lights = {_text(path): _text(light) for path, _, light in items}
+            parts = {kind: tuple(model_json.loads(kept[path]) for path in paths)
+                     for kind, paths in data["order"].items()}
+            project = replace(shell, **parts)
+            warnings = [Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
+                        for w in data["warnings"]]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not isinstance(project, Project) or any(not isinstance(item, Item) for item in project.items):
+            return None
+        return project, warnings, lights
+
+    def keep_model(self, folder: str, key: str, hashes: dict[str, str], project: Project,
+                   warnings: list[Problem], light: Callable[[Item], str], changed: list[str] | None = None) -> None:
+        """Keep a model: all of it, or (`changed`) only the items of those files,
+        the rest being as kept before; `light` gives each item's light fingerprint,
+        kept beside it. A model JSON cannot hold is not kept."""
+        kinds = {kind: getattr(project, kind) for kind in _ITEM_KINDS}
+        try:
+            items = [(folder, item.path, model_json.dumps(item), light(item)) for group in kinds.values()
+                     for item in group if changed is None or item.path in changed]
+            data = json.dumps({
+                "key": key, "hashes": hashes,
+                "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in warnings],
+                "project": model_json.dumps(replace(project, **{kind: () for kind in kinds})),
+                "order": {kind: [item.path for item in group] for kind, group in kinds.items()},
+            })
+        except (TypeError, ValueError):
+            self._transaction([("DELETE FROM models WHERE folder = ?", [(folder,)])])
+            return
+        statements = [("INSERT OR REPLACE INTO model_items (folder, path, data, light) VALUES (?, ?, ?, ?)", items),
+                      ("INSERT OR REPLACE INTO models (folder, data) VALUES (?, ?)", [(folder, data)])]
+        if changed is None:
+            statements.insert(0, ("DELETE FROM model_items WHERE folder = ?", [(folder,)]))
+        self._transaction(statements)
+
     # Values derived from items ------------------------------------------------------
 
     def derived(self, name: str, salt: str, keys: list[str], compute: Callable[[int], object]) -> list:
@@ -192,24 +260,32 @@ class Cache:
             return None
         try:
             return self.database.execute(sql, parameters).fetchall()
-        except sqlite3.Error:
-            self._drop()
+        except sqlite3.Error as error:
+            self._drop(error)
             return None
 
     def _write(self, sql: str, rows: list) -> None:
+        self._transaction([(sql, rows)])
+
+    def _transaction(self, statements: list[tuple[str, list]]) -> None:
+        """Several writes, all or none."""
         if self.database is None:
             return
         try:
             with self.database:
-                self.database.executemany(sql, rows)
-        except sqlite3.Error:
-            self._drop()
+                self.database.execute("BEGIN")
+                for sql, rows in statements:
+                    self.database.executemany(sql, rows)
+        except sqlite3.Error as error:
+            self._drop(error)
 
-    def _drop(self) -> None:
-        """A database that fails is not used again by this build."""
+    def _drop(self, error: sqlite3.Error) -> None:
+        """A database that fails is not used again by this build, which says so."""
         with contextlib.suppress(sqlite3.Error):
             self.database.close()
         self.database = None
+        self.told += (Problem(self.where, 0, f"the build cache failed ({error}); this build goes on without it",
+                              is_warning=True),)
 
     def close(self) -> None:
         if self.database is not None:
@@ -235,7 +311,7 @@ def open_cache(content_dir: Path, slot: str) -> Cache:
         warning = Problem(str(found.path / CACHE_FOLDER), 0, f"the build cache cannot be used ({exc}); "
                           "building without it", is_warning=True)
         return Cache(None, slot, (warning,))
-    return Cache(database, slot)
+    return Cache(database, slot, where=str(folder / DATABASE))
 
 
 _SCHEMA = """
@@ -244,6 +320,9 @@ CREATE TABLE IF NOT EXISTS builds (slot TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parsed (path TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL,
                                    PRIMARY KEY (path, hash));
 CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (folder TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS model_items (folder TEXT NOT NULL, path TEXT NOT NULL, data TEXT NOT NULL,
+                                        light TEXT NOT NULL, PRIMARY KEY (folder, path));
 """
 
 
@@ -262,13 +341,15 @@ def _connect(path: Path) -> sqlite3.Connection:
         try:
             database.execute("PRAGMA journal_mode=WAL")
             database.execute("PRAGMA synchronous=NORMAL")
-            database.executescript(_SCHEMA)
+            database.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = database.execute("SELECT value FROM meta WHERE name = 'versions'").fetchone()
             if row is None or row[0] != versions():
-                with database:
-                    for table in ("builds", "parsed", "derived", "meta"):
-                        database.execute(f"DELETE FROM {table}")
-                    database.execute("INSERT INTO meta (name, value) VALUES ('versions', ?)", (versions(),))
+                # Written by other code: its tables may not even have today's columns.
+                tables = [name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                for table in tables:
+                    database.execute(f'DROP TABLE "{table}"')
+                database.executescript(_SCHEMA)
+                database.execute("INSERT INTO meta (name, value) VALUES ('versions', ?)", (versions(),))
             return database
         except sqlite3.DatabaseError:
             database.close()

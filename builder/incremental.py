@@ -118,6 +118,57 @@ def _hash_tree(root: Path) -> dict[str, str]:
     return hashes
 
 
+# The model --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Loaded:
+    """The validated model of this build, and how it relates to the model kept."""
+
+    project: object  # the Project
+    warnings: list
+    key: str  # what it was loaded from: a fingerprint of the content's hashes
+    steady: bool = True  # False when a file's bytes were not, when read, the bytes hashed
+    edited: frozenset[str] | None = None  # items whose text alone changed since the model `since` (None: loaded whole)
+    since: str = ""  # the key of the model it was revised from
+
+
+def load_model(content_dir: Path, cache: Cache, inputs: Inputs, fingerprints: Fingerprinter, load: Callable,
+               revisable: Callable[[str], bool], revise: Callable) -> Loaded:
+    """The model: the one kept in the cache where the content is as it was; revised
+    (`revise`) where only files `revisable` changed and only the text of items did
+    change; else loaded whole (`load(content_dir, cache, hashes)`, which returns the model,
+    its warnings and whether the files read were steady). A model revised or
+    loaded from steady files is kept for the next build, each item with its light
+    fingerprint, which `fingerprints` is given back for the items taken unchanged."""
+    folder = str(content_dir.resolve())
+    key = fingerprint(sorted(inputs.content.items()))
+    kept = cache.model_hashes(folder)
+    if kept is not None and kept[1].keys() == inputs.content.keys():
+        since, hashes = kept
+        edited = sorted(path for path, digest in inputs.content.items() if hashes[path] != digest)
+        if all(revisable(path) for path in edited):
+            stored = cache.model(folder)
+            if stored is not None:
+                project, warnings, lights = stored
+                revised = revise(content_dir, project, warnings, edited) if edited else (project, warnings)
+                # The files read to revise must be the files hashed: not ones being saved.
+                if revised is not None and all(hash_file(content_dir / path) == inputs.content[path]
+                                               for path in edited):
+                    for item in revised[0].items:
+                        if item.path not in edited and item.path in lights:
+                            fingerprints.seed(item, lights[item.path])
+                    if edited:
+                        cache.keep_model(folder, key, inputs.content, *revised, fingerprints.object_light,
+                                         changed=edited)
+                    items = revised[0].by_path
+                    return Loaded(*revised, key, edited=frozenset(items[p].key for p in edited if p in items),
+                                  since=since)
+    project, warnings, steady = load(content_dir, cache, inputs.content)
+    if steady:
+        cache.keep_model(folder, key, inputs.content, project, warnings, fingerprints.object_light)
+    return Loaded(project, warnings, key, steady)
+
+
 # Settings and fingerprints ---------------------------------------------------------
 
 @dataclass(frozen=True)

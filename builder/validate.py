@@ -12,11 +12,12 @@ from pathlib import Path
 from builder import directives, links
 from builder import fields as f
 from builder.content import (MARKDOWN_KINDS, MEETING_FOLDER, ContentFiles, LineDict, ParseCache, SourceFile,
-                             read_content)
+                             read_content, read_markdown_file)
 from builder.errors import Problem, Problems
 from builder.model import (
     OBJECTIVES,
     STATUSES,
+    TEXT_FIELDS,
     TRENDS,
     Action,
     AgendaItem,
@@ -428,3 +429,59 @@ def _with_appendices(report: Report, lines: tuple[int, ...], keys: set[str], ass
         except f.Invalid as exc:
             problems.error(report.path, line, f"appendix {exc}")
     return replace(report, appendices=tuple(resolved))
+
+
+def revisable(path: str) -> bool:
+    """Whether a change to this content file alone may leave the model as it was
+    but for the text of items (`revise_project`): a Markdown item, or an asset
+    (the model holds only an asset's path)."""
+    folder, _, name = path.partition("/")
+    return (folder in MARKDOWN_KINDS.values() and name.endswith(".md") and "/" not in name) or folder == "assets"
+
+
+def _validated_item(kind: str, source: SourceFile, ctx: _Context, keys: set[str], assets: set[str]):
+    values = _item(kind, source, ctx, assets)
+    if kind != "report":
+        return KIND_CLASSES[kind](**values)
+    lines = values.pop("appendix_lines")
+    return _with_appendices(KIND_CLASSES[kind](**values), lines, keys, assets, ctx.problems)
+
+
+def revise_project(root: Path, project: Project, warnings: list[Problem],
+                   edited: list[str]) -> tuple[Project, list[Problem]] | None:
+    """The project of an earlier load after changes to the bytes of some files
+    (`revisable` ones, the same files as then), or None when a change did more than
+    change the text of items (a field, a line of the front matter) or has any
+    problem: then the whole project is loaded again, which reports every problem
+    in full. Each edited item is read and checked as a load would; every other item
+    is the one loaded before, from the same bytes. An asset's bytes are not in the
+    model."""
+    kinds = {folder: kind for kind, folder in MARKDOWN_KINDS.items()}
+    problems = Problems()
+    ctx = _Context(project.site, {fact.id for fact in project.facts}, problems)
+    keys, assets, real_root = set(project.by_key), set(project.assets), root.resolve()
+    revised = {}
+    for path in edited:
+        if path.startswith("assets/") and path in assets:
+            continue
+        old, kind = project.by_path.get(path), kinds.get(path.split("/", 1)[0])
+        file = root / path
+        if old is None or kind is None or not revisable(path) or not file.resolve().is_relative_to(real_root):
+            return None
+        source = read_markdown_file(file, path, problems)
+        if source is None or problems.errors:
+            return None
+        item = _validated_item(kind, source, ctx, keys, assets)
+        if problems.errors or replace(item, **{name: getattr(old, name) for name in TEXT_FIELDS}) != old:
+            return None
+        if any(not link.target.startswith("assets/") and link.target not in project.by_path for link in item.links):
+            return None
+        revised[path] = item
+
+    def revise(items):
+        return tuple(revised.get(item.path, item) for item in items)
+
+    kept = [warning for warning in warnings if warning.path not in revised]
+    return replace(project, threats=revise(project.threats), case_studies=revise(project.case_studies),
+                   spotlights=revise(project.spotlights), reports=revise(project.reports),
+                   pages=revise(project.pages)), kept + problems.warnings

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from builder import cache, fingerprint, incremental, templates
 from builder.cli import main
 from builder.model import Page
-from cache_project import (SECRET, SENSITIVE, TODAY, build, cold_build, delete_item, draft, edit_keeping_size_and_time,
+from cache_project import (REPO, SECRET, SENSITIVE, TODAY, build, cold_build, delete_item, draft, edit_keeping_size_and_time,
                            inodes, make_project, marking, override_template, rename_item, rendered, tree,
                            write_files)
 
@@ -346,3 +346,68 @@ def test_items_joined_by_their_titles_mark_the_page(tmp_path):
     env.reads, env.markings, env.everything = set(), set(), False
     assert env.from_string("{{ items | join(', ') }}").render(items=[item]) == "A title"
     assert env.markings == {SENSITIVE} and not env.everything
+
+
+# The model kept between builds ----------------------------------------------------------------
+
+def test_the_model_reads_back_as_it_was_written():
+    from builder import model_json
+    from builder.validate import load_project
+
+    for content in (REPO / "content", REPO / "tests" / "sites" / "minimal"):
+        project, _ = load_project(content)
+        for item in project.items:
+            assert model_json.loads(model_json.dumps(item)) == item
+        shell = model_json.loads(model_json.dumps(project))
+        assert shell == project
+
+
+def test_the_model_json_makes_only_model_objects():
+    from builder import model_json
+
+    for planted in ('{"$model": "Path", "$fields": {}}', '{"$model": "ContentError", "$fields": {}}',
+                    '{"$model": "Page", "$fields": {"id": "x", "surprise": 1}}'):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            model_json.loads(planted)
+
+
+def test_a_text_edit_reads_and_checks_only_the_edited_file(built, tmp_path, monkeypatch):
+    import builder.build
+
+    content, output = built
+
+    def load_everything(*args):
+        raise AssertionError("the whole project was loaded again")
+
+    monkeypatch.setattr(builder.build, "load_project", load_everything)
+    path = content / "case-studies/case-one.md"
+    path.write_text(path.read_text() + "\nA sentence added by the test.\n")
+    assert build(content, output, "--no-pdf") == 0
+    monkeypatch.undo()
+    assert "A sentence added by the test." in (output / "case-studies/case-one.html").read_text()
+    cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    assert cold_code == 0 and tree(output) == tree(cold)
+
+
+def test_a_front_matter_edit_loads_the_whole_project(built, tmp_path):
+    content, output = built
+    path = content / "case-studies/case-one.md"
+    path.write_text(path.read_text().replace("title: Case one", "title: Case one, renamed"))
+    assert build(content, output, "--no-pdf") == 0
+    assert "Case one, renamed" in (output / "threats/alpha.html").read_text()
+    cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    assert cold_code == 0 and tree(output) == tree(cold)
+
+
+def test_a_damaged_kept_model_is_not_used(built, tmp_path):
+    content, output = built
+    database = sqlite3.connect(content.parent / ".briefing" / "cache" / cache.DATABASE)
+    with database:
+        assert database.execute("UPDATE model_items SET data = '{\"$model\": \"Page\", \"$fields\": {}}'"
+                                " WHERE path = 'pages/about.md'").rowcount == 1
+    database.close()
+    path = content / "case-studies/case-one.md"
+    path.write_text(path.read_text() + "\nA sentence added by the test.\n")
+    assert build(content, output, "--no-pdf") == 0
+    cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    assert cold_code == 0 and tree(output) == tree(cold)
