@@ -64,12 +64,13 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         selected, problems = _select(content_dir, model.project, model.warnings, settings,
                                      (cache, fingerprints, inputs))
         problems.raise_if_errors()
-        plan = _plan(selected, content_dir, settings, inputs, fingerprints)
+        plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
         reusable = incremental.reusable(plan.prints, last, on_disk)
         warnings = tuple(sorted(problems.warnings))
         with output.Staging(target) as staging:
             written, record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings,
                                      jobs, on_pdf, warnings)
+            record.basis = model.key
             interrupt.stop_if_pressed()
             cache.forget()
             staging.swap_in()
@@ -174,7 +175,7 @@ class Plan:
 
 
 def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, inputs: incremental.Inputs,
-          fingerprints: incremental.Fingerprinter) -> Plan:
+          fingerprints: incremental.Fingerprinter, model: incremental.Loaded, last: Record) -> Plan:
     today = settings.today
     bundles = tuple(pages.search_bundles(selected)) if settings.with_search else ()
     pdf_jobs = tuple(pdf.plan_pdfs(selected, today)) if settings.with_pdf else ()
@@ -187,7 +188,7 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
                    "fact": selected.facts_by_id.get,
                    "path": lambda path: site.content_path_to_output(selected, path)}
     prints = Prints(inputs, settings, (selected.site, pages.navigation(selected), [b.name for b in bundles]),
-                    read_values, lambda: prints.item((selected, assets)), fingerprints)
+                    read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
     for spec in planned:
         prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
     export_files = exports.exports(selected, today, [spec.path for spec in planned])

@@ -49,6 +49,7 @@ class Record:
     """What a build of one setting left, for the next build of that setting."""
 
     state: str = ""  # everything it was made from; "" when not known to be complete
+    basis: str = ""  # the key of the model it was made from
     written: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
     files: dict[str, tuple[int, ...]] = field(default_factory=dict)  # every output file as the build left it
@@ -58,6 +59,7 @@ class Record:
     def to_json(self) -> str:
         return json.dumps({
             "state": self.state,
+            "basis": self.basis,
             "written": list(self.written),
             "warnings": [{"path": p.path, "line": p.line, "message": p.message} for p in self.warnings],
             "files": self.files,  # path -> its stat signature (see output.file_stats), compared whole
@@ -73,6 +75,7 @@ class Record:
             data = json.loads(text)
             record = cls(
                 state=_text(data["state"]),
+                basis=_text(data["basis"]),
                 written=tuple(_text(path) for path in data["written"]),
                 warnings=tuple(Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
                                for w in data["warnings"]),

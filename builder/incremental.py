@@ -189,19 +189,38 @@ class Settings:
 
 class Prints:
     """The fingerprints of one build's outputs. `read_values` maps each kind of
-    read the recorder notes to a function from its key to the value it has now."""
+    read the recorder notes to a function from its key to the value it has now.
+
+    When the model was revised from the one the last build was made from
+    (`model.since == last.basis`), only the text of the `model.edited` items
+    differs from it: a page planned as it was then that read none of those texts
+    (nor everything) was made from what it was made from then, which is taken as
+    it was recorded rather than worked out again."""
 
     def __init__(self, inputs: Inputs, settings: Settings, shared_parts: tuple,
                  read_values: dict[str, Callable[[str], object]], everything: Callable[[], object],
-                 fingerprints: Fingerprinter | None = None):
+                 fingerprints: Fingerprinter | None = None, model: Loaded | None = None,
+                 last: Record | None = None):
         self.fingerprints = fingerprints or Fingerprinter()
-        self.shared = self.fingerprints.full(versions(), inputs.templates_key, settings.profile, settings.today, settings.drafts,
-                                settings.with_search, *shared_parts)
+        self.shared = self.fingerprints.full(versions(), inputs.templates_key, settings.profile, settings.today,
+                                             settings.drafts, settings.with_search, *shared_parts)
         self.read_values = dict(read_values)
         self.read_values[templates.EVERYTHING[0]] = lambda key: everything()
         self.planned: dict[str, str] = {}
         self._made: dict[tuple, str | None] = {}
         self._reads: dict[tuple[str, str], str | None] = {}
+        revised = model is not None and last is not None and model.edited is not None and model.since \
+            and last.basis == model.since
+        self._last = last if revised else None
+        self._edited = model.edited if revised else frozenset()
+
+    def _as_last_time(self, path: str, reads: tuple) -> str | None:
+        made = self._last.outputs.get(path) if self._last is not None else None
+        if made is None or made.reads != reads or made.planned != self.planned[path]:
+            return None
+        if any(kind == templates.EVERYTHING[0] or (kind == "text" and key in self._edited) for kind, key in reads):
+            return None
+        return made.made_from
 
     def page(self, path: str, *inputs: object) -> None:
         """A page: its inputs without the text of items."""
@@ -219,6 +238,8 @@ class Prints:
         if not reads:
             return self.planned[path]
         known = self._made.get((path, reads))
+        if known is None:
+            known = self._as_last_time(path, reads)
         if known is None:
             digests = [self._read(kind, key) for kind, key in reads]
             known = self._made[(path, reads)] = (None if None in digests else
