@@ -171,6 +171,24 @@ class Cache:
             if gone:
                 self._write("DELETE FROM parsed WHERE path = ? AND hash = ?", gone)
 
+    # What files were hashed -------------------------------------------------------
+
+    def signatures(self) -> dict[str, list]:
+        """The stat signature and hash of each file the last scan hashed (see `incremental.scan`)."""
+        row = self._query("SELECT data FROM derived WHERE name = 'signatures'", ())
+        if not row:
+            return {}
+        try:
+            data = json.loads(row[0][0])
+            return {_text(path): [*(_number(n) for n in entry[:5]), _text(entry[5])] for path, entry in data.items()}
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            return {}
+
+    def keep_signatures(self, signatures: dict[str, list], before: dict[str, list]) -> None:
+        if signatures != before:
+            self._write("INSERT OR REPLACE INTO derived (name, data) VALUES ('signatures', ?)",
+                        [(json.dumps(signatures),)])
+
     # The model --------------------------------------------------------------------
 
     def model_hashes(self, folder: str) -> tuple[str, dict[str, str]] | None:

@@ -28,9 +28,13 @@ and the file is as that build left it (size, modification time, change time
 and inode). Every doubt is settled by rendering again: a false alarm costs
 time, a miss would publish a wrong page.
 
-Every hash is of bytes. Each build reads and hashes every content and
-template file (about 40 ms for the 2,000 items of `make bench`): a stat
-shortcut would save 30 ms of it and is not worth trusting sizes and times.
+Every hash is of bytes. A file hashed by an earlier build is not read again
+only while its size, modification time, change time, inode and device are all
+as they were then, and its times were not within two seconds of that scan (a
+coarse clock could hide a later change): a copy with the old size and times put
+back (`cp -p`, `rsync -a`, unzip) has a new change time. Measured with the
+2,000 items of `make bench`: hashing everything takes 40 ms of a 0.8 s rebuild,
+the stat check 8 ms.
 Where nothing at all changed (the same hashes, settings and versions, and
 every output file as the last build left it), the build ends there.
 
@@ -55,8 +59,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import templates
@@ -81,6 +86,7 @@ class Inputs:
     content: dict[str, str]  # content path ("threats/x.md", "assets/logo.svg") -> hash
     templates: dict[str, str]  # "<n>/<path>" -> hash, n the place of its folder (the project's own first)
     commit: str  # the commit the content is at, where PDFs record it; "" otherwise
+    signatures: dict[str, list] = field(default_factory=dict, compare=False)  # for the next scan (see `scan`)
 
     @property
     def templates_key(self) -> str:
@@ -91,21 +97,35 @@ class Inputs:
         return fingerprint(versions(), sorted(self.content.items()), sorted(self.templates.items()), self.commit)
 
 
-def scan(content_dir: Path, commit: str | None = "") -> Inputs:
-    """Hash every file under the content folder and every template file."""
-    content = _hash_tree(content_dir)
+def scan(content_dir: Path, commit: str | None = "", known: dict[str, list] | None = None) -> Inputs:
+    """Hash every file under the content folder and every template file. `known`
+    gives the stat signature and hash of files hashed before (see `_signature`);
+    what was hashed this time is left in `Inputs.signatures` for the next build."""
+    signatures: dict[str, list] = {}
+    content = _hash_tree(content_dir, known or {}, signatures)
     found = {}
     for number, folder in enumerate(templates.template_dirs(content_dir)):
-        found.update((f"{number}/{path}", digest) for path, digest in _hash_tree(folder).items())
-    return Inputs(content, found, commit or "")
+        found.update((f"{number}/{path}", digest)
+                     for path, digest in _hash_tree(folder, known or {}, signatures).items())
+    return Inputs(content, found, commit or "", signatures)
 
 
-def _hash_tree(root: Path) -> dict[str, str]:
+# A file whose times are this close to now may yet change within the same clock
+# tick (coarse file-system clocks): its hash is never taken on trust next time.
+_SETTLED_NS = 2_000_000_000
+
+
+def _hash_tree(root: Path, known: dict[str, list], signatures: dict[str, list]) -> dict[str, str]:
     """Each file by its hash. A link to a folder is not followed but recorded by
     where it points: reading never follows one out of the content folder, and a
-    folder it points to inside is hashed where it is."""
+    folder it points to inside is hashed where it is.
+
+    A file's hash is taken from `known` only while its size, modification time,
+    change time, inode and device are all what they were when it was hashed (a
+    copy with its old size and times put back, `cp -p`, has a new change time)."""
     hashes: dict[str, str] = {}
     top = str(root)
+    now = time.time_ns()
     for parent, folders, files in os.walk(top):
         relative = os.path.relpath(parent, top).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
@@ -114,7 +134,18 @@ def _hash_tree(root: Path) -> dict[str, str]:
             if os.path.islink(path):
                 hashes[prefix + name] = f"link to {os.readlink(path)}"
         for name in files:
-            hashes[prefix + name] = hash_file(os.path.join(parent, name))
+            path = os.path.join(parent, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                hashes[prefix + name] = hash_file(path)
+                continue
+            signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+            was = known.get(path)
+            digest = was[5] if was is not None and was[:5] == signature else hash_file(path)
+            hashes[prefix + name] = digest
+            if now - max(info.st_mtime_ns, info.st_ctime_ns) > _SETTLED_NS:
+                signatures[path] = signature + [digest]
     return hashes
 
 

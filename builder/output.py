@@ -315,15 +315,14 @@ class Previous:
     def __init__(self, old: Path, new: Path, usable: dict | set):
         self.old, self.new = str(old), str(new)
         self.usable = usable  # the files of the old output that may be taken (see `file_stats`)
-        self.folders = {self.new}
+        self.folders = {""}
 
     def take(self, path: str) -> None:
-        target = os.path.join(self.new, path)
-        folder = os.path.dirname(target)
+        folder = path.rpartition("/")[0]
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(f"{self.new}/{folder}", exist_ok=True)
             self.folders.add(folder)
-        source = os.path.join(self.old, path)
+        source, target = f"{self.old}/{path}", f"{self.new}/{path}"
         try:
             os.link(source, target)
         except OSError:

@@ -411,3 +411,28 @@ def test_a_damaged_kept_model_is_not_used(built, tmp_path):
     assert build(content, output, "--no-pdf") == 0
     cold_code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
     assert cold_code == 0 and tree(output) == tree(cold)
+
+
+def test_a_file_is_hashed_again_whenever_its_change_time_moved(tmp_path, monkeypatch):
+    # The hash of a file is taken on trust only while its size, times, inode and
+    # device are as they were: `cp -p` puts back the size and times, not the change time.
+    monkeypatch.setattr(incremental, "_SETTLED_NS", -10 ** 18)  # trust even files written a moment ago
+    content = make_project(tmp_path)
+    public = tmp_path / "public"
+    assert build(content, public, "--no-pdf", "--profile", "public") == 0
+    assert (public / "case-studies/case-one.html").exists()
+    edit_keeping_size_and_time(content / "case-studies/case-one.md", marking(False), marking(True))
+    assert build(content, public, "--no-pdf", "--profile", "public") == 0
+    assert not (public / "case-studies/case-one.html").exists()
+
+
+def test_a_file_whose_signature_is_unchanged_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "_SETTLED_NS", -10 ** 18)
+    content = make_project(tmp_path)
+    output = tmp_path / "output"
+    assert build(content, output, "--no-pdf") == 0
+    read = []
+    real = incremental.hash_file
+    monkeypatch.setattr(incremental, "hash_file", lambda path: read.append(path) or real(path))
+    assert build(content, output, "--no-pdf") == 0
+    assert read == []
