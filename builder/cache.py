@@ -2,9 +2,12 @@
 project's private folder (`.briefing/cache/build.sqlite3`, mode 0600).
 
 It holds, for each build setting (output folder, profile, drafts), the
-`Record` of the last build, and the content files parsed so far by the hash of
-their bytes. Nothing read from it runs: rows are JSON, read as mappings, lists,
-text and numbers, and a row not of the shape written is not used. The
+`Record` of the last build; the content files parsed so far, by the hash of
+their bytes; the validated model of each content folder, one row per item
+(`model_json`); the stat signatures and hashes of the files last scanned; and
+what the skeleton check found. Nothing read from it runs: rows are JSON, read
+as mappings, lists, text, numbers and the model's own record types, and a row
+not of the shape written is not used. The
 database is used only in a private folder that passes `private.folder`'s
 checks; one written by other code or other versions is emptied, one that
 cannot be read is made again, and one that fails while in use is dropped for
