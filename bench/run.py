@@ -71,14 +71,15 @@ The cold builds include the search index. Pagefind alone (the row above) takes
 about as long as the floor and uses more than one core, so two cores can at
 best do both in max((floor + Pagefind alone) / 2, Pagefind alone): the 2-core
 limit. `--no-search` builds show the build's own work (reading, checking,
-rendering, writing). A no-op rebuild hashes every content and template file,
-finds the last build's record unchanged and every output file as that build
-left it, and stops. A rebuild after editing the text of one case study hashes
-every file, checks the whole project from the files parsed before (found by the
-hash of their bytes: only the edited file is parsed again), fingerprints every
-page, renders the one page, re-indexes its slice of about 95 pages, and takes
-every other file from the last output as a hard link. The machine is shared:
-other load only ever adds time, and each figure is the best of its runs.
+rendering, writing). A no-op rebuild checks every content and template file
+(hashing those whose size, times or inode changed), finds the last build's
+record unchanged and every output file as that build left it, and stops. A
+rebuild after editing the text of one case study hashes that file, takes the
+model the last build kept and checks only the edited file again (the whole
+project is loaded only when more than the text of items changed), fingerprints
+every page, renders the one page, re-indexes its slice of about 95 pages, and
+takes every other file from the last output as a hard link. The machine is
+shared: other load only ever adds time, and each figure is the best of its runs.
 """
 
 
