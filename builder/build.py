@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from builder import (exports, fingerprint, incremental, interrupt, lifecycle, output, pages, parallel, pdf,
-                     scaffold, search, site, templates, version)
+from builder import (exports, incremental, interrupt, lifecycle, output, pages, parallel, pdf, scaffold, search,
+                     site, templates, version)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project, select
@@ -214,7 +213,7 @@ def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected
     taken from the last output. Returns what was written and the record of it."""
     previous = output.Previous(staging.target.path, staging.path, on_disk)
     # Copied first, so that a full disk is found before Pagefind runs short of room.
-    copied = _copy_files(selected, content_dir, previous, last)
+    copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
     setup = site.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,
                          tuple(bundle.name for bundle in plan.bundles))
     changed_pdfs = [job for job in plan.pdf_jobs if job.path not in reusable]
@@ -243,26 +242,9 @@ def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected
     made = {path: entry.made_from for path, entry in outputs.items()}
     written = tuple(spec.path for spec in plan.pages) + tuple(copied) + tuple(plan.exports)
     written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
-    record = Record(written=written, warnings=warnings, outputs=outputs, copies=copied,
+    record = Record(written=written, warnings=warnings, outputs=outputs,
                     bundles={b.folder: incremental.bundle_print(b, made) for b in plan.bundles})
     return written, record
-
-
-def _copy_files(selected: Project, content_dir: Path, previous: output.Previous, last: Record) -> dict[str, str]:
-    """Copy the static files and the assets used; one whose bytes are those the last
-    build copied, and which is there as that build left it, is taken instead.
-    Returns each file's hash, for the next build."""
-    copies = {}
-    for name, source in site.files_to_copy(selected, templates.static_files(content_dir), content_dir).items():
-        digest = fingerprint.hash_file(source)
-        if last.copies.get(name) == digest and name in previous.usable:
-            previous.take(name)
-        else:
-            target = Path(previous.new) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        copies[name] = digest
-    return copies
 
 
 def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> None:

@@ -58,7 +58,6 @@ class Record:
     files: dict[str, tuple[int, ...]] = field(default_factory=dict)  # every output file as the build left it
     outputs: dict[str, Made] = field(default_factory=dict)
     bundles: dict[str, str] = field(default_factory=dict)  # search bundle folder -> fingerprint of its pages
-    copies: dict[str, str] = field(default_factory=dict)  # static file or asset -> hash of the bytes copied
 
     def to_json(self) -> str:
         return json.dumps({
@@ -70,7 +69,6 @@ class Record:
             "outputs": {path: {"made_from": m.made_from, "planned": m.planned, "reads": [list(r) for r in m.reads]}
                         for path, m in self.outputs.items()},
             "bundles": self.bundles,
-            "copies": self.copies,
         })
 
     @classmethod
@@ -87,7 +85,6 @@ class Record:
                 files={_text(path): tuple(_number(n) for n in info) for path, info in data["files"].items()},
                 outputs={_text(path): _made(entry) for path, entry in data["outputs"].items()},
                 bundles={_text(folder): _text(print_) for folder, print_ in data["bundles"].items()},
-                copies={_text(name): _text(digest) for name, digest in data["copies"].items()},
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()

@@ -176,19 +176,12 @@ def write_pages(paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
     return _worker.write(paths)
 
 
-def files_to_copy(project: Project, static_files: dict[str, Path], content_dir: Path) -> dict[str, Path]:
-    """Static files of the templates, and the assets that kept items use: output
-    name -> the file to copy."""
+def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
+    """Static files of the templates, and the assets that kept items use."""
     copies = dict(static_files)
     copies.update((asset, content_dir / asset) for asset in used_assets(project))
-    return dict(sorted(copies.items()))
-
-
-def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
-    """Copy the static files and the assets that kept items use."""
-    copies = files_to_copy(project, static_files, content_dir)
-    for name, source in copies.items():
+    for name, source in sorted(copies.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    return list(copies)
+    return sorted(copies)
