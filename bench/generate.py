@@ -308,7 +308,7 @@ class ItemWriter:
         ]
         return front_matter(lines, sections(
             section("What it looks like here", prose.paragraphs(2, 3)),
-            section("Who is at risk", prose.paragraphs(1, 2)),
+            section("People at risk", prose.paragraphs(1, 2)),
             section("What staff should do", prose.paragraphs(1, 2) + [
                 f"See {plan.link('case-studies', rng.choice(plan.case_studies))} for an example, and "
                 f"{plan.link('pages', rng.choice(plan.pages))}."]),

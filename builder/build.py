@@ -1,29 +1,28 @@
-"""The build, top to bottom: load -> validate -> select profile -> render -> swap into place.
+"""The build, top to bottom: load -> select -> plan -> render -> index -> PDFs -> record -> swap.
 
-The output folder is only ever replaced whole: everything is written to a
-temporary folder beside it, and swapped in once the whole build has succeeded.
+`build()` only names the steps. What may be taken unchanged from the last build
+is decided in `incremental` (one rule, stated there); how the output folder is
+replaced whole, and never lost, in `output`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from builder import (cache, exports, hosting, interrupt, lifecycle, pages, parallel, pdf, scaffold, search, site,
-                     templates, version)
-from builder.cache import BuildCache
+from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, scaffold,
+                     search, site, templates, version)
 from builder.errors import ContentError, Problem, Problems
-from builder.model import TEXT_FIELDS, Project, select
-from builder.validate import load_project, revise_project
+from builder.incremental import Cache, Made, Prints, Record
+from builder.model import Project, select
+from builder.validate import load_project, revisable, revise_project
 
-OUTPUT_MARKER = ".briefing-output"
+OUTPUT_MARKER = output.MARKER
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
 PDFS_PER_WORKER = 40
 # Below these counts per process, starting another process costs more than it saves.
@@ -41,27 +40,104 @@ class BuildResult:
     reused: int = 0  # outputs taken unchanged from the previous build
 
 
-def _prepare(content_dir: Path, profile: str, today: dt.date, drafts: bool = False,
-             model: cache.Model | None = None) -> tuple[Project, Problems, jinja2.Environment]:
-    """Validate (unless a build has the model already) and select: the model a
-    profile may show, its warnings, and the templates."""
-    project, warnings = model.result if model else load_project(content_dir)
-    selected = select(project, profile, drafts)
+def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
+          on_pdf=None, jobs: int = 1, drafts: bool = False, pdfs_later: bool = False,
+          with_search: bool = True) -> BuildResult:
+    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
+
+    Only outputs whose inputs changed since the last build are rendered; the rest
+    are taken from the previous output. `jobs` processes share the rendering.
+    With `pdfs_later` (the preview, showing the pages first), the pages link
+    their PDFs as usual but only the PDFs that did not change are there: the next
+    build makes the others, and nothing more.
+    """
+    settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
+    with output.prepare(content_dir, output_dir) as target, \
+            incremental.open_cache(content_dir, target.path, settings) as cache:
+        known = cache.signatures()
+        inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), known)
+        cache.keep_signatures(inputs.signatures, known)
+        last, on_disk = cache.record(), output.file_stats(target.path)
+        state = incremental.fingerprint(inputs.key, settings, str(target.path))
+        if last.state == state and on_disk == last.files:
+            return BuildResult(last.written, cache.told + last.warnings, len(last.written))
+        fingerprints = incremental.Fingerprinter()
+        model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
+        selected, problems = _select(content_dir, model.project, model.warnings, settings,
+                                     (cache, fingerprints, inputs))
+        problems.raise_if_errors()
+        plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
+        reusable = incremental.reusable(plan.prints, last, on_disk)
+        warnings = tuple(sorted(problems.warnings))
+        with output.Staging(target) as staging:
+            written, record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings,
+                                     jobs, on_pdf, warnings)
+            record.basis = model.key
+            # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
+            # output is never served, even for an instant, without them.
+            hosting.write_output_files(selected, output_dir, profile, content_dir, staging.path)
+            interrupt.stop_if_pressed()
+            cache.forget()
+            staging.swap_in()
+        try:
+            _record(cache, record, target, state if model.steady else "")
+        except KeyboardInterrupt:
+            raise output.Replaced() from None
+        # The server/ folder beside the output; a failure there is a warning.
+        warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
+        return BuildResult(written, cache.told + warnings, len(reusable))
+
+
+# Load and select ------------------------------------------------------------------------
+
+def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Project, list[Problem], bool]:
+    """Read and validate the whole content; files unchanged since they were last
+    parsed (by the hash of their bytes) are not parsed again. The flag is False
+    when a file was not, when it was read, what was hashed (it was being saved)."""
+    parsed = cache.parse_cache(hashes)
+    try:
+        project, warnings = load_project(content_dir, parsed)
+    except BaseException:
+        cache.keep_parsed(parsed, complete=False)
+        raise
+    cache.keep_parsed(parsed, complete=True)
+    return project, warnings, not parsed.unsteady
+
+
+def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: incremental.Settings,
+            memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None = None) -> tuple[Project, Problems]:
+    """The part of the model the profile shows, with the warnings and errors of it."""
+    selected = select(project, settings.profile, settings.drafts)
     problems = Problems()
     problems.items.extend(warnings)
-    _skeleton_problems(content_dir, project, selected, problems)
+    _skeleton_problems(content_dir, project, selected, problems, memo)
     site.excluded_link_warnings(selected, problems)
-    lifecycle.review_warnings(selected, today, problems)
-    return selected, problems, templates.environment(content_dir)
+    lifecycle.review_warnings(selected, settings.today, problems)
+    return selected, problems
 
 
-def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems) -> None:
+def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems,
+                       memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None) -> None:
     """Text left from `briefing new`'s skeleton: an error in what this build
-    publishes, a warning in a draft (which a drafts preview shows)."""
-    phrases = scaffold.skeleton_phrases(content_dir, project.site)
-    for item in project.items:
+    publishes, a warning in a draft (which a drafts preview shows). What each item
+    holds is kept in the cache by the item's fingerprint."""
+    items = project.items
+    if memo is None:
+        phrases = scaffold.skeleton_phrases(content_dir, project.site)
+        found = [scaffold.skeleton_text(item, phrases) for item in items]
+    else:
+        cache, fingerprints, inputs = memo
+        # The phrases come from the skeleton templates, filled in from the settings.
+        pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
+                                 lambda index: scaffold.skeleton_phrases(content_dir, project.site).pattern)
+        phrases = re.compile(pattern)
+        # The check reads every field but the text through `light`, and the text.
+        keys = [fingerprints.light(item, item.body) for item in items]
+        found = cache.derived("skeleton", phrases.pattern, keys,
+                              lambda index: [list(entry) for entry in scaffold.skeleton_text(items[index], phrases)])
+    for item, texts in zip(items, found):
         published = item.key in selected.by_key and not item.draft
-        for line, text in scaffold.skeleton_text(item, phrases):
+        for line, text in texts:
             if published:
                 problems.error(item.path, line, f"'{text}' is the new item's example text: write your own, or "
                                                 "set 'draft: true' until it is ready")
@@ -72,7 +148,9 @@ def _skeleton_problems(content_dir: Path, project: Project, selected: Project, p
 
 def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
     """Validate the content and the templates it needs; write nothing."""
-    selected, problems, env = _prepare(content_dir, profile, today)
+    project, warnings = load_project(content_dir)
+    selected, problems = _select(content_dir, project, warnings, incremental.Settings(profile, today))
+    env = templates.environment(content_dir)
     needed = {spec.template for spec in pages.plan_pages(selected, today)}
     needed |= {job.template for job in pdf.plan_pdfs(selected, today)}
     for name in sorted(needed):
@@ -88,191 +166,122 @@ def _load_template(env: jinja2.Environment, name: str, problems: Problems) -> No
         problems.items.append(templates.template_problem(exc, name))
 
 
-def _check_output_location(content_dir: Path, output_dir: Path) -> None:
-    content, output = content_dir.resolve(), output_dir.resolve()
-    if output == content or content.is_relative_to(output) or output.is_relative_to(content):
-        raise ContentError([Problem(str(output_dir), 0, "the output folder must be outside the content folder "
-                                    "and must not contain it; choose another --output")])
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / OUTPUT_MARKER).exists())):
-        raise ContentError([Problem(str(output_dir), 0, "this folder exists and was not made by briefing, so it "
-                                    "will not be replaced; choose another --output or move it away")])
+# Plan ------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build will write, and the fingerprint of what each is planned from."""
 
-def _remove_leftovers(output_dir: Path) -> None:
-    """Temporary folders of a build that was killed before it could clean up."""
-    for leftover in output_dir.parent.glob(f".{output_dir.name}.*.tmp"):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap_in(staging: Path, output_dir: Path) -> None:
-    if output_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", suffix=".tmp", dir=output_dir.parent))
-        os.replace(output_dir, old / "output")
-        os.replace(staging, output_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, output_dir)
-
-
-class _Reuse:
-    """Takes files unchanged since the last build from the old output into the new
-    one: as hard links, so nothing is copied, where the file system allows it.
-    Thousands of files are taken on every build, so each folder is made once and
-    paths stay plain strings."""
-
-    def __init__(self, output_dir: Path, staging: Path):
-        self.old, self.new = str(output_dir), str(staging)
-        self.folders = {self.new}
-
-    def file(self, path: str) -> None:
-        target = os.path.join(self.new, path)
-        folder = os.path.dirname(target)
-        if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
-            self.folders.add(folder)
-        source = os.path.join(self.old, path)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
-
-    def has(self, folder: str) -> bool:
-        return os.path.isdir(os.path.join(self.old, folder))
-
-    def folder(self, path: str) -> None:
-        """Every file under the old output's folder `path`."""
-        for parent, _, files in os.walk(os.path.join(self.old, path)):
-            relative = parent[len(self.old) + 1:]
-            for name in files:
-                self.file(f"{relative}/{name}")
-
-    def or_write(self, path: str, data: bytes) -> None:
-        """Keep the old file when nothing in it changed, as for rendered outputs."""
-        try:
-            with open(os.path.join(self.old, path), "rb") as previous:
-                if previous.read() == data:
-                    self.file(path)
-                    return
-        except OSError:
-            pass
-        with open(os.path.join(self.new, path), "wb") as target:
-            target.write(data)
-
-
-@dataclass
-class _Plan:
-    """Everything a build will write, with the fingerprint of what each output is made from."""
-
-    pages: list
-    pdf_jobs: list
+    pages: tuple[pages.PageSpec, ...]
+    pdf_jobs: tuple[pdf.PdfJob, ...]
     pdf_links: dict
-    prints: dict  # output path -> fingerprint of its planned inputs
-    exports: dict  # file name -> what makes it
-    pdf_versions: dict  # PDF path -> content version recorded in it
-    search_bundles: list
-    reads_print: Callable[[list], str | None]  # what parts of the model read while rendering are now
-
-    def print_with(self, path: str, reads: list) -> str | None:
-        """The fingerprint of an output: its planned inputs and what it read; None
-        (matching no cache entry) when a read is of no known kind."""
-        if not reads:
-            return self.prints[path]
-        now = self.reads_print(reads)
-        return None if now is None else cache.fingerprint(self.prints[path], now)
+    pdf_versions: dict[str, str]  # PDF path -> the content version recorded in it
+    exports: dict[str, Callable[[], bytes]]  # file name -> what makes it
+    bundles: tuple[search.Bundle, ...]
+    prints: Prints
 
 
-def _shared(selected: Project, content_dir: Path, profile: str, today: dt.date, bundles: list[search.Bundle]) -> str:
-    """What every page depends on: code, templates, profile, date, settings, the
-    menu, and the search indexes that every page's search box queries."""
-    return cache.fingerprint(cache.code_version(), templates.templates_digest(content_dir), profile, today,
-                             selected.site, pages.navigation(selected),
-                             [bundle.name for bundle in bundles])
-
-
-def _plan(selected: Project, content: cache.ContentState, content_dir: Path, shared: str, today: dt.date,
-          with_pdf: bool, bundles: list[search.Bundle], before: BuildCache | None) -> _Plan:
-    """What to write, and the fingerprint of what each output is made from. `before`
-    is the cache of a build planned from the same model but for the text of its
-    items, whose pages and exports were therefore planned from the same inputs."""
-    pdf_jobs = pdf.plan_pdfs(selected, today) if with_pdf else []
-    pdf_links = pdf.pdf_links(pdf_jobs)
-    planned = pages.plan_pages(selected, today, pdf_links)
-    # Pages and exports are fingerprinted without the text of the items they show:
-    # a page that shows an item's text read it while rendering, and that read is recorded.
-    page_print, full_print = cache.Fingerprinter(skip=TEXT_FIELDS), cache.Fingerprinter()
-
-    def text_free_print(path: str, *inputs) -> str:
-        known = before.planned(path) if before else None
-        return known if known is not None else page_print(shared, path, *inputs)
-
-    prints = {spec.path: text_free_print(spec.path, spec.template, spec.title, spec.marking, spec.section,
-                                         spec.kind_label, spec.inputs) for spec in planned}
-    page_paths = [spec.path for spec in planned]
-    export_files = exports.exports(selected, today, page_paths)
-    prints.update((name, text_free_print(name, today, selected, page_paths)) for name in export_files)
+def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, inputs: incremental.Inputs,
+          fingerprints: incremental.Fingerprinter, model: incremental.Loaded, last: Record) -> Plan:
+    today = settings.today
+    bundles = tuple(pages.search_bundles(selected)) if settings.with_search else ()
+    pdf_jobs = tuple(pdf.plan_pdfs(selected, today)) if settings.with_pdf else ()
+    pdf_links = pdf.pdf_links(list(pdf_jobs))
+    planned = tuple(pages.plan_pages(selected, today, pdf_links))
+    assets = [(asset, inputs.content.get(asset)) for asset in selected.assets]
+    # What the recorder notes a page reading, as it is now. An item's links are
+    # found in its text, so the text stands for both.
+    read_values = {"text": lambda key: getattr(selected.by_key.get(key), "body", None),
+                   "fact": selected.facts_by_id.get,
+                   "path": lambda path: site.content_path_to_output(selected, path)}
+    prints = Prints(inputs, settings, (selected.site, pages.navigation(selected), [b.name for b in bundles]),
+                    read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
+    for spec in planned:
+        prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
+    export_files = exports.exports(selected, today, [spec.path for spec in planned])
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
-    existing = cache.fingerprint(sorted(selected.by_path), [(asset, content.files.get(asset))
-                                                             for asset in selected.assets])
-    version_of = version.content_versions(content_dir)
-    pdf_versions = {job.path: version_of(job.sources, full_print(shared, existing, job.path, job.template,
-                                                                   job.title, job.inputs)) for job in pdf_jobs}
-    prints.update((job.path, full_print(shared, existing, job.path, job.template, job.title, job.inputs,
-                                        pdf_versions[job.path])) for job in pdf_jobs)
-    # An item's links are found in its text, so the text stands for both.
-    read_value = {"text": lambda key: getattr(selected.by_key.get(key), "body", None),
-                  "fact": selected.facts_by_id.get,
-                  "path": lambda path: site.content_path_to_output(selected, path)}
-
-    def reads_print(reads: list) -> str | None:
-        if any(kind not in read_value for kind, _ in reads):
-            return None
-        return full_print([(kind, key, read_value[kind](key)) for kind, key in reads])
-
-    return _Plan(planned, pdf_jobs, pdf_links, prints, export_files, pdf_versions, bundles, reads_print)
+    existing = prints.item((sorted(selected.by_path), assets))
+    version_of = version.content_versions(content_dir, inputs.content)
+    pdf_versions = {job.path: version_of(job.sources) for job in pdf_jobs}
+    for job in pdf_jobs:
+        prints.whole(job.path, existing, job.template, job.title, job.inputs, pdf_versions[job.path])
+    return Plan(planned, pdf_jobs, pdf_links, pdf_versions, export_files, bundles, prints)
 
 
-def _current_prints(plan: _Plan, old: BuildCache, edited: set[str] | None) -> dict[str, str | None]:
-    """The fingerprint of each output: what it is planned from, and what it read
-    when it was last made, as those are now. `edited` names the items whose text
-    alone changed since the last build, when that build had the same plan: an
-    output that read none of those texts is then made from exactly what it was
-    made from last time, so its last fingerprint stands without reading again."""
-    prints = {}
-    for path, planned in plan.prints.items():
-        reads = old.reads(path)
-        if edited is not None and planned == old.planned(path) \
-                and not any(kind == "text" and key in edited for kind, key in reads):
-            prints[path] = old.entries[path][0]
-        else:
-            prints[path] = plan.print_with(path, reads)
-    return prints
+# Render, index, PDFs ---------------------------------------------------------------------------
+
+def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected: Project, content_dir: Path,
+           staging: output.Staging, settings: incremental.Settings, jobs: int, on_pdf,
+           warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], Record]:
+    """Write every output into the staging folder: what changed is made, the rest
+    taken from the last output. Returns what was written and the record of it."""
+    previous = output.Previous(staging.target.path, staging.path, on_disk)
+    # Copied first, so that a full disk is found before Pagefind runs short of room.
+    copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
+    setup = site.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,
+                         tuple(bundle.name for bundle in plan.bundles))
+    changed_pdfs = [job for job in plan.pdf_jobs if job.path not in reusable]
+    left = {job.path for job in changed_pdfs} if settings.pdfs_later else set()
+    # Pagefind goes on indexing in the background while the exports and the PDFs are made.
+    with search.Indexer(staging.path, jobs) as indexer:
+        reads = _write_pages(plan, reusable, last, on_disk, setup, previous, indexer, jobs, warnings)
+        # The exports are made on every build (they are quick), and a file whose
+        # bytes are the same is taken from the last output.
+        for name, make in plan.exports.items():
+            previous.write_or_take(name, make())
+        for job in plan.pdf_jobs:
+            if job.path in reusable:
+                previous.take(job.path)
+        _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging.path, settings.today),
+                    [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer, warnings)
+        _raise_if_failed(indexer.finish(), warnings)
+    outputs = {}
+    for path, planned in plan.prints.planned.items():
+        if path in reusable:
+            outputs[path] = last.outputs[path]
+        elif path in reads:
+            outputs[path] = Made(plan.prints.made_from(path, reads[path]), planned, tuple(reads[path]))
+        elif path not in left:
+            outputs[path] = Made(planned, planned)
+    made = {path: entry.made_from for path, entry in outputs.items()}
+    written = tuple(spec.path for spec in plan.pages) + tuple(copied) + tuple(plan.exports)
+    written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
+    record = Record(written=written, warnings=warnings, outputs=outputs,
+                    bundles={b.folder: incremental.bundle_print(b, made) for b in plan.bundles})
+    return written, record
 
 
-def _bundle_print(bundle: search.Bundle, prints: dict[str, str]) -> str:
-    return cache.fingerprint(bundle.glob, [prints[page] for page in bundle.pages])
+def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> None:
+    # Ctrl-C stops Pagefind and the workers as well: their failures then are not the content's.
+    interrupt.stop_if_pressed()
+    if failures:
+        raise ContentError(failures + list(warnings))
 
 
-def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh: set[str], old: BuildCache,
-                 reuse: _Reuse, indexer: search.Indexer, jobs: int) -> tuple[list[Problem], dict[str, list]]:
+def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, setup: site.SiteJob,
+                 previous: output.Previous, indexer: search.Indexer, jobs: int,
+                 warnings: tuple[Problem, ...]) -> dict[str, list]:
     """Render the pages that changed. The search bundles whose pages changed go to
     the indexer as soon as their pages are written, so that Pagefind works while
     the rest are rendered and the unchanged files are taken from the old output;
-    the other bundles are taken as they were. Returns the problems, and what each
-    page rendered read."""
-    stale = [bundle for bundle in plan.search_bundles
-             if not (old.entries.get(bundle.folder) == _bundle_print(bundle, prints) and reuse.has(bundle.folder))]
+    the other bundles are taken as they were. Returns what each page rendered read."""
+    current = {spec.path: (last.outputs[spec.path].made_from if spec.path in reusable else
+                           plan.prints.made_from(spec.path, last.outputs[spec.path].reads)
+                           if spec.path in last.outputs else None) for spec in plan.pages}
+    kept = incremental.unchanged_folders(plan.bundles, current, last, on_disk)
+    stale = [bundle for bundle in plan.bundles if bundle.folder not in kept]
     # Pagefind needs every page of its bundle in place.
-    for page in (page for bundle in stale for page in bundle.pages if page in fresh):
-        reuse.file(page)
-    unwritten = {bundle.name: {page for page in bundle.pages if page not in fresh} for bundle in stale}
+    for page in (page for bundle in stale for page in bundle.pages if page in reusable):
+        previous.take(page)
+    unwritten = {bundle.name: {page for page in bundle.pages if page not in reusable} for bundle in stale}
     bundle_of = {page: bundle for bundle in stale for page in unwritten[bundle.name]}
     for bundle in stale:
         if not unwritten[bundle.name]:
             indexer.add(bundle)
     # Bundle by bundle, so that the first can be indexed while the next is rendered.
     order = {bundle.name: number for number, bundle in enumerate(stale)}
-    to_render = sorted((spec.path for spec in plan.pages if spec.path not in fresh),
+    to_render = sorted((spec.path for spec in plan.pages if spec.path not in reusable),
                        key=lambda path: order[bundle_of[path].name] if path in bundle_of else len(order))
     processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
     work = parallel.slices(to_render, PAGES_PER_SLICE)
@@ -288,17 +297,18 @@ def _write_pages(plan: _Plan, prints: dict[str, str], setup: site.SiteJob, fresh
                 unwritten[bundle.name].discard(page)
                 if not unwritten[bundle.name] and not problems:
                     indexer.add(bundle)
+    _raise_if_failed(problems, warnings)
     taken = {page for bundle in stale for page in bundle.pages}
     for spec in plan.pages:
-        if spec.path in fresh and spec.path not in taken:
-            reuse.file(spec.path)
-    for bundle in set(plan.search_bundles) - set(stale):
-        reuse.folder(bundle.folder)
-    return problems, reads
+        if spec.path in reusable and spec.path not in taken:
+            previous.take(spec.path)
+    if kept:
+        previous.take_all(path for path in on_disk if "/".join(path.split("/", 2)[:2]) in kept and path.count("/") > 1)
+    return reads
 
 
-def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf,
-                indexer: search.Indexer) -> list[Problem]:
+def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, indexer: search.Indexer,
+                warnings: tuple[Problem, ...]) -> None:
     done = len(plan.pdf_jobs) - len(todo)
     processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
     problems = []
@@ -311,108 +321,15 @@ def _write_pdfs(plan: _Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf,
             done += 1
             if on_pdf:
                 on_pdf(done, len(plan.pdf_jobs), path)
-    return problems
+    _raise_if_failed(problems, warnings)
 
 
-def _write_exports(plan: _Plan, fresh: set[str], reuse: _Reuse) -> None:
-    for name, make in plan.exports.items():
-        if name not in fresh:
-            reuse.or_write(name, make())
+# Record ---------------------------------------------------------------------------------------
 
-
-def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
-          on_pdf=None, jobs: int = 1, drafts: bool = False, pdfs_later: bool = False) -> BuildResult:
-    """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
-
-    Only outputs whose inputs changed since the last build are rendered; the rest
-    are taken from the previous output. `jobs` processes share the rendering.
-    With `pdfs_later` (a preview, first showing the pages), the pages link their
-    PDFs as usual but only the PDFs that did not change are there: the next build
-    makes the others, and nothing more.
-    """
-    _check_output_location(content_dir, output_dir)
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output_dir)
-    content = cache.content_state(content_dir)
-    models = cache.ModelStore(content_dir, output_dir)
-    model = models.load(content, load_project, revise_project)
-    selected, problems, _ = _prepare(content_dir, profile, today, drafts, model)
-    problems.raise_if_errors()
-    warnings = tuple(sorted(problems.warnings))
-    bundles = pages.search_bundles(selected)
-    shared = _shared(selected, content_dir, profile, today, bundles)
-    old = BuildCache.load(output_dir, shared)
-    # A PDF records the commit its content comes from, which a commit changes
-    # without changing any content file.
-    state = cache.fingerprint(shared, content.key, with_pdf, drafts, with_pdf and version.last_commit(content_dir),
-                              pdfs_later)
-    if old.output_unchanged(output_dir, state):
-        # Nothing the output is made from has changed, nor the output itself: it is
-        # already what this build would write.
-        models.save()
-        return BuildResult(tuple(sorted(old.files)), warnings, len(old.files))
-    basis = cache.fingerprint(content.key, with_pdf, drafts)
-    # When the last build was made from this model but for the text of some
-    # items, what every page and export was planned from is as it was then.
-    same_plan = model.since is not None and old.basis == cache.fingerprint(model.since, with_pdf, drafts)
-    plan = _plan(selected, content, content_dir, shared, today, with_pdf, bundles, old if same_plan else None)
-    edited = {path.rsplit(".", 1)[0] for path in model.edited} if same_plan else None
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-", suffix=".tmp", dir=output_dir.parent))
-    try:
-        prints = _current_prints(plan, old, edited)
-        fresh = {path for path, print_ in prints.items() if old.reusable(output_dir, path, print_)}
-        reuse = _Reuse(output_dir, staging)
-        # Copied first, so that a full disk is found before Pagefind runs short of room.
-        copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging)
-        compiled = templates.CompiledTemplates(cache.compiled_templates(output_dir), cache.code_version())
-        setup = site.SiteJob(selected, content_dir, staging, today, plan.pdf_links, tuple(plan.pages), compiled)
-        changed_pdfs = [job for job in plan.pdf_jobs if job.path not in fresh]
-        left = {job.path for job in changed_pdfs} if pdfs_later else set()
-        # Pagefind goes on indexing in the background while the exports, the model
-        # for the next build and the PDFs are made.
-        with search.Indexer(staging, jobs) as indexer:
-            failures, reads = _write_pages(plan, prints, setup, fresh, old, reuse, indexer, jobs)
-            if failures:
-                raise ContentError(failures + list(warnings))
-            for path in fresh.difference(spec.path for spec in plan.pages):
-                reuse.file(path)
-            _write_exports(plan, fresh, reuse)
-            models.save()
-            failures = _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging, today, compiled),
-                                   [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer)
-            failures += indexer.finish()
-        # Ctrl-C stops Pagefind as well: its failures then are not the content's.
-        interrupt.stop_if_pressed()
-        if failures:
-            raise ContentError(failures + list(warnings))
-        written = [spec.path for spec in plan.pages] + copied + list(plan.exports)
-        written += [job.path for job in plan.pdf_jobs if job.path not in left]
-        for path, page_reads in reads.items():
-            prints[path] = plan.print_with(path, page_reads)
-        new = BuildCache(old.salt, {bundle.folder: _bundle_print(bundle, prints) for bundle in plan.search_bundles},
-                         basis=basis)
-        for path, print_ in prints.items():
-            if path not in left:
-                new.record(staging, path, print_, reads[path] if path in reads else old.reads(path), plan.prints[path])
-        (staging / OUTPUT_MARKER).write_text(
-            "Made by briefing. This whole folder is replaced by each build.\n", encoding="utf-8"
-        )
-        # Hosting (issue 22): .htaccess, web.config and robots.txt go into the output before it is swapped in.
-        hosting.write_output_files(selected, output_dir, profile, content_dir, staging)
-        interrupt.stop_if_pressed()
-        _swap_in(staging, output_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise ContentError([Problem(str(output_dir), 0, f"the output could not be written: {exc.strerror or exc}"
-                                    f"{where}; the previous output is unchanged. Free some disk space or "
-                                    "check the folder's permissions, then build again")]) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    new.finish(output_dir, state)
-    new.save(output_dir)
-    # Hosting (issue 22): the server/ folder beside the output; a failure there is a warning.
-    warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
-    return BuildResult(tuple(written), warnings, len(fresh))
+def _record(cache: Cache, record: Record, target: output.Target, state: str) -> None:
+    """Keep what this build made for the next, once its output is in place: the
+    files as they are now, and the state it was made from ("" when a content file
+    changed while it was read: the next build then looks at everything again)."""
+    record.files = output.file_stats(target.path)
+    record.state = state
+    cache.save(record)

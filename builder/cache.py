@@ -1,275 +1,385 @@
-"""The build cache: for each output file, a fingerprint of every input it was made from.
+"""Where the build cache is kept: one SQLite database of JSON text in the
+project's private folder (`.briefing/cache/build.sqlite3`, mode 0600).
 
-A build renders only the outputs whose fingerprint changed and takes the rest
-from the previous output folder. The cache can only save work, never change a
-result: an entry is used only when the file it describes is still there exactly
-as it was written, and anything unreadable or from another version is ignored.
+It holds, for each build setting (output folder, profile, drafts), the
+`Record` of the last build; the content files parsed so far, by the hash of
+their bytes; the validated model of each content folder, one row per item
+(`model_json`); the stat signatures and hashes of the files last scanned; and
+what the skeleton check found. Nothing read from it runs: rows are JSON, read
+as mappings, lists, text, numbers and the model's own record types, and a row
+not of the shape written is not used. The
+database is used only in a private folder that passes `private.folder`'s
+checks; one written by other code or other versions is emptied, one that
+cannot be read is made again, and one that fails while in use is dropped for
+the rest of the build. `incremental` decides what the records mean.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
-import pickle
+import sqlite3
+import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import __version__
-from builder.content import ParseCache
+from builder import model_json, private
+from builder.content import ParseCache, source_from_json, source_to_json
+from builder.errors import Problem
+from builder.fingerprint import versions
+from builder.model import Item, Project
 
-FORMAT = 3
+# The fields of Project that hold items: each item is kept in a row of its own.
+_ITEM_KINDS = ("threats", "case_studies", "spotlights", "reports", "meetings", "pages")
 
-
-def cache_file(output_dir: Path) -> Path:
-    """Beside the output folder, so that replacing the output never loses it."""
-    return output_dir.parent / f".{output_dir.name}.cache.json"
-
-
-def compiled_templates(output_dir: Path) -> Path:
-    """Where templates compiled by one build are kept for the next."""
-    return output_dir.parent / f".{output_dir.name}.templates"
+CACHE_FOLDER = "cache"
+DATABASE = "build.sqlite3"
 
 
-def fingerprint(*parts: object) -> str:
-    """A hash of the parts' reprs: the model is frozen dataclasses, whose repr
-    shows every field, so equal fingerprints mean equal inputs."""
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()
+@dataclass(frozen=True)
+class Made:
+    """What one output was made from when it was written."""
 
-
-class Fingerprinter:
-    """Fingerprints of many outputs that share inputs: each model object is hashed
-    once, field by field, however many pages show it. Fields named in `skip` are
-    left out: what depends on them is recorded as it is read."""
-
-    def __init__(self, skip: tuple[str, ...] = ()) -> None:
-        self._digests: dict[int, tuple[object, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
-        self._skip = frozenset(skip)
-
-    def __call__(self, *parts: object) -> str:
-        digest = hashlib.blake2b(digest_size=20)
-        self._feed(digest, parts)
-        return digest.hexdigest()
-
-    def _dataclass_digest(self, value: object) -> bytes:
-        known = self._digests.get(id(value))
-        if known is None:
-            kind = type(value)
-            names = self._fields.get(kind)
-            if names is None:
-                names = self._fields[kind] = tuple(f.name for f in fields(value) if f.name not in self._skip)
-            digest = hashlib.blake2b(kind.__qualname__.encode(), digest_size=20)
-            for name in names:
-                self._feed(digest, getattr(value, name))
-            # Keep the object alive, so that its id cannot be reused by another.
-            known = self._digests[id(value)] = (value, digest.digest())
-        return known[1]
-
-    def _feed(self, digest, value: object) -> None:
-        if isinstance(value, str):
-            data = value.encode("utf-8")
-            digest.update(b"s%d:" % len(data))
-            digest.update(data)
-        elif is_dataclass(value) and not isinstance(value, type):
-            digest.update(b"d")
-            digest.update(self._dataclass_digest(value))
-        elif isinstance(value, (list, tuple)):
-            digest.update(b"[%d" % len(value))
-            for entry in value:
-                self._feed(digest, entry)
-        elif isinstance(value, (set, frozenset)):
-            # In sorted order: the order of a set changes from one run to the next.
-            digest.update(b"{%d" % len(value))
-            for entry in sorted(value, key=repr):
-                self._feed(digest, entry)
-        elif isinstance(value, dict):
-            digest.update(b"{%d" % len(value))
-            for key, entry in value.items():
-                self._feed(digest, key)
-                self._feed(digest, entry)
-        else:
-            digest.update(repr(value).encode("utf-8"))
-        digest.update(b";")
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The package version and a hash of its source: a change to the code may
-    change any output."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    made_from: str | None  # its fingerprint (None: made from something no later build can know)
+    planned: str  # the fingerprint of its planned inputs alone
+    reads: tuple[tuple[str, str], ...] = ()  # what the recorder saw it read beyond them
 
 
 @dataclass
-class BuildCache:
-    salt: str
-    # output path -> [fingerprint, size, mtime_ns, what it read beyond its planned
-    # inputs, fingerprint of its planned inputs alone]
-    entries: dict = field(default_factory=dict)
-    state: str = ""  # everything the last build was made from, when it finished
-    files: dict = field(default_factory=dict)  # every file of the output -> [size, mtime_ns]
-    basis: str = ""  # the content and options its outputs were planned from
+class Record:
+    """What a build of one setting left, for the next build of that setting."""
+
+    state: str = ""  # everything it was made from; "" when not known to be complete
+    basis: str = ""  # the key of the model it was made from
+    written: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    files: dict[str, tuple[int, ...]] = field(default_factory=dict)  # every output file as the build left it
+    outputs: dict[str, Made] = field(default_factory=dict)
+    bundles: dict[str, str] = field(default_factory=dict)  # search bundle folder -> fingerprint of its pages
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "state": self.state,
+            "basis": self.basis,
+            "written": list(self.written),
+            "warnings": [{"path": p.path, "line": p.line, "message": p.message} for p in self.warnings],
+            "files": self.files,  # path -> its stat signature (see output.file_stats), compared whole
+            "outputs": {path: {"made_from": m.made_from, "planned": m.planned, "reads": [list(r) for r in m.reads]}
+                        for path, m in self.outputs.items()},
+            "bundles": self.bundles,
+        })
 
     @classmethod
-    def load(cls, output_dir: Path, salt: str) -> BuildCache:
+    def from_json(cls, text: str) -> Record:
+        """The record, or an empty one when anything in it is not of the shape written."""
         try:
-            data = json.loads(cache_file(output_dir).read_text(encoding="utf-8"))
-            if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["entries"], dict):
-                return cls(salt, data["entries"], data["state"], data["files"], data["basis"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return cls(salt)
+            data = json.loads(text)
+            record = cls(
+                state=_text(data["state"]),
+                basis=_text(data["basis"]),
+                written=tuple(_text(path) for path in data["written"]),
+                warnings=tuple(Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
+                               for w in data["warnings"]),
+                files={_text(path): tuple(_number(n) for n in info) for path, info in data["files"].items()},
+                outputs={_text(path): _made(entry) for path, entry in data["outputs"].items()},
+                bundles={_text(folder): _text(print_) for folder, print_ in data["bundles"].items()},
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return cls()
+        return record
 
-    def output_unchanged(self, output_dir: Path, state: str) -> bool:
-        """True when the last build was made from exactly `state` and every file it
-        wrote is still there as it was written, and no other file has appeared."""
-        return bool(self.state) and self.state == state and _file_stats(output_dir) == self.files
 
-    def finish(self, output_dir: Path, state: str) -> None:
-        self.state = state
-        self.files = _file_stats(output_dir)
+def _made(entry: dict) -> Made:
+    made_from = entry["made_from"]
+    return Made(None if made_from is None else _text(made_from), _text(entry["planned"]),
+                tuple((_text(kind), _text(key)) for kind, key in entry["reads"]))
 
-    def _entry(self, path: str) -> list | None:
-        entry = self.entries.get(path)
-        if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[3], list) \
-                and all(isinstance(entry[i], str) for i in (0, 4)):
-            return entry
-        return None
 
-    def reads(self, path: str) -> list[tuple[str, str]]:
-        """What the output read beyond its planned inputs when it was made."""
-        entry = self._entry(path)
-        if entry is None:
-            return []
-        return [tuple(read) for read in entry[3]
-                if isinstance(read, list) and len(read) == 2 and all(isinstance(part, str) for part in read)]
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
 
-    def planned(self, path: str) -> str | None:
-        """The fingerprint of the output's planned inputs when it was made."""
-        entry = self._entry(path)
-        return entry[4] if entry else None
 
-    def reusable(self, output_dir: Path, path: str, print_: str | None) -> bool:
-        """True when `path` was made from the same inputs and is unchanged on disk."""
-        entry = self._entry(path)
-        if entry is None or print_ is None or entry[0] != print_:
-            return False
+def _number(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("not a number")
+    return value
+
+
+class Cache:
+    """The build cache of one build: its setting's record, and the parsed files.
+    Without a database (no usable private folder) it remembers nothing and every
+    build is cold; a database that fails is dropped, never trusted."""
+
+    def __init__(self, database: sqlite3.Connection | None, slot: str, told: tuple[Problem, ...] = (),
+                 where: str = ""):
+        self.database = database
+        self.slot = slot
+        self.where = where  # the database, for messages
+        self.told = told  # the warning to show when there is no cache, once
+        self._parsed: dict[tuple[str, str], str] | None = None
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # The record ------------------------------------------------------------------
+
+    def record(self) -> Record:
+        row = self._query("SELECT data FROM builds WHERE slot = ?", (self.slot,))
+        return Record.from_json(row[0][0]) if row else Record()
+
+    def save(self, record: Record) -> None:
+        self._write("INSERT OR REPLACE INTO builds (slot, data) VALUES (?, ?)", [(self.slot, record.to_json())])
+
+    def forget(self) -> None:
+        """The output is about to change: until a new record is saved, nothing of the old one holds."""
+        self._write("DELETE FROM builds WHERE slot = ?", [(self.slot,)])
+
+    # Parsed files ----------------------------------------------------------------
+
+    def parse_cache(self, hashes: dict[str, str]) -> ParseCache:
+        return ParseCache(self._known_source, hashes)
+
+    def _known_source(self, path: str, digest: str):
+        if self._parsed is None:
+            rows = self._query("SELECT path, hash, data FROM parsed", ()) or []
+            self._parsed = {(path_, hash_): data for path_, hash_, data in rows}
+        data = self._parsed.get((path, digest))
+        if data is None:
+            return None
         try:
-            stat = os.stat(output_dir / path)
-        except OSError:
-            return False
-        return [stat.st_size, stat.st_mtime_ns] == entry[1:3]
+            return source_from_json(path, data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
 
-    def record(self, folder: Path, path: str, print_: str, reads: list[tuple[str, str]], planned: str) -> None:
-        stat = os.stat(folder / path)
-        self.entries[path] = [print_, stat.st_size, stat.st_mtime_ns, [list(read) for read in reads], planned]
+    def keep_parsed(self, parsed: ParseCache, complete: bool) -> None:
+        """Keep the files newly parsed; once a whole load has read every file, forget
+        the versions of files that are no longer there."""
+        rows = []
+        for (path, digest), source in parsed.new.items():
+            with contextlib.suppress(TypeError, ValueError):  # YAML that JSON cannot hold is parsed again
+                rows.append((path, digest, source_to_json(source)))
+        if rows:
+            self._write("DELETE FROM parsed WHERE path = ?", [(path,) for path, _, _ in rows])
+            self._write("INSERT OR REPLACE INTO parsed (path, hash, data) VALUES (?, ?, ?)", rows)
+        if complete and self._parsed is not None:
+            current = set(parsed.used) | set(parsed.new)
+            gone = [key for key in self._parsed if key not in current]
+            if gone:
+                self._write("DELETE FROM parsed WHERE path = ? AND hash = ?", gone)
 
-    def save(self, output_dir: Path) -> None:
-        """Written after the output is in place; if it cannot be, the next build is just slower."""
-        target = cache_file(output_dir)
-        temporary = target.with_suffix(".tmp")
+    # What files were hashed -------------------------------------------------------
+
+    def signatures(self) -> dict[str, list]:
+        """The stat signature and hash of each file the last scan hashed (see `incremental.scan`)."""
+        row = self._query("SELECT data FROM derived WHERE name = 'signatures'", ())
+        if not row:
+            return {}
         try:
-            temporary.write_text(json.dumps({"format": FORMAT, "salt": self.salt, "entries": self.entries,
-                                             "state": self.state, "files": self.files, "basis": self.basis}),
-                                 encoding="utf-8")
-            os.replace(temporary, target)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+            data = json.loads(row[0][0])
+            return {_text(path): [*(_number(n) for n in entry[:5]), _text(entry[5])] for path, entry in data.items()}
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            return {}
+
+    def keep_signatures(self, signatures: dict[str, list], before: dict[str, list]) -> None:
+        if signatures != before:
+            self._write("INSERT OR REPLACE INTO derived (name, data) VALUES ('signatures', ?)",
+                        [(json.dumps(signatures),)])
+
+    # The model --------------------------------------------------------------------
+
+    def model_hashes(self, folder: str) -> tuple[str, dict[str, str]] | None:
+        """The key of the model kept for a content folder, and the hashes of the
+        content files it was loaded from; None when there is none."""
+        row = self._query("SELECT data FROM models WHERE folder = ?", (folder,))
+        if not row:
+            return None
+        try:
+            data = json.loads(row[0][0])
+            hashes = {_text(path): _text(digest) for path, digest in data["hashes"].items()}
+            return _text(data["key"]), hashes
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def model(self, folder: str) -> tuple[Project, list[Problem], dict[str, str]] | None:
+        """The model kept for a content folder, the warnings of its load, and each
+        item's light fingerprint (by path) as `keep_model` was given it."""
+        row = self._query("SELECT data FROM models WHERE folder = ?", (folder,))
+        items = self._query("SELECT path, data, light FROM model_items WHERE folder = ?", (folder,))
+        if not row or items is None:
+            return None
+        try:
+            data = json.loads(row[0][0])
+            shell = model_json.loads(data["project"])
+            kept = {path: text for path, text, _ in items}
+            lights = {_text(path): _text(light) for path, _, light in items}
+            parts = {kind: tuple(model_json.loads(kept[path]) for path in paths)
+                     for kind, paths in data["order"].items()}
+            project = replace(shell, **parts)
+            warnings = [Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
+                        for w in data["warnings"]]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not isinstance(project, Project) or any(not isinstance(item, Item) for item in project.items):
+            return None
+        return project, warnings, lights
+
+    def keep_model(self, folder: str, key: str, hashes: dict[str, str], project: Project,
+                   warnings: list[Problem], light: Callable[[Item], str], changed: list[str] | None = None) -> None:
+        """Keep a model: all of it, or (`changed`) only the items of those files,
+        the rest being as kept before; `light` gives each item's light fingerprint,
+        kept beside it. A model JSON cannot hold is not kept."""
+        kinds = {kind: getattr(project, kind) for kind in _ITEM_KINDS}
+        try:
+            items = [(folder, item.path, model_json.dumps(item), light(item)) for group in kinds.values()
+                     for item in group if changed is None or item.path in changed]
+            data = json.dumps({
+                "key": key, "hashes": hashes,
+                "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in warnings],
+                "project": model_json.dumps(replace(project, **{kind: () for kind in kinds})),
+                "order": {kind: [item.path for item in group] for kind, group in kinds.items()},
+            })
+        except (TypeError, ValueError):
+            self._transaction([("DELETE FROM models WHERE folder = ?", [(folder,)])])
+            return
+        statements = [("INSERT OR REPLACE INTO model_items (folder, path, data, light) VALUES (?, ?, ?, ?)", items),
+                      ("INSERT OR REPLACE INTO models (folder, data) VALUES (?, ?)", [(folder, data)])]
+        if changed is None:
+            statements.insert(0, ("DELETE FROM model_items WHERE folder = ?", [(folder,)]))
+        self._transaction(statements)
+
+    # Values derived from items ------------------------------------------------------
+
+    def derived(self, name: str, salt: str, keys: list[str], compute: Callable[[int], object]) -> list:
+        """A value for each of `keys` (fingerprints of what it is computed from), taken
+        from the last build where known, else `compute(index)`; JSON values only."""
+        row = self._query("SELECT data FROM derived WHERE name = ?", (name,))
+        known: dict = {}
+        if row:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                stored = json.loads(row[0][0])
+                if isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("values"), dict):
+                    known = stored["values"]
+        values = []
+        for index, key in enumerate(keys):
+            if key not in known:
+                known[key] = compute(index)
+            values.append(known[key])
+        kept = dict(zip(keys, values))
+        if not row or len(kept) != len(known):
+            self._write("INSERT OR REPLACE INTO derived (name, data) VALUES (?, ?)",
+                        [(name, json.dumps({"salt": salt, "values": kept}))])
+        return values
+
+    # The database ------------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: tuple) -> list | None:
+        if self.database is None:
+            return None
+        try:
+            return self.database.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            self._drop(error)
+            return None
+
+    def _write(self, sql: str, rows: list) -> None:
+        self._transaction([(sql, rows)])
+
+    def _transaction(self, statements: list[tuple[str, list]]) -> None:
+        """Several writes, all or none."""
+        if self.database is None:
+            return
+        try:
+            with self.database:
+                self.database.execute("BEGIN")
+                for sql, rows in statements:
+                    self.database.executemany(sql, rows)
+        except sqlite3.Error as error:
+            self._drop(error)
+
+    def _drop(self, error: sqlite3.Error) -> None:
+        """A database that fails is not used again by this build, which says so."""
+        with contextlib.suppress(sqlite3.Error):
+            self.database.close()
+        self.database = None
+        self.told += (Problem(self.where, 0, f"the build cache failed ({error}); this build goes on without it",
+                              is_warning=True),)
+
+    def close(self) -> None:
+        if self.database is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.database.close()
+            self.database = None
 
 
-def _file_stats(folder: Path) -> dict[str, list[int]]:
-    stats = {}
-    prefix = len(str(folder)) + 1
-    for parent, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(parent, name)
-            stat = os.stat(path)
-            stats[path[prefix:]] = [stat.st_size, stat.st_mtime_ns]
-    return stats
-
-
-@dataclass(frozen=True)
-class ContentState:
-    """The content folder as it is on disk, without reading any file."""
-
-    folder: str  # the content folder, resolved
-    files: dict  # content path -> [size, mtime_ns]
-    key: str  # a fingerprint of the code, the folder and every file's name, size and time
-
-
-def content_state(content_dir: Path) -> ContentState:
-    folder, files = str(content_dir.resolve()), _file_stats(content_dir)
-    return ContentState(folder, files, fingerprint(code_version(), folder, sorted(files.items())))
-
-
-@dataclass(frozen=True)
-class Model:
-    """The loaded model, and how it relates to the last one."""
-
-    result: tuple  # what `load` returns
-    since: str | None  # the content state it was revised from (or is), None when loaded whole
-    edited: tuple[str, ...] = ()  # the files whose text was revised
-
-
-class ModelStore:
-    """The model of the last build, kept beside the output: reading and validating
-    is most of a rebuild's work. While the content is as it was, the model is taken
-    as it is; when only the text of some Markdown files changed, only those files
-    are read and checked again (`revise`); otherwise the whole folder is loaded,
-    and even then files that did not change are not parsed again. The parsed files
-    are kept apart, since only a whole load needs them."""
-
-    def __init__(self, content_dir: Path, output_dir: Path):
-        self.content_dir = content_dir
-        self.model_file = output_dir.parent / f".{output_dir.name}.model.pickle"
-        self.parsed_file = output_dir.parent / f".{output_dir.name}.parsed.pickle"
-        self._unsaved: dict[Path, tuple] = {}
-
-    def load(self, state: ContentState, load: Callable[[Path, ParseCache], tuple],
-             revise: Callable[..., tuple | None]) -> Model:
-        code = code_version()
-        stored = _unpickle(self.model_file, code)
-        if stored is not None:
-            key, folder, files, result = stored
-            if key == state.key:
-                return Model(result, key)
-            # Files of another folder may have the same names, sizes and times.
-            if folder == state.folder and files.keys() == state.files.keys():
-                edited = sorted(path for path, stat in state.files.items() if files[path] != stat)
-                # The files it reads are not kept as parsed: a whole load reads them again.
-                revised = revise(self.content_dir, *result, edited)
-                if revised is not None:
-                    self._unsaved[self.model_file] = (code, state.key, state.folder, state.files, revised)
-                    return Model(revised, key, tuple(edited))
-        folder, parsed = _unpickle(self.parsed_file, code) or (None, {})
-        parse_cache = ParseCache(parsed if folder == state.folder else {})
-        result = load(self.content_dir, parse_cache)
-        self._unsaved[self.model_file] = (code, state.key, state.folder, state.files, result)
-        self._unsaved[self.parsed_file] = (code, state.folder, parse_cache.current)
-        return Model(result, None)
-
-    def save(self) -> None:
-        """Keep a newly loaded model for the next build; if it cannot be, that build is just slower."""
-        for path, data in self._unsaved.items():
-            temporary = path.with_suffix(".tmp")
-            try:
-                temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(temporary, path)
-            except OSError:
-                temporary.unlink(missing_ok=True)
-        self._unsaved = {}
-
-
-def _unpickle(path: Path, code: str) -> tuple | None:
-    """What was kept in `path` by this same code, without the code; None when
-    there is nothing, or it is unreadable or from other code."""
+def open_cache(content_dir: Path, slot: str) -> Cache:
+    """The cache of this project, for the build setting named `slot`. Where the
+    project's private folder cannot be used there is none, and `told` holds the
+    warning that says so (once)."""
+    found = private.folder(content_dir) if content_dir.is_dir() else None
+    if found is None:
+        return Cache(None, slot)
+    if found.path is None:
+        warning = found.warning_once()
+        return Cache(None, slot, (warning,) if warning else ())
     try:
-        stored = pickle.loads(path.read_bytes())
-    except Exception:  # a missing, stale or corrupt cache is simply not used
-        return None
-    return stored[1:] if isinstance(stored, tuple) and stored and stored[0] == code else None
+        folder = private.subfolder(found.path, CACHE_FOLDER)
+        database = _connect(folder / DATABASE)
+    except (OSError, sqlite3.Error) as exc:
+        warning = Problem(str(found.path / CACHE_FOLDER), 0, f"the build cache cannot be used ({exc}); "
+                          "building without it", is_warning=True)
+        return Cache(None, slot, (warning,))
+    return Cache(database, slot, where=str(folder / DATABASE))
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS builds (slot TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parsed (path TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL,
+                                   PRIMARY KEY (path, hash));
+CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (folder TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS model_items (folder TEXT NOT NULL, path TEXT NOT NULL, data TEXT NOT NULL,
+                                        light TEXT NOT NULL, PRIMARY KEY (folder, path));
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The database, made again when it is not a plain file of this user's, cannot
+    be read, or was written by other code or other versions."""
+    for attempt in range(2):
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                os.unlink(path)
+        # Readable by its owner only (SQLite gives its journal the same mode), and never through a link.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        os.chmod(path, 0o600)
+        database = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            database.execute("PRAGMA journal_mode=WAL")
+            database.execute("PRAGMA synchronous=NORMAL")
+            database.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = database.execute("SELECT value FROM meta WHERE name = 'versions'").fetchone()
+            if row is None or row[0] != versions():
+                # Written by other code: its tables may not even have today's columns.
+                tables = [name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                for table in tables:
+                    database.execute(f'DROP TABLE "{table}"')
+                database.executescript(_SCHEMA)
+                database.execute("INSERT INTO meta (name, value) VALUES ('versions', ?)", (versions(),))
+            return database
+        except sqlite3.DatabaseError:
+            database.close()
+            if attempt:
+                raise
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{path}{suffix}")
+    raise AssertionError("unreachable")

@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the output folder, replaced whole by a successful build (default: output)")
     build.add_argument("--no-pdf", dest="with_pdf", action="store_false",
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
+    build.add_argument("--no-search", dest="with_search", action="store_false",
+                       help="make no search index (the pages then have no search box): a quicker build")
     build.add_argument("--drafts", action="store_true",
                        help="include drafts, each page marked DRAFT (for previewing; never for publishing)")
     build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
@@ -122,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check
     from builder.console import Progress, print_problems
+    from builder.output import Busy as OutputBusy
 
     today = getattr(args, "today", None) or dt.date.today()
     try:
@@ -148,11 +151,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{args.content}: {len(project.items)} items checked, no errors"
                   + (f", {len(warnings)} warning(s)" if warnings else ""))
         else:
+            _refuse_private_output(args.content, args.output)
             progress = Progress.for_terminal(args.quiet)
             try:
                 with _project_lock(args.content, "build"):
                     result = build(args.content, args.output, args.profile, today, args.with_pdf, progress,
-                                   args.jobs, args.drafts)
+                                   args.jobs, args.drafts, with_search=args.with_search)
             finally:
                 progress.finish()
             print_problems(result.warnings)
@@ -168,7 +172,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
               file=sys.stderr)
         return 1
-    except private.Busy as busy:
+    except (private.Busy, OutputBusy) as busy:
         print(busy, file=sys.stderr)
         return 1
     except OSError as exc:
@@ -178,10 +182,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{where}: {exc.strerror or exc}; nothing was written. Choose a folder you can write to, or check "
               "its permissions", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("Stopped; the output folder is unchanged.", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        # Ctrl-C waits for the instant the new output is put in place: it came before or after.
+        print(getattr(stop, "message", "Stopped; the output folder is unchanged."), file=sys.stderr)
         return 130
     return 0
+
+
+def _refuse_private_output(content: Path, output: Path) -> None:
+    """What a build keeps for itself is never published: no output inside the private folder."""
+    from builder.errors import Problem
+
+    if Path(os.path.realpath(output)).is_relative_to(private.location(content)):
+        raise ContentError([Problem(str(output), 0, "the output folder must not be inside the project's private "
+                                    f"folder {private.NAME}/ (which the preview uses); choose another --output")])
 
 
 @contextlib.contextmanager

@@ -6,6 +6,10 @@ turns bytes on disk into mappings and Markdown text, each tied to file lines.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -459,25 +463,122 @@ def _outside(file: Path, real_root: Path, rel: str, problems: Problems) -> bool:
 
 
 class ParseCache:
-    """Files parsed by an earlier build, reused while their size and time on disk
-    are unchanged, so that an edit re-reads only the edited file. A file that had
-    any problem is always read again, so that its messages are shown again."""
+    """Files parsed by an earlier build, found by their path and the hash (BLAKE2)
+    of their bytes, never by size or time: an edit re-reads only the edited file.
+    `known(path, hash)` gives such a file or None; `hashes` are the hashes of the
+    content files taken at the start of the build (each file is hashed here
+    otherwise). A file that had any problem is always read again, so that its
+    messages are shown again. What is read anew is in `new`, what was found in
+    `used`, both by (path, hash); a file whose bytes were not those hashed when it
+    was read (it was being saved) is in `unsteady`, and is kept for no later build."""
 
-    def __init__(self, previous: dict | None = None):
-        self.previous = previous or {}
-        self.current: dict[str, tuple[int, int, SourceFile]] = {}
+    def __init__(self, known=None, hashes: dict[str, str] | None = None):
+        self.known = known or (lambda path, digest: None)
+        self.hashes = hashes or {}
+        self.new: dict[tuple[str, str], SourceFile] = {}
+        self.used: set[tuple[str, str]] = set()
+        self.unsteady: set[str] = set()
 
     def read(self, file: Path, rel: str, read, problems: Problems) -> SourceFile | None:
-        stat = file.stat()
-        known = self.previous.get(rel)
-        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            self.current[rel] = known
-            return known[2]
+        digest = self.hashes.get(rel) or _digest(file)
+        found = self.known(rel, digest) if digest else None
+        if found is not None:
+            self.used.add((rel, digest))
+            return found
         before = len(problems.items)
         source = read(file, rel, problems)
-        if source is not None and len(problems.items) == before:
-            self.current[rel] = (stat.st_size, stat.st_mtime_ns, source)
+        if _digest(file) != digest:
+            self.unsteady.add(rel)
+        elif source is not None and digest and len(problems.items) == before:
+            self.new[(rel, digest)] = source
         return source
+
+
+def _digest(file: Path) -> str | None:
+    """The hash of a file's bytes; None for a file too big to be content, or unreadable."""
+    try:
+        with open(file, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                return None
+            return hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
+    except OSError:
+        return None
+
+
+def source_to_json(source: SourceFile) -> str:
+    """A parsed file as JSON text, line numbers and all, with the links found in its
+    body where they were looked for; TypeError for values JSON cannot hold exactly
+    (which are then simply parsed again)."""
+    found = source.__dict__.get("links")  # the cached property, where it was worked out
+    links_data = None if found is None else [_link_to_json(link) for link in found]
+    return json.dumps([_data_to_json(source.data), source.body, source.body_line, links_data], allow_nan=False)
+
+
+def source_from_json(path: str, text: str) -> SourceFile:
+    """The file `source_to_json` wrote. Only data is made: mappings, lists, plain
+    values and links; anything else raises TypeError or ValueError."""
+    data, body, body_line, links_data = json.loads(text)
+    if type(body) is not str or type(body_line) is not int:
+        raise TypeError("not a parsed file")
+    source = SourceFile(path, _data_from_json(data), body, body_line)
+    if links_data is not None:
+        source.__dict__["links"] = [_link_from_json(entry) for entry in links_data]
+    return source
+
+
+def _link_to_json(link) -> dict:
+    values = {field.name: getattr(link, field.name) for field in dataclasses.fields(link)}
+    if type(link) is not links.SourceLink or any(type(v) not in _PLAIN_JSON for v in values.values()):
+        raise TypeError("a link of another kind is not kept")
+    return values
+
+
+def _link_from_json(values) -> links.SourceLink:
+    names = {field.name for field in dataclasses.fields(links.SourceLink)}
+    if type(values) is not dict or set(values) != names or any(type(v) not in _PLAIN_JSON for v in values.values()):
+        raise TypeError("not a link")
+    return links.SourceLink(**values)
+
+
+# Values kept exactly as they are: a subclass of one (a number that remembers how it
+# was typed, say) is not, since JSON would lose what makes it one.
+_PLAIN_JSON = (str, bool, int, float, type(None))
+
+
+def _data_to_json(value):
+    if isinstance(value, LineDict):
+        return {"map": value.line, "keys": [[key, value.line_of(key), _data_to_json(entry)]
+                                           for key, entry in value.items()]}
+    if isinstance(value, LineList):
+        return {"list": value.line, "lines": list(value.item_lines), "items": [_data_to_json(v) for v in value]}
+    if type(value) in _PLAIN_JSON:
+        return value
+    raise TypeError(f"{type(value).__name__} is not kept")
+
+
+def _data_from_json(value):
+    if isinstance(value, dict):
+        if "map" in value:
+            result = LineDict()
+            result.line, result.key_lines = _whole(value["map"]), {}
+            for key, line, entry in value["keys"]:
+                if isinstance(key, (dict, list)):
+                    raise TypeError("a key must be plain")
+                result[key] = _data_from_json(entry)
+                result.key_lines[key] = _whole(line)
+            return result
+        items = LineList(_data_from_json(entry) for entry in value["items"])
+        items.line, items.item_lines = _whole(value["list"]), [_whole(line) for line in value["lines"]]
+        return items
+    if isinstance(value, list):
+        raise TypeError("a list is kept as a mapping")
+    return value
+
+
+def _whole(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("a line is a whole number")
+    return value
 
 
 def _read_folder(root: Path, folder: str, ending: str, read, problems: Problems,

@@ -48,9 +48,11 @@ class Item:
     updated: dt.date | None = None
     review_by: dt.date | None = None
     owner: str | None = None
-    body: str = ""
+    # The text, and what is found in it, are left out of the repr: a template that
+    # prints an item whole (`{{ items | string }}`, `'%r' % item`) shows no text.
+    body: str = field(default="", repr=False)
     body_line: int = 0
-    links: tuple[Link, ...] = ()
+    links: tuple[Link, ...] = field(default=(), repr=False)
     field_lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> file line, for messages
 
     kind = "item"
@@ -439,6 +441,9 @@ def select(project: Project, profile: str, drafts: bool = False) -> Project:
                 i if i.report is None or f"reports/{i.report}" in kept
                 else AgendaItem.left_out(project.report(i.report)) for i in item.items
             )
+        # An item that loses nothing stays the same object, so that what is worked
+        # out about it (its fingerprint, for one) is worked out once.
+        changes = {name: value for name, value in changes.items() if getattr(item, name) != value}
         return replace(item, **changes) if changes else item
 
     def keep(items):

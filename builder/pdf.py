@@ -247,7 +247,6 @@ class PdfSetup:
     content_dir: Path
     out: Path
     today: dt.date
-    compiled: templates.CompiledTemplates | None = None
 
 
 class PdfWriter:
@@ -264,7 +263,7 @@ class PdfWriter:
 
         logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
         self.setup = setup
-        self.env = templates.environment(setup.content_dir, setup.compiled)
+        self.env = templates.environment(setup.content_dir)
         dirs = templates.template_dirs(setup.content_dir)
         self.stylesheet = next(d / "pdf" / "paper.css" for d in dirs if (d / "pdf" / "paper.css").is_file())
         self.allowed = [setup.content_dir / "assets"] + [d / sub for d in dirs for sub in ("static", "pdf")]

@@ -104,7 +104,7 @@ def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
     for kind in KINDS:
         _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
     # Longest first, so that a phrase is never matched by a shorter one inside it.
-    ordered = sorted(phrases, key=len, reverse=True)
+    ordered = sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
     return re.compile("|".join(re.escape(phrase).replace(re.escape(marker), ".+?") for phrase in ordered) or "(?!)")
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from builder import charts, lifecycle, markdown, templates
 from builder.errors import Problem, Problems
 from builder.model import Item, Project, Report, highest_marking
-from builder.pages import breadcrumbs, navigation, page_path, search_bundles
+from builder.pages import breadcrumbs, navigation, page_path
 from builder.templates import relative_url
 
 
@@ -69,7 +69,7 @@ class SiteJob:
     today: dt.date
     pdfs: dict = field(hash=False)
     specs: tuple = ()  # the planned pages (PageSpec)
-    compiled: templates.CompiledTemplates | None = None
+    search_bundles: tuple[str, ...] = ()  # the names of the search indexes every page queries (none: no search)
 
 
 class PageRenderer:
@@ -77,10 +77,11 @@ class PageRenderer:
 
     def __init__(self, job: SiteJob):
         self.job = job
-        self.env = templates.environment(job.content_dir, job.compiled)
+        self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
-        self.search_bundles = [b.name for b in search_bundles(job.project)]
+        self.search_bundles = list(job.search_bundles)
+        self.all_markings = {m.classification for m in (*job.project.items, *job.project.facts, *job.project.actions)}
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
@@ -108,10 +109,13 @@ class PageRenderer:
         that it read (item texts, facts, whether a linked file is on the site),
         sorted: the build cache records them."""
         spec = self.specs[path]
-        self.env.reads, self.env.markings = set(), set()
+        self.env.reads, self.env.markings, self.env.everything = set(), set(), False
         html = self._render(spec, spec.marking)
         # The marking printed is the highest of everything the page showed, which a
-        # user's template may make more than the page was planned to show.
+        # user's template may make more than the page was planned to show; one that
+        # reached around the recorder may have shown anything.
+        if self.env.everything:
+            self.env.markings |= self.all_markings
         shown = highest_marking(self.env.markings | {spec.marking})
         if shown != spec.marking:
             html = self._render(spec, shown)

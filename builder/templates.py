@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
+import functools
 import os
-import tempfile
 from pathlib import Path
-from pprint import pformat
 
 import jinja2
 
@@ -65,28 +64,50 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(target, context["page_path"])
 
 
+# The read of a template that reached around the recorder: the page depends on everything.
+EVERYTHING = ("everything", "")
+# Values printed as they are without showing more than themselves.
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
 class ReadingEnvironment(jinja2.Environment):
     """The recorder of what a page shows. While `reads` is a set, it notes each item
     whose text a template reads (`item.body`): the build cache must know that the
     page depends on the text. While `markings` is a set, it notes the marking of
     every item, fact and action a template reads anything of: the page is marked
-    with the highest of them."""
+    with the highest of them.
+
+    It fails safe. A template that reaches what the recorder cannot follow makes
+    the page depend on everything, and `everything` is set (the page is then
+    marked as if it showed everything): an attribute beginning with "_"
+    (`__dict__`, `__class__`), `pprint`, `string`, `format` or `tojson` of a model
+    object or of anything holding one, `str.format` given one, or a list or a
+    model object other than an item printed as it is (`{{ items }}`, which shows
+    its repr; `{{ item }}` shows only its title). The repr of an item leaves its
+    text out, so what Python's own `%` or `~` show of items is what the page was
+    planned from."""
 
     reads: set | None = None
     markings: set | None = None
+    everything: bool = False
 
-    # Called for every attribute a template reads. One beginning with "_" (such as
-    # `__dict__`) could be a way to every field, so it counts as reading the text.
+    # Called for every attribute a template reads.
     def getattr(self, obj, attribute):
         self.note_shown(obj)
-        if attribute in TEXT_FIELDS or attribute[:1] == "_":
+        if attribute in TEXT_FIELDS:
             self._note(obj)
+        elif attribute[:1] == "_":
+            self.note_everything()
+        elif isinstance(obj, str) and attribute in ("format", "format_map"):
+            return self._checked(super().getattr(obj, attribute))
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
         self.note_shown(obj)
-        if argument in TEXT_FIELDS or (isinstance(argument, str) and argument[:1] == "_"):
+        if argument in TEXT_FIELDS:
             self._note(obj)
+        elif isinstance(argument, str) and argument[:1] == "_":
+            self.note_everything()
         return super().getitem(obj, argument)
 
     def note_shown(self, obj) -> None:
@@ -97,69 +118,72 @@ class ReadingEnvironment(jinja2.Environment):
         if self.reads is not None and isinstance(obj, Item):
             self.reads.add(("text", obj.key))
 
-    def pprint(self, value) -> str:
-        """The `pprint` filter, which shows every field of the items in `value`."""
-        self._note_within(value)
-        return pformat(value)
+    def note_everything(self) -> None:
+        if self.reads is not None:
+            self.reads.add(EVERYTHING)
+            self.everything = True
 
-    def _note_within(self, value) -> None:
-        if isinstance(value, (list, tuple)):
-            for entry in value:
-                self._note_within(entry)
-        elif isinstance(value, dict):
-            for entry in value.values():
-                self._note_within(entry)
-        else:
-            self._note(value)
+    def _note_if_holds_model(self, *values) -> None:
+        if self.reads is not None and any(_holds_model(value) for value in values):
+            self.note_everything()
 
+    def _checked(self, function):
+        """`function`, noting everything when it is given a model object."""
+        def checked(*args, **kwargs):
+            self._note_if_holds_model(*args, *kwargs.values())
+            return function(*args, **kwargs)
+        return functools.update_wrapper(checked, function)  # keeps Jinja's pass_context marks
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled by an earlier build, kept in a folder, so that a rebuild
-    does not compile them again. Unlike Jinja's own file cache, each file is
-    written whole and then renamed into place, because the processes of a build
-    share the folder, and one that cannot be read is compiled again. The key
-    includes this package's code, which sets the environment's options."""
+    def _titled(self, function):
+        """`function` (`join`), noting the marking of every item it prints by its title."""
+        def titled(*args, **kwargs):
+            if self.markings is not None:
+                for value in args:
+                    if isinstance(value, (list, tuple)):
+                        for entry in value:
+                            self.note_shown(entry)
+            return function(*args, **kwargs)
+        return functools.update_wrapper(titled, function)
 
-    def __init__(self, folder: Path, code: str):
-        self.folder, self.code = folder, code
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return hashlib.sha1(f"{self.code}|{name}|{filename}".encode()).hexdigest()
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            with open(self.folder / bucket.key, "rb") as file:
-                bucket.load_bytecode(file)
-        except Exception:  # missing, or unreadable: the template is compiled again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        temporary = None
-        try:
-            self.folder.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as file:
-                bucket.write_bytecode(file)
-            os.replace(temporary, self.folder / bucket.key)
-        except OSError:  # the next build compiles it again
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
+    def printed(self, value):
+        """Every `{{ value }}` passes here before it is printed."""
+        if self.reads is not None and not isinstance(value, _PLAIN):
+            if isinstance(value, Item) and not hasattr(value, "__html__"):
+                self.note_shown(value)  # printed as its title
+            elif _holds_model(value):
+                self.note_everything()
+        return value
 
 
-def environment(content_dir: Path, compiled: CompiledTemplates | None = None) -> ReadingEnvironment:
+def _holds_model(value, depth: int = 0) -> bool:
+    """Whether a value is, or holds, a model object (anything but plain values)."""
+    if isinstance(value, _PLAIN) or depth > 20:
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_model(entry, depth + 1) for entry in value)
+    if isinstance(value, dict):
+        return any(_holds_model(entry, depth + 1) for entry in (*value.keys(), *value.values()))
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def environment(content_dir: Path) -> ReadingEnvironment:
+    """The one template environment. Templates are compiled in memory by each
+    process: nothing compiled is ever read back from disk."""
     env = ReadingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
-        bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.finalize = env.printed
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
-    env.filters["pprint"] = env.pprint
     env.globals["content_security_policy"] = csp.CONTENT_SECURITY_POLICY
+    for name in ("pprint", "string", "format", "tojson"):
+        env.filters[name] = env._checked(env.filters[name])
+    env.filters["join"] = env._titled(env.filters["join"])
     return env
 
 
@@ -173,18 +197,6 @@ def static_files(content_dir: Path) -> dict[str, Path]:
                 if file.is_file():
                     files[file.relative_to(directory).as_posix()] = file
     return files
-
-
-def templates_digest(content_dir: Path) -> str:
-    """A hash of every template and static file in use: any change to one may
-    change any output, so it is part of every output's fingerprint."""
-    digest = hashlib.blake2b(digest_size=16)
-    for directory in template_dirs(content_dir):
-        for file in sorted(directory.rglob("*")):
-            if file.is_file():
-                digest.update(file.relative_to(directory).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 def _label(filename: str) -> str:

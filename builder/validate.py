@@ -18,6 +18,7 @@ from builder.errors import Problem, Problems
 from builder.model import (
     OBJECTIVES,
     STATUSES,
+    TEXT_FIELDS,
     TRENDS,
     Action,
     AgendaItem,
@@ -33,7 +34,6 @@ from builder.model import (
     Site,
     Spotlight,
     StatusChange,
-    TEXT_FIELDS,
     Threat,
 )
 from builder.settings import read_facts, read_site
@@ -443,6 +443,14 @@ def _with_appendices(report: Report, lines: tuple[int, ...], keys: set[str], ass
     return replace(report, appendices=tuple(resolved))
 
 
+def revisable(path: str) -> bool:
+    """Whether a change to this content file alone may leave the model as it was
+    but for the text of items (`revise_project`): a Markdown item, or an asset
+    (the model holds only an asset's path)."""
+    folder, _, name = path.partition("/")
+    return (folder in MARKDOWN_KINDS.values() and name.endswith(".md") and "/" not in name) or folder == "assets"
+
+
 def _validated_item(kind: str, source: SourceFile, ctx: _Context, keys: set[str], assets: set[str]):
     values = _item(kind, source, ctx, assets)
     if kind != "report":
@@ -453,20 +461,24 @@ def _validated_item(kind: str, source: SourceFile, ctx: _Context, keys: set[str]
 
 def revise_project(root: Path, project: Project, warnings: list[Problem],
                    edited: list[str]) -> tuple[Project, list[Problem]] | None:
-    """The project of an earlier load after edits to the text of some Markdown
-    items, or None when an edit changed more than the text (a field, a line of the
-    front matter) or has any problem: then the whole project is loaded again, which
-    reports every problem in full. Each edited file is read and checked as a load
-    would; every other item is the one loaded before, from the same file."""
+    """The project of an earlier load after changes to the bytes of some files
+    (`revisable` ones, the same files as then), or None when a change did more than
+    change the text of items (a field, a line of the front matter) or has any
+    problem: then the whole project is loaded again, which reports every problem
+    in full. Each edited item is read and checked as a load would; every other item
+    is the one loaded before, from the same bytes. An asset's bytes are not in the
+    model."""
     kinds = {folder: kind for kind, folder in MARKDOWN_KINDS.items()}
     problems = Problems()
     ctx = _Context(project.site, {fact.id for fact in project.facts}, problems)
     keys, assets, real_root = set(project.by_key), set(project.assets), root.resolve()
     revised = {}
     for path in edited:
+        if path.startswith("assets/") and path in assets:
+            continue
         old, kind = project.by_path.get(path), kinds.get(path.split("/", 1)[0])
         file = root / path
-        if old is None or kind is None or not file.resolve().is_relative_to(real_root):
+        if old is None or kind is None or not revisable(path) or not file.resolve().is_relative_to(real_root):
             return None
         source = read_markdown_file(file, path, problems)
         if source is None or problems.errors:

@@ -2,12 +2,14 @@
 
 In a git repository: the last commit that changed any file the PDF was made
 from, and whether any of those files has changed since. Elsewhere: a hash of
-the PDF's inputs. Both are the same for the same content, so PDFs stay
+the bytes of those files (never of their sizes or times, so that `touch` or a
+copy changes nothing). Both are the same for the same content, so PDFs stay
 byte-identical from build to build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -26,13 +28,19 @@ def last_commit(content_dir: Path) -> str | None:
     return _git(content_dir, "rev-parse", "HEAD")
 
 
-def content_versions(content_dir: Path) -> Callable[[tuple[str, ...], str], str]:
-    """A function from (the content files a PDF was made from, the hash of its
-    inputs) to the version to record in the PDF."""
+def content_versions(content_dir: Path, hashes: dict[str, str]) -> Callable[[tuple[str, ...]], str]:
+    """A function from the content files a PDF was made from to the version to
+    record in the PDF. `hashes` are the hashes of the content files' bytes."""
     prefix = _git(content_dir, "rev-parse", "--show-prefix")
     log = _git(content_dir, "log", "--format=commit %H", "--name-only", "--relative", "--", ".") if prefix is not None else None
     if log is None:
-        return lambda paths, inputs_hash: f"inputs {inputs_hash}"
+        def inputs(paths: tuple[str, ...]) -> str:
+            digest = hashlib.blake2b(digest_size=20)
+            for path in paths:
+                digest.update(f"{path}\0{hashes.get(path, 'none')}\0".encode("utf-8", "surrogatepass"))
+            return f"inputs {digest.hexdigest()}"
+
+        return inputs
     last_commit: dict[str, str] = {}
     commit = ""
     for line in log.splitlines():
@@ -44,7 +52,7 @@ def content_versions(content_dir: Path) -> Callable[[tuple[str, ...], str], str]
     status = _git(content_dir, "status", "--porcelain", "--untracked-files=all", "--", ".") or ""
     changed = {line[3:].strip().strip('"').removeprefix(prefix.strip()) for line in status.splitlines()}
 
-    def version(paths: tuple[str, ...], inputs_hash: str) -> str:
+    def version(paths: tuple[str, ...]) -> str:
         paths = tuple(p for p in paths if (content_dir / p).exists())
         commits = [last_commit[p] for p in paths if p in last_commit]
         newest = min(commits, key=order.__getitem__) if commits else "uncommitted"
