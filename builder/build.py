@@ -54,12 +54,10 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
     with output.prepare(content_dir, output_dir) as target, \
             incremental.open_cache(content_dir, target.path, settings) as cache:
-        known = cache.signatures()
-        inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), known)
-        cache.keep_signatures(inputs.signatures, known)
+        inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), cache)
         last, on_disk = cache.record(), output.file_stats(target.path)
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
-        if last.state == state and on_disk == last.files:
+        if last.state == state and on_disk == last.files:  # nothing changed, and the output is as it was left
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
         fingerprints = incremental.Fingerprinter()
         model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)

@@ -68,7 +68,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder import templates
@@ -93,7 +93,6 @@ class Inputs:
     content: dict[str, str]  # content path ("threats/x.md", "assets/logo.svg") -> hash
     templates: dict[str, str]  # "<n>/<path>" -> hash, n the place of its folder (the project's own first)
     commit: str  # the commit the content is at, where PDFs record it; "" otherwise
-    signatures: dict[str, list] = field(default_factory=dict, compare=False)  # for the next scan (see `scan`)
 
     @property
     def templates_key(self) -> str:
@@ -104,17 +103,19 @@ class Inputs:
         return fingerprint(versions(), sorted(self.content.items()), sorted(self.templates.items()), self.commit)
 
 
-def scan(content_dir: Path, commit: str | None = "", known: dict[str, list] | None = None) -> Inputs:
-    """Hash every file under the content folder and every template file. `known`
-    gives the stat signature and hash of files hashed before (see `_signature`);
-    what was hashed this time is left in `Inputs.signatures` for the next build."""
+def scan(content_dir: Path, commit: str | None = "", cache: Cache | None = None) -> Inputs:
+    """Hash every file under the content folder and every template file. The
+    cache gives the stat signature and hash of the files hashed before (see
+    `_hash_tree`), and keeps them for the next build."""
+    known = cache.signatures() if cache is not None else {}
     signatures: dict[str, list] = {}
-    content = _hash_tree(content_dir, known or {}, signatures)
+    content = _hash_tree(content_dir, known, signatures)
     found = {}
     for number, folder in enumerate(templates.template_dirs(content_dir)):
-        found.update((f"{number}/{path}", digest)
-                     for path, digest in _hash_tree(folder, known or {}, signatures).items())
-    return Inputs(content, found, commit or "", signatures)
+        found.update((f"{number}/{path}", digest) for path, digest in _hash_tree(folder, known, signatures).items())
+    if cache is not None:
+        cache.keep_signatures(signatures, known)
+    return Inputs(content, found, commit or "")
 
 
 # A file whose times are this close to now may yet change within the same clock
