@@ -36,6 +36,9 @@ def _tier() -> settings:
     checks = dict(deadline=None, suppress_health_check=list(HealthCheck))
     if settings.get_current_profile_name() == "default":
         return settings(max_examples=3, derandomize=True, **checks)
+    if settings.get_current_profile_name() == "deep":
+        # Each example is several builds, each checked against a cold one: 100 keep CI well inside its time.
+        return settings(max_examples=100, **checks)
     return settings(**checks)
 
 
