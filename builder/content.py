@@ -553,11 +553,25 @@ def _data_to_json(value):
         return {"list": value.line, "lines": list(value.item_lines), "items": [_data_to_json(v) for v in value]}
     if type(value) in _PLAIN_JSON:
         return value
+    if type(value) in (TypedInt, TypedFloat):
+        return {"typed": type(value).__name__, "value": value.typed, "number": type(value).__mro__[1](value)}
     raise TypeError(f"{type(value).__name__} is not kept")
+
+
+def typed_number(value: dict):
+    """A number that remembers how it was typed, as `_data_to_json` keeps it."""
+    kind = {"TypedInt": TypedInt, "TypedFloat": TypedFloat}[value["typed"]]
+    number = kind(value["number"])
+    if type(value["value"]) is not str:
+        raise TypeError("not a typed number")
+    number.typed = value["value"]
+    return number
 
 
 def _data_from_json(value):
     if isinstance(value, dict):
+        if "typed" in value:
+            return typed_number(value)
         if "map" in value:
             result = LineDict()
             result.line, result.key_lines = _whole(value["map"]), {}

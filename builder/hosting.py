@@ -221,18 +221,25 @@ def _write(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def _umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
 def _keep(old: Path, new: Path, text: str) -> bool:
     """Take the previous build's file when it says the same, as the build does
-    with every unchanged output, so that an unchanged file is not written again."""
+    with every unchanged output, so that an unchanged file is not written again
+    (unless its mode is not the one the umask gives now)."""
     try:
-        if old.read_bytes() != text.encode("utf-8"):
+        if old.read_bytes() != text.encode("utf-8") or (old.stat().st_mode & 0o777) != 0o666 & ~_umask():
             return False
         os.link(old, new)
     except OSError:
@@ -245,11 +252,6 @@ def write_output_files(project: Project, output_dir: Path, profile: str, content
     `robots.txt`), into the build's staging folder before it is swapped in, so the
     output is never served for a moment without them."""
     files, _ = render(content_dir, project.site, output_dir, profile)
-    # The staging folder was made readable by its owner alone; a web server's
-    # own user must read the output, as the owner's umask allows for the rest of it.
-    umask = os.umask(0o022)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
     prefix = f"{output_dir.name}/"
     for target, text in files.items():
         if target.startswith(prefix):

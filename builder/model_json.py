@@ -16,6 +16,7 @@ import json
 from dataclasses import fields, is_dataclass
 
 from builder import model
+from builder.content import TypedFloat, TypedInt, typed_number
 
 _CLASSES = {cls.__name__: cls for cls in vars(model).values()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == model.__name__}
@@ -38,6 +39,8 @@ def _encode(value: object) -> object:
         return [_encode(entry) for entry in value]
     if kind is dt.date:
         return {"$date": value.isoformat()}
+    if kind in (TypedInt, TypedFloat):
+        return {"$typed": kind.__name__, "typed": value.typed, "number": kind.__mro__[1](value)}
     if kind is frozenset:
         return {"$set": sorted(_encode(entry) for entry in value)}
     if _CLASSES.get(kind.__name__) is kind:
@@ -51,6 +54,8 @@ def _decode(mapping: dict) -> object:
         if type(values) is not dict:
             raise TypeError("not a model object")
         return _CLASSES[mapping["$model"]](**{name: _tuples(value) for name, value in values.items()})
+    if "$typed" in mapping:
+        return typed_number({"typed": mapping["$typed"], "value": mapping["typed"], "number": mapping["number"]})
     if "$date" in mapping:
         return dt.date.fromisoformat(mapping["$date"])
     if "$set" in mapping:

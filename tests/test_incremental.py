@@ -294,12 +294,13 @@ def test_a_page_that_printed_everything_is_marked_with_everything(built):
 
 def test_the_cache_is_in_the_private_folder_and_nothing_is_beside_the_output(built):
     content, output = built
-    assert sorted(p.name for p in output.parent.iterdir()) == [".briefing", "content", "output"]
+    # Beside the output there is only the server configuration (issue 22), which holds no content.
+    assert sorted(p.name for p in output.parent.iterdir()) == [".briefing", "content", "output", "server"]
     folder = content.parent / ".briefing" / "cache"
     assert (folder.stat().st_mode & 0o777) == 0o700
     database = folder / cache.DATABASE
     assert (database.stat().st_mode & 0o077) == 0, "only its owner may read the cache"
-    assert [p.name for p in output.iterdir() if p.name.startswith(".")] == [".briefing-output"]
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".briefing-output", ".htaccess"]
 
 
 def test_the_cache_holds_json_only(built):
