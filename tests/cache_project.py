@@ -8,7 +8,6 @@ either way, so that an edit can keep a file's size (and, put back, its time).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -17,24 +16,14 @@ import sys
 from pathlib import Path
 
 from builder.cli import main
+from conftest import REPO, SITE_YAML, TODAY, write_files
+from conftest import checksums as tree
 
-REPO = Path(__file__).resolve().parent.parent
-TODAY = "2016-01-15"
 SENSITIVE = "OFFICIAL-SENSITIVE"
 # Written into the text of items that a public build must never show.
 SECRET = "SECRET-MARKER-7Q"
 
-SITE = """\
-title: Cache test site
-organisation: Test Partnership
-classification: OFFICIAL
-boards:
-  main-board: {name: Main Board}
-groups:
-  prevent: {name: Prevent Group, remit: Community resilience}
-  integrity: {name: Integrity Group, remit: Protecting the council}
-implications: [Financial, Legal, Risk]
-"""
+SITE = SITE_YAML
 
 FACTS = """\
 - id: first-fact
@@ -108,16 +97,6 @@ def base_files(sensitive_text: str = SECRET) -> dict[str, str]:
     }
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8", newline="")
-
-
 def make_project(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
     """root/content with the files (the base project by default)."""
     content = root / "content"
@@ -134,12 +113,6 @@ def build_process(content: Path, output: Path, *extra: str, **popen) -> subproce
     return subprocess.Popen([sys.executable, "-m", "builder", "build", "--content", str(content), "--output",
                              str(output), "--today", TODAY, "--quiet", "--jobs", "1", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under a folder by its hash: two equal trees are the same site, byte for byte."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def inodes(folder: Path) -> dict[str, int]:

@@ -9,12 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SITES, build, checksums, write_files
-
-
-def inodes(folder: Path) -> dict[str, int]:
-    """A rendered file is new; a reused one is the same file as before (a hard link)."""
-    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+from cache_project import inodes, override_template
+from conftest import SITES, build, checksums, write_files
 
 
 def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:
@@ -33,13 +29,6 @@ def built_copy(tmp_path: Path, site: str = "partnership", *extra: str, pdf: bool
     output = tmp_path / "output"
     build(content, output, *extra, pdf=pdf)
     return content, output
-
-
-def override_template(content: Path, name: str, old: str, new: str) -> None:
-    """The project's own copy of a built-in template, with `old` replaced by `new`."""
-    built_in = (REPO / "templates" / name).read_text()
-    assert old in built_in
-    write_files(content.parent / "templates", {name: built_in.replace(old, new)})
 
 
 def assert_same_as_cold(content: Path, output: Path, tmp_path: Path, *extra: str, pdf: bool = False) -> None:

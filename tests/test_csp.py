@@ -24,15 +24,9 @@ from playwright.sync_api import expect
 
 from builder import csp
 from builder.cli import main
+from conftest import PAGE_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE_TYPES = [
-    "index.html", "threats/index.html", "threats/bogus-workmen-doorstep-crime.html",
-    "case-studies/doorstep-roofing-fraud.html", "spotlights/wrap-regulatory-services.html",
-    "reports/soc-strategy-refresh.html", "meetings/2015-09-02-ssr.html", "pages/report-a-concern.html",
-    "actions/index.html", "actions/prevent.html", "objectives/index.html", "objectives/detect.html",
-    "facts/index.html",
-]
 # Collects what the browser refuses, before any script of the page runs.
 WATCH = ("window.__violations = [];"
          "document.addEventListener('securitypolicyviolation', function (e) {"
