@@ -4,6 +4,7 @@ copied beside them, and what links and charts in item bodies become."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass, field
 from html import escape
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, lifecycle, markdown, templates
+from builder import charts, lifecycle, markdown, scaffold, templates
 from builder.errors import Problem, Problems
 from builder.model import Item, Project, Report, highest_marking
 from builder.pages import breadcrumbs, navigation, page_path
@@ -72,6 +73,18 @@ class SiteJob:
     search_bundles: tuple[str, ...] = ()  # the names of the search indexes every page queries (none: no search)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _marked_skeleton(html: str, phrases: re.Pattern) -> str:
+    """The text between the tags, with each skeleton phrase in a <mark>."""
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):  # even parts are text, odd ones tags
+        parts[index] = phrases.sub(lambda m: f'<mark class="skeleton" title="Example text: replace it">'
+                                              f'{m.group()}</mark>', parts[index])
+    return "".join(parts)
+
+
 class PageRenderer:
     """Renders planned pages into the output folder, one template environment per process."""
 
@@ -82,6 +95,8 @@ class PageRenderer:
         self.nav = navigation(job.project)
         self.search_bundles = list(job.search_bundles)
         self.all_markings = {m.classification for m in (*job.project.items, *job.project.facts, *job.project.actions)}
+        # A drafts preview marks the skeleton text `briefing new` left, so the author sees what to replace.
+        self.skeleton = scaffold.skeleton_phrases(job.content_dir, job.project.site) if job.project.drafts else None
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
@@ -95,8 +110,11 @@ class PageRenderer:
                 return None
             return relative_url(target + (f"#{fragment}" if fragment else ""), page)
 
-        return Markup(markdown.render(item.body, source_path=item.path, url_for=url_for,
-                                      numbered=isinstance(item, Report), chart=self.chart))
+        html = markdown.render(item.body, source_path=item.path, url_for=url_for,
+                               numbered=isinstance(item, Report), chart=self.chart)
+        if self.skeleton is not None and item.draft:
+            html = _marked_skeleton(html, self.skeleton)
+        return Markup(html)
 
     def chart(self, directive, index: int) -> str:
         self.env.reads.update(("fact", fact_id) for fact_id in directive.ids)

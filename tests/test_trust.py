@@ -215,6 +215,17 @@ def test_a_new_item_is_a_draft_and_its_skeleton_text_cannot_be_published(copy_si
     assert not (tmp_path / "out").exists()
 
 
+def test_a_drafts_preview_marks_the_skeleton_text(copy_site, tmp_path):
+    content = copy_site("minimal")
+    assert cli("new", "spotlight", "New spotlight", "--content", content).code == 0
+    build(content, tmp_path / "out", "--drafts")
+    page = parse_html(tmp_path / "out/spotlights/new-spotlight.html")
+    marked = [node.text() for node in page.find_all("mark", "skeleton")]
+    assert "Why the board asked for this spotlight." in marked
+    assert "The main points made by the presenters." in marked
+    assert not parse_html(tmp_path / "out/case-studies/alpha-case.html").find_all("mark", "skeleton")
+
+
 def test_skeleton_text_pasted_into_an_existing_item_is_caught(make_project, tmp_path):
     content = make_project({"threats/t.md": "---\ntitle: T\nsigns: [A first warning sign]\n---\nIntro.\n\n"
                                             "Describe how this threat shows itself\nlocally.\n"})
