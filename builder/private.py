@@ -102,7 +102,7 @@ def folder(content_dir: Path, create: bool = True) -> Private:
         try:
             os.mkdir(path, 0o700)
         except FileExistsError:
-            pass  # made meanwhile by another briefing: checked below like any other
+            info = None  # made meanwhile by another briefing: checked below like any other
         except OSError as exc:
             return Private(None, path, f"the project's private folder cannot be created ({_reason(exc)})")
         else:

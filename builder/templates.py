@@ -150,9 +150,9 @@ class ReadingEnvironment(jinja2.Environment):
         if self.reads is not None and not isinstance(value, _PLAIN):
             if isinstance(value, Item) and not hasattr(value, "__html__"):
                 self.note_shown(value)  # printed as its title
-            elif hasattr(value, "__html__"):
-                pass  # prints what its own __html__ makes (a chart from the planned inputs), never its fields
-            elif _holds_model(value):
+            # A value with its own __html__ (a chart made from the planned inputs) prints
+            # what that makes, never its fields.
+            elif not hasattr(value, "__html__") and _holds_model(value):
                 self.note_everything()
         return value
 
