@@ -28,10 +28,10 @@ def _val(element, path: str) -> str | None:
 
 class _Definitions:
     def __init__(self, document: Document):
-        try:
-            self.numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            self.numbering = None
+        # Found by its relationship: a document without numbering has no such part.
+        parts = [rel.target_part for rel in document.part.rels.values()
+                 if not rel.is_external and rel.reltype.endswith("/numbering")]
+        self.numbering = parts[0].element if parts else None
         self.styles = document.styles.element
 
     def abstract(self, num_id: str, depth: int = 0):

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from builder.cli import main
 from conftest import REPO, SITE_YAML, TODAY, write_files
 from conftest import checksums as tree
@@ -179,3 +181,12 @@ def override_template(content: Path, name: str, old: str, new: str) -> None:
     assert old in built_in
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text(built_in.replace(old, new, 1))
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path]:
+    """The base project, built once (HTML only): (content, output)."""
+    content = make_project(tmp_path)
+    output = tmp_path / "output"
+    assert build(content, output, "--no-pdf") == 0
+    return content, output

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from builder import cache
-from cache_project import (SECRET, build, build_process, cold_build, draft, make_project, marking, tree,
+from cache_project import (SECRET, build, build_process, built, cold_build, draft, make_project, marking, tree,
                            write_files)
 
 
@@ -47,13 +47,6 @@ def _poison_parsed(content: Path, path: str, text: str) -> None:
                              (json.dumps([front, text, *rest]), path, digest))
     database.close()
 
-
-@pytest.fixture
-def built(tmp_path) -> tuple[Path, Path]:
-    content = make_project(tmp_path)
-    output = tmp_path / "output"
-    assert build(content, output, "--no-pdf") == 0
-    return content, output
 
 
 def test_a_malicious_file_in_the_cache_folder_never_runs(built, tmp_path):

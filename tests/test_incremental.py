@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from builder import cache, fingerprint, incremental, templates
 from builder.cli import main
 from builder.model import Page
-from cache_project import (REPO, SECRET, SENSITIVE, TODAY, build, cold_build, delete_item, draft, edit_keeping_size_and_time,
-                           inodes, make_project, marking, override_template, rename_item, rendered, tree,
-                           write_files)
+from cache_project import (REPO, SECRET, SENSITIVE, TODAY, build, built, cold_build, delete_item, draft,
+                           edit_keeping_size_and_time, inodes, make_project, marking, override_template, rename_item,
+                           rendered, tree, write_files)
 
 
 def _tier() -> settings:
@@ -143,13 +143,6 @@ def test_an_incremental_build_after_any_edits_equals_a_cold_build(profile, edits
 
 
 # What a build renders again ---------------------------------------------------------------
-
-@pytest.fixture
-def built(tmp_path) -> tuple[Path, Path]:
-    content = make_project(tmp_path)
-    output = tmp_path / "output"
-    assert build(content, output, "--no-pdf") == 0
-    return content, output
 
 
 def test_a_file_re_marked_with_the_same_size_and_time_is_noticed(tmp_path):
