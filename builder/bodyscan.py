@@ -17,17 +17,30 @@ MAX_NESTING = 16  # lists, quotes, brackets or emphasis inside one another
 MAX_PARAGRAPH = 10_000  # characters in one paragraph (a table's rows are each their own)
 MAX_UNCLOSED = 20  # '<' tags, '[' brackets or '](' links left open in one paragraph or file
 MAX_BLOCKS = 20_000  # paragraphs and blank lines in one body: Python-Markdown's time grows as their square
+# Python-Markdown splits a paragraph at each heading or rule inside it and reads the
+# rest of the paragraph again, copies the whole text once per fenced code block, and
+# looks through every earlier reference to a footnote for each new one: each of these
+# grows as a square, so few may be.
+MAX_SPLITS = 20  # headings and rules inside one paragraph, with no blank line before them
+MAX_FENCES = 500  # fenced code blocks in one body
+MAX_FOOTNOTES = 500  # footnote references ('[^') in one body
+MAX_COLUMNS = 64  # cells in one table row: every row is widened to its table's widest
 
 _CONTAINER = re.compile(r"[ \t]*(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]))")
 _TAG_START = re.compile(r"<[a-zA-Z]")
 _BRACKET = re.compile(r"[\[\]]")
 _EMPHASIS = re.compile(r"\*+|_+")
 _BACKTICKS = re.compile(r"`+")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
 # A link target that rendering reads quickly: the target, and perhaps a quoted title,
 # between '(' and ')'. Shared with `markdown`, whose link reading this bounds.
 SIMPLE_LINK = re.compile(r"""\(\s*(?:<([^<>\n]*)>|([^()\s<>"']*))(?:\s+("[^"\n]*"|'[^'\n]*'))?\s*\)""")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# A line Python-Markdown ends a paragraph at: a '#' heading, a setext underline or a
+# rule; or a list item with no text, at any depth, which it reads again at each level.
+_SPLIT = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)"
+                    r"|[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]*)+$")
+# The row under a table's header: Python-Markdown reads a block as a table only with one.
+_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # '## 3. Background', '3.1 Explain': numbers a board paper gets by itself.
 _TYPED_SECTION = re.compile(r"^##[ \t]+(\d{1,2}(?:\.\d{1,2})*\.?)[ \t]+\S")
 _TYPED_PARAGRAPH = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+\.?)[ \t]+\S")
@@ -41,18 +54,24 @@ def limit_problems(body: str, first_line: int) -> list[tuple[int, str]]:
     if blocks > MAX_BLOCKS:
         return [(first_line, f"the text has {blocks:,} blank lines; at most {MAX_BLOCKS:,} may be in one file: "
                              "split it into several items, or remove the empty lines")]
-    prose = _without_fenced_code(lines)
+    fences = links.fenced_code(lines)
+    prose = ["" if code else line for code, line in zip(fences.code, lines)]
+    _counts(fences, prose, first_line, problems)
     _nesting(prose, first_line, problems)
+    _splits(prose, first_line, problems)
     _open_tags(prose, first_line, problems)
-    for start, block in _text_blocks(prose):
-        _paragraph(block, first_line + start, problems)
+    for start, block in _blocks(prose):
+        _inline(block, first_line + start, problems)
+    for start, text in _texts(prose):
+        if len(text) > MAX_PARAGRAPH and "size" not in problems:
+            problems["size"] = (first_line + start, f"this paragraph is {len(text):,} characters long; a paragraph "
+                                                    f"may be at most {MAX_PARAGRAPH:,}: add blank lines between "
+                                                    "its paragraphs")
     return sorted(problems.values())
 
 
-def _text_blocks(lines: list[str]):
-    """(index of first line, text) of each stretch that Python-Markdown reads as one
-    text: lines between blank lines, except that a list's items, and a table's rows,
-    are each their own."""
+def _blocks(lines: list[str]):
+    """(index of first line, text) of each stretch of lines between blank lines."""
     block: list[str] = []
     start = 0
     for index, line in enumerate(lines + [""]):
@@ -60,29 +79,81 @@ def _text_blocks(lines: list[str]):
             if not block:
                 start = index
             block.append(line)
-            continue
-        if not block:
-            continue
-        if _LIST_ITEM.match(block[0]) or all("|" in row for row in block):
-            item_start = 0
-            for offset in range(1, len(block) + 1):
-                if offset == len(block) or _LIST_ITEM.match(block[offset]) or "|" in block[0]:
-                    yield start + item_start, "\n".join(block[item_start:offset])
-                    item_start = offset
-        else:
+        elif block:
             yield start, "\n".join(block)
-        block = []
+            block = []
 
 
-def _without_fenced_code(lines: list[str]) -> list[str]:
-    """The lines, with those of fenced code blocks (which are never read as Markdown) blank."""
-    result, in_fence = [], False
-    for line in lines:
-        fence = _FENCE.match(line)
-        result.append("" if in_fence or fence else line)
-        if fence:
-            in_fence = not in_fence
-    return result
+def _texts(lines: list[str]):
+    """(index of first line, text) of each text Python-Markdown reads as one: a
+    block, except that a list's items, and a table's rows, are each their own."""
+    for start, block in _blocks(lines):
+        rows = block.split("\n")
+        table = _is_table(rows)
+        if not table and not _LIST_ITEM.match(rows[0]):
+            yield start, block
+            continue
+        item_start = 0
+        for offset in range(1, len(rows) + 1):
+            if offset == len(rows) or table or _LIST_ITEM.match(rows[offset]):
+                yield start + item_start, "\n".join(rows[item_start:offset])
+                item_start = offset
+
+
+def _is_table(rows: list[str]) -> bool:
+    """Whether Python-Markdown reads these rows as a table: a header row of as many
+    cells as the rule under it. A header with code or escapes, whose '|' may not
+    divide cells, is taken for text: the stricter reading."""
+    if len(rows) < 2 or not _TABLE_RULE.match(rows[1]) or "`" in rows[0] or "\\" in rows[0]:
+        return False
+    header, rule = _cells(rows[0]), _cells(rows[1])
+    return header == rule > 1
+
+
+def _cells(row: str) -> int:
+    row = row.strip(" ")
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") else row
+    return row.count("|") + 1
+
+
+def _counts(fences: links.FencedCode, prose: list[str], first_line: int, problems: dict) -> None:
+    if fences.blocks > MAX_FENCES:
+        problems["fences"] = (first_line, f"the text has {fences.blocks:,} fenced code blocks ('```'); at most "
+                                          f"{MAX_FENCES:,} may be in one file: split it into several items")
+    if len(fences.unclosed) > MAX_UNCLOSED:
+        problems["unclosed fences"] = (first_line + fences.unclosed[0],
+                                       f"{len(fences.unclosed)} lines here and below open fenced code ('```' or "
+                                       "'~~~') that no line of the same fence closes; at most "
+                                       f"{MAX_UNCLOSED} may: close each code block, or indent the line")
+    footnotes = sum(line.count("[^") for line in prose)
+    if footnotes > MAX_FOOTNOTES:
+        problems["footnotes"] = (first_line, f"the text has {footnotes:,} footnote references ('[^'); at most "
+                                             f"{MAX_FOOTNOTES:,} may be in one file: split it into several items")
+    for index, line in enumerate(prose):
+        if line.count("|") > MAX_COLUMNS + 1:
+            problems["columns"] = (first_line + index, f"this table row has more than {MAX_COLUMNS} columns "
+                                                       "('|'); a table may have at most that many: split the table")
+            return
+
+
+def _splits(lines: list[str], first_line: int, problems: dict) -> None:
+    """Headings and rules inside a stretch of lines with no blank line, where
+    Python-Markdown reads it, lists included, as one block."""
+    splits = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            splits = -1  # the first line of the next block starts it and splits nothing
+        elif _SPLIT.match(line) and splits >= 0:
+            splits += 1
+            if splits > MAX_SPLITS:
+                problems["splits"] = (first_line + index, f"more than {MAX_SPLITS} headings, rules or empty list "
+                                                          "items follow one another here with no blank line "
+                                                          "between them: put a blank line before each heading "
+                                                          "and rule, and delete empty list items")
+                return
+        else:
+            splits = max(splits, 0)
 
 
 def _nesting(lines: list[str], first_line: int, problems: dict) -> None:
@@ -127,11 +198,9 @@ def _open_tags(lines: list[str], first_line: int, problems: dict) -> None:
                                   "that does not begin a tag")
 
 
-def _paragraph(text: str, first_line: int, problems: dict) -> None:
-    lines = text.split("\n")
-    if len(text) > MAX_PARAGRAPH and "size" not in problems:
-        problems["size"] = (first_line, f"this paragraph is {len(text):,} characters long; a paragraph may be at "
-                                        f"most {MAX_PARAGRAPH:,}: add blank lines between its paragraphs")
+def _inline(text: str, first_line: int, problems: dict) -> None:
+    """Counts over a whole block, its list items and table cells together: where
+    Python-Markdown reads the block as one paragraph, it reads all of them at once."""
     if "[" in text:
         _brackets(text, first_line, problems)
     if "*" in text or "_" in text:

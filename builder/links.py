@@ -16,7 +16,9 @@ from urllib.parse import unquote
 # text: a pasted e-mail of a megabyte, or hostile repetition such as `<a <a <a` or
 # `[[[[`, must not hang `check`. Regular expressions that could try a long stretch
 # again from each of many starting points are replaced by one pass and a lookup.
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# Python-Markdown's opening fence, read a line at a time: only a closing line of
+# exactly the same fence ends the block; an opening line with none is not code.
+_FENCE_OPEN = re.compile(r"""(~{3,}|`{3,})[ ]*(?:\{.*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=("|').*?\2[ ]*)?)$""")
 # A footnote definition, [^id]: text, is not a link reference. Anchored at a line's
 # start, so each line is tried once, and `.*` runs to the end of that line only.
 _REFERENCE = re.compile(r"^[ \t]*\[(?!\^)[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:[ \t].*)?$", re.MULTILINE)
@@ -35,6 +37,44 @@ _TAG_END = re.compile(">")
 _LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+\.)[ \t]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _TAB_LENGTH = 4  # Python-Markdown's: list content and code are indented by this much
+
+
+@dataclass(frozen=True)
+class FencedCode:
+    """Where fenced code is, as Python-Markdown finds it."""
+
+    code: tuple[bool, ...]  # per line: inside a block, fences included
+    blocks: int
+    unclosed: tuple[int, ...]  # lines of opening fences that nothing closes
+
+
+def fenced_code(lines: list[str]) -> FencedCode:
+    """Python-Markdown searches from each opening fence to the end of the text for
+    its closing line, block after block; here the closing lines of each fence are
+    listed once and looked up."""
+    closers: dict[str, list[int]] = {}
+    openers: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        opening = _FENCE_OPEN.match(line)
+        if opening:
+            openers.append((index, opening.group(1)))
+            if line.rstrip(" ") == opening.group(1):
+                closers.setdefault(opening.group(1), []).append(index)
+    code = [False] * len(lines)
+    unclosed: list[int] = []
+    blocks, after = 0, 0
+    for index, fence in openers:
+        if index < after:
+            continue
+        candidates = closers.get(fence, [])
+        found = bisect.bisect_right(candidates, index)
+        if found == len(candidates):
+            unclosed.append(index)
+            continue
+        end = candidates[found]
+        code[index:end + 1] = [True] * (end + 1 - index)
+        blocks, after = blocks + 1, end + 1
+    return FencedCode(tuple(code), blocks, tuple(unclosed))
 
 
 @dataclass(frozen=True)
@@ -222,13 +262,12 @@ def _prose_paragraphs(lines: list[str]):
     """
     paragraph: list[str] = []
     start = 0
-    in_fence = in_code = False
+    in_code = False
     previous_blank = True
     content_indent = 0  # where the text of the current list item begins; 0 outside lists
+    fenced = fenced_code(lines).code
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if in_fence or _FENCE.match(line) or not line.strip():
+        if fenced[index] or not line.strip():
             if paragraph:
                 yield start, "\n".join(paragraph)
                 paragraph = []

@@ -91,6 +91,14 @@ def test_deep_block_nesting_and_alias_bombs_are_errors(tmp_path):
     ("x\n\n" * (bodyscan.MAX_BLOCKS + 1), "blank lines; at most"),
     ("[a](b \"" * 40, "links in this paragraph are not closed"),
     ("x " + "".join("`" * n + "a " for n in range(40, 0, -1)), "runs of '`' in this paragraph are never closed"),
+    ("a[^1]\n\n[^1]: b\n\n" * (bodyscan.MAX_FOOTNOTES // 2 + 1), "footnote references ('[^'); at most"),
+    ("```\ncode\n```\n\n" * (bodyscan.MAX_FENCES + 1), "fenced code blocks ('```'); at most"),
+    ("".join("`" * n + "\ntext\n" for n in range(3, 30)), "that no line of the same fence closes"),
+    ("|" + "a|" * 70 + "\n|" + "-|" * 70 + "\n", "more than 64 columns"),
+    ("Heading\n---\n" * 30, "headings, rules or empty list items follow one another"),
+    ("- \n" * 30, "headings, rules or empty list items follow one another"),
+    # Not a table (the rule has fewer cells than the header): one paragraph, brackets and all.
+    ("[[a]|x|y\n|-|-|\n" + "|a|b|[\n" * 20, "'[' are open at once"),
 ])
 def test_markdown_beyond_a_limit_is_an_error_at_its_line(tmp_path, body, message):
     project = write_project(tmp_path, {"pages/deep.md": PAGE.format(title="Deep", body="Intro.\n\n" + body)})
@@ -98,6 +106,18 @@ def test_markdown_beyond_a_limit_is_an_error_at_its_line(tmp_path, body, message
     assert result.code == 1 and "Traceback" not in result.err
     assert any(line.startswith("pages/deep.md:") and message in line for line in result.err.splitlines()), \
         result.err
+
+
+def test_long_tables_lists_and_code_within_the_limits_build(tmp_path):
+    table = "| Area | Figure |\n| --- | ---: |\n" + "".join(f"| Ward {n} [a] | {n} |\n" for n in range(600))
+    items = "".join(f"- point {n} of the plan\n" for n in range(600))
+    code = "~~~\n```\nnot closed here\n~~~\n"
+    body = f"{table}\n{items}\n{code}\nEnd.\n"
+    assert len(table) > bodyscan.MAX_PARAGRAPH and len(items) > bodyscan.MAX_PARAGRAPH
+    project = write_project(tmp_path, {"pages/long.md": PAGE.format(title="Long", body=body)})
+    assert build(project, tmp_path / "output").code == 0
+    html = (tmp_path / "output/pages/long.html").read_text()
+    assert html.count("<tr>") == 601 and "<li>point 599 of the plan</li>" in html and "not closed here" in html
 
 
 def test_markdown_within_the_limits_builds(tmp_path):
