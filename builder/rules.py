@@ -42,7 +42,7 @@ class Known:
         """Keys a reference may name: pointing at a file that could not be read is not a second error."""
         return self.keys | {path.rsplit(".", 1)[0] for path in self.unreadable}
 
-    def known(self, value: object, ids, what: str, where: str) -> str:
+    def check_id(self, value: object, ids, what: str, where: str) -> str:
         word = f.text(value)
         if word not in ids:
             hint = f.nearest(word, ids)
@@ -52,7 +52,7 @@ class Known:
         return word
 
     def fact(self, value: object) -> str:
-        return self.known(value, self.fact_ids, "fact", "facts.yaml")
+        return self.check_id(value, self.fact_ids, "fact", "facts.yaml")
 
 
 @dataclass
@@ -83,15 +83,17 @@ def read_all(rules: Mapping[str, Rule], reading: Reading) -> dict:
 
 
 class Rule:
-    """One field. `check` turns a value written into the model's, or raises
+    """One field. `checker` turns a value written into the model's, or raises
     `fields.Invalid`; a required field may be left out where the field `unless`
     names is given instead."""
+
+    checker: Callable[[object], object]
 
     def __init__(self, *, required: bool = False, default=None, unless: str | None = None):
         self.required, self.default, self.unless = required, default, unless
 
     def check(self, value: object, reading: Reading) -> object:
-        raise NotImplementedError
+        return self.checker(value)
 
     def read(self, reading: Reading, name: str) -> object:
         required = self.required and not (self.unless and self.unless in reading.fields.data)
@@ -100,23 +102,19 @@ class Rule:
 
 
 class Text(Rule):
-    def check(self, value, reading):
-        return f.text(value)
+    checker = staticmethod(f.text)
 
 
 class Date(Rule):
-    def check(self, value, reading):
-        return f.date(value)
+    checker = staticmethod(f.date)
 
 
 class Time(Rule):
-    def check(self, value, reading):
-        return f.time(value)
+    checker = staticmethod(f.time)
 
 
 class Boolean(Rule):
-    def check(self, value, reading):
-        return f.boolean(value)
+    checker = staticmethod(f.boolean)
 
 
 class Choice(Rule):
@@ -124,17 +122,11 @@ class Choice(Rule):
         super().__init__(**options)
         self.checker = f.choice(choices)
 
-    def check(self, value, reading):
-        return self.checker(value)
-
 
 class WholeNumber(Rule):
     def __init__(self, low: int, high: int, **options):
         super().__init__(**options)
         self.checker = f.whole_number(low, high)
-
-    def check(self, value, reading):
-        return self.checker(value)
 
 
 class Marking(Rule):
@@ -146,12 +138,12 @@ class Marking(Rule):
 
 class BoardId(Rule):
     def check(self, value, reading):
-        return reading.known.known(value, {b.id for b in reading.known.site.boards}, "board", "site.yaml 'boards'")
+        return reading.known.check_id(value, {b.id for b in reading.known.site.boards}, "board", "site.yaml 'boards'")
 
 
 class GroupId(Rule):
     def check(self, value, reading):
-        return reading.known.known(value, {g.id for g in reading.known.site.groups}, "group", "site.yaml 'groups'")
+        return reading.known.check_id(value, {g.id for g in reading.known.site.groups}, "group", "site.yaml 'groups'")
 
 
 class FactId(Rule):
