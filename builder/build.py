@@ -19,7 +19,8 @@ from builder import (exports, hosting, incremental, interrupt, lifecycle, output
                      search, site, templates, version)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
-from builder.model import Project, select
+from builder.model import Project
+from builder.profile import select
 from builder.validate import load_project, revisable, revise_project
 
 OUTPUT_MARKER = output.MARKER

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder import model_json, private
-from builder.content import ParseCache, source_from_json, source_to_json
+from builder.content import ParseCache
 from builder.errors import Problem
 from builder.fingerprint import versions
+from builder.kinds import KINDS
 from builder.model import Item, Project
+from builder.sourcejson import source_from_json, source_to_json
 
 # The fields of Project that hold items: each item is kept in a row of its own.
-_ITEM_KINDS = ("threats", "case_studies", "spotlights", "reports", "meetings", "pages")
 
 CACHE_FOLDER = "cache"
 DATABASE = "build.sqlite3"
@@ -235,15 +236,15 @@ class Cache:
         """Keep a model: all of it, or (`changed`) only the items of those files,
         the rest being as kept before; `light` gives each item's light fingerprint,
         kept beside it. A model JSON cannot hold is not kept."""
-        kinds = {kind: getattr(project, kind) for kind in _ITEM_KINDS}
+        by_kind = {kind.attribute: getattr(project, kind.attribute) for kind in KINDS}
         try:
-            items = [(folder, item.path, model_json.dumps(item), light(item)) for group in kinds.values()
+            items = [(folder, item.path, model_json.dumps(item), light(item)) for group in by_kind.values()
                      for item in group if changed is None or item.path in changed]
             data = json.dumps({
                 "key": key, "hashes": hashes,
                 "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in warnings],
-                "project": model_json.dumps(replace(project, **{kind: () for kind in kinds})),
-                "order": {kind: [item.path for item in group] for kind, group in kinds.items()},
+                "project": model_json.dumps(replace(project, **{kind: () for kind in by_kind})),
+                "order": {kind: [item.path for item in group] for kind, group in by_kind.items()},
             })
         except (TypeError, ValueError):
             self._transaction([("DELETE FROM models WHERE folder = ?", [(folder,)])])

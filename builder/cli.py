@@ -13,9 +13,12 @@ from pathlib import Path
 
 from builder import __version__, interrupt, private
 from builder.errors import ContentError
+from builder.kinds import KINDS
 from builder.model import PROFILES
 
-SCAFFOLD_KINDS = ("report", "spotlight", "case-study", "threat", "meeting", "page")
+SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold)
+# A Word paper becomes an item of Markdown.
+IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
 
 
 def _date(value: str) -> dt.date:
@@ -102,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="the content folder (default: content)")
     word = commands.add_parser("import", help="turn a Word paper (.docx) into a draft content file, and check it")
     word.add_argument("file", type=Path, metavar="FILE.docx", help="the Word document to import")
-    word.add_argument("--kind", choices=("report", "spotlight", "case-study", "threat", "page"), default="report",
+    word.add_argument("--kind", choices=IMPORT_KINDS, default="report",
                       help="the kind of item to make (default: report)")
     word.add_argument("--id", dest="item_id", metavar="ID",
                       help="the new item's id and file name (default: made from its title)")

@@ -17,6 +17,7 @@ from xml.etree import ElementTree as etree
 
 import icalendar
 
+from builder.kinds import kind_of
 from builder.model import Item, Meeting, Project, highest_marking
 from builder.pages import page_path
 
@@ -126,8 +127,7 @@ def atom_feed(project: Project) -> bytes:
     etree.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": _link(project, "feed.xml")})
     for item in items:
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
-        kind = "Board paper" if item.kind == "report" else "Spotlight session"
-        etree.SubElement(entry, f"{{{ATOM}}}title").text = f"{kind}: {item.title}"
+        etree.SubElement(entry, f"{{{ATOM}}}title").text = f"{kind_of(item).label}: {item.title}"
         etree.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:uuid:{stable_id(item.key)}"
         etree.SubElement(entry, f"{{{ATOM}}}updated").text = f"{(item.updated or _published(item)).isoformat()}T00:00:00Z"
         etree.SubElement(entry, f"{{{ATOM}}}published").text = f"{_published(item).isoformat()}T00:00:00Z"

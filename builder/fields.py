@@ -13,7 +13,7 @@ import re
 import urllib.parse
 from collections.abc import Callable
 
-from builder.content import LineDict, LineList
+from builder.yamlread import LineDict, LineList
 from builder.errors import Problems
 from builder.model import MARKINGS
 

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from builder.errors import Problems
+from builder.kinds import KINDS
 from builder.model import Action, Item, Meeting, Project, highest_marking
 
 
@@ -28,7 +29,8 @@ def review_date(item: Item, project: Project) -> dt.date | None:
 
 
 def reviewed_items(project: Project) -> list[Item]:
-    return [item for item in project.threats + project.case_studies + project.pages
+    """The items of the kinds that are reviewed that have a review date."""
+    return [item for kind in KINDS if kind.reviewed for item in getattr(project, kind.attribute)
             if review_date(item, project) is not None]
 
 

@@ -55,6 +55,9 @@ class Item:
     links: tuple[Link, ...] = field(default=(), repr=False)
     field_lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> file line, for messages
 
+    # Each kind's class names it and its folder, once: an item's key needs the
+    # folder, and the model cannot look up the table of kinds (`kinds`), which is
+    # built on it and adds everything else about a kind.
     kind = "item"
     folder = ""
 
@@ -302,8 +305,6 @@ class Site:
         return next(g for g in self.groups if g.id == group_id)
 
 
-
-
 @dataclass(frozen=True)
 class Project:
     """The whole validated content of a project (or the part a profile keeps)."""
@@ -349,10 +350,10 @@ class Project:
         return {fact.id: fact for fact in self.facts}
 
     def threat(self, threat_id: str) -> Threat | None:
-        return self.by_key.get(f"threats/{threat_id}")
+        return self.by_key.get(f"{Threat.folder}/{threat_id}")
 
     def report(self, report_id: str) -> Report | None:
-        return self.by_key.get(f"reports/{report_id}")
+        return self.by_key.get(f"{Report.folder}/{report_id}")
 
     def agenda(self, meeting: Meeting, *, open_pack: bool = False) -> tuple[AgendaEntry, ...]:
         """A meeting's agenda as this project shows it. The open pack also leaves out
@@ -381,7 +382,7 @@ class Project:
         for meeting in self.meetings:
             for number, agenda_item in enumerate(meeting.items, start=1):
                 if agenda_item.report:
-                    numbers.setdefault(f"reports/{agenda_item.report}", (meeting, number))
+                    numbers.setdefault(f"{Report.folder}/{agenda_item.report}", (meeting, number))
         return numbers
 
     @cached_property
@@ -396,70 +397,3 @@ class Project:
     @property
     def actions(self) -> tuple[Action, ...]:
         return tuple(a for item in self.spotlights + self.reports for a in item.actions)
-
-
-def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: str) -> bool:
-    if is_draft:
-        return False
-    if profile == "public":
-        return item_marking == "OFFICIAL" and not is_exempt
-    return True
-
-
-def select(project: Project, profile: str, drafts: bool = False) -> Project:
-    """The part of the project that a profile may show.
-
-    Drafts appear only when asked for (a preview); the public profile also drops
-    OFFICIAL-SENSITIVE and exempt items, every reference to them, and sensitive
-    facts. Whatever reads the result cannot show an excluded item, because it is
-    not there.
-    """
-    kept = {
-        item.key
-        for item in project.items
-        if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
-    }
-    facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
-    fact_ids = {f.id for f in facts}
-
-    def keep_ids(ids: tuple[str, ...], folder: str) -> tuple[str, ...]:
-        return tuple(i for i in ids if f"{folder}/{i}" in kept)
-
-    def prune(item: Item) -> Item:
-        changes: dict = {}
-        if hasattr(item, "threats"):
-            changes["threats"] = keep_ids(item.threats, "threats")
-        if isinstance(item, Threat):
-            changes["facts"] = tuple(f for f in item.facts if f in fact_ids)
-        if isinstance(item, Report):
-            changes["appendices"] = tuple(
-                a for a in item.appendices if a.is_asset or a.target in kept
-            )
-        if isinstance(item, Meeting):
-            # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
-            changes["items"] = tuple(
-                i if i.report is None or f"reports/{i.report}" in kept
-                else AgendaItem.left_out(project.report(i.report)) for i in item.items
-            )
-        # An item that loses nothing stays the same object, so that what is worked
-        # out about it (its fingerprint, for one) is worked out once.
-        changes = {name: value for name, value in changes.items() if getattr(item, name) != value}
-        return replace(item, **changes) if changes else item
-
-    def keep(items):
-        return tuple(prune(i) for i in items if i.key in kept)
-
-    return Project(
-        site=project.site,
-        facts=facts,
-        threats=keep(project.threats),
-        case_studies=keep(project.case_studies),
-        spotlights=keep(project.spotlights),
-        reports=keep(project.reports),
-        meetings=keep(project.meetings),
-        pages=keep(project.pages),
-        assets=project.assets,
-        profile=profile,
-        excluded_keys=frozenset(i.key for i in project.items) - kept,
-        drafts=drafts,
-    )

@@ -16,7 +16,8 @@ import json
 from dataclasses import fields, is_dataclass
 
 from builder import model
-from builder.content import TypedFloat, TypedInt, typed_number
+from builder.sourcejson import typed_number
+from builder.yamlread import TypedFloat, TypedInt
 
 _CLASSES = {cls.__name__: cls for cls in vars(model).values()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == model.__name__}

@@ -16,18 +16,9 @@ from builder import templates
 from builder.content import read_yaml_file
 from builder.errors import ContentError, Problem, Problems
 from builder.fields import make_slug
-from builder.model import Item, Site
+from builder.kinds import BY_NAME, KINDS, Kind
+from builder.model import Item, Site, Threat
 from builder.settings import read_site
-
-# kind -> (folder, file ending)
-KINDS = {
-    "threat": ("threats", ".md"),
-    "case-study": ("case-studies", ".md"),
-    "spotlight": ("spotlights", ".md"),
-    "report": ("reports", ".md"),
-    "meeting": ("meetings", ".yaml"),
-    "page": ("pages", ".md"),
-}
 
 
 def _yaml_string(value: object) -> str:
@@ -46,16 +37,16 @@ def _months_later(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
-def create(content_dir: Path, kind: str, title: str, today: dt.date) -> Path:
+def create(content_dir: Path, kind_name: str, title: str, today: dt.date) -> Path:
     """Write the new item and return its path; refuse to overwrite anything."""
-    folder, ending = KINDS[kind]
+    kind = BY_NAME[kind_name]
     item_id = make_slug(title)
     if not item_id:
         raise ContentError([Problem(title, 0, "the title needs at least one letter or digit to make a file name from")])
     if not content_dir.is_dir():
         raise ContentError([Problem(str(content_dir), 0, "the content folder does not exist; give its path with --content")])
-    target = content_dir / folder / f"{item_id}{ending}"
-    relative = f"{folder}/{item_id}{ending}"
+    relative = f"{kind.folder}/{item_id}{kind.ending}"
+    target = content_dir / relative
     if target.exists():
         raise ContentError([Problem(relative, 0, "already exists and was left as it is; choose another title, or edit that file")])
 
@@ -69,24 +60,24 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> Path:
     return target
 
 
-def _render(content_dir: Path, kind: str, placeholder, *, title: str, today: dt.date, site: Site) -> str:
-    ending = KINDS[kind][1]
+def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt.date, site: Site) -> str:
     board_ids = [b.id for b in site.boards]
     group_ids = [g.id for g in site.groups]
     env = templates.environment(content_dir)
     env.filters["yaml"] = _yaml_string
-    return env.get_template(f"scaffold/{kind}{ending}").render(
+    threats = BY_NAME[Threat.kind]
+    return env.get_template(f"scaffold/{kind.name}{kind.ending}").render(
         placeholder=placeholder,
         title=title,
         today=today.isoformat(),
-        review=_months_later(today, 12).isoformat() if kind in ("threat", "case-study", "page") else None,
+        review=_months_later(today, 12).isoformat() if kind.reviewed else None,
         due=_months_later(today, 3).isoformat(),
         site=site,
         board=board_ids[0] if board_ids else None,
         boards=", ".join(board_ids),
         group=group_ids[0] if group_ids else None,
         groups=", ".join(group_ids),
-        threat=_first_id(content_dir / "threats", ".md"),
+        threat=_first_id(content_dir / threats.folder, threats.ending),
         fact=None,
     )
 
@@ -102,7 +93,8 @@ def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
         return phrase
 
     for kind in KINDS:
-        _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
+        if kind.scaffold:
+            _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
     # Longest first, so that a phrase is never matched by a shorter one inside it.
     ordered = sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
     return re.compile("|".join(re.escape(phrase).replace(re.escape(marker), ".+?") for phrase in ordered) or "(?!)")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pagefind_bin
 
 from builder.errors import Problem
+from builder.kinds import KINDS
 
 SEARCH_FOLDER = "pagefind"
-SECTIONS = ("threats", "case-studies", "spotlights", "reports", "meetings", "pages")
 # An edit re-indexes its page's whole bundle, at about 2.5 ms a page, so bundles
 # are kept small; the browser merges them, fetching a little from each per search.
 PAGES_PER_BUNDLE = 128
@@ -55,7 +55,7 @@ def plan_bundles(item_pages: list[str]) -> list[Bundle]:
     of slices is a power of two, so that growing past one splits each slice in two.
     """
     bundles = []
-    for section in SECTIONS:
+    for section in (kind.folder for kind in KINDS):
         pages = sorted(p for p in item_pages if p.startswith(section + "/"))
         if len(pages) <= PAGES_PER_BUNDLE:
             if pages:

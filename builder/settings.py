@@ -6,8 +6,10 @@ import ipaddress
 import re
 
 from builder import fields as f
-from builder.content import LineDict, LineList, SourceFile
+from builder.content import SourceFile
+from builder.yamlread import LineDict, LineList
 from builder.errors import Problems
+from builder.kinds import KINDS
 from builder.model import ACCESS_METHODS, Access, Board, Contact, Fact, Group, Site
 
 SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
@@ -16,7 +18,6 @@ SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "c
 ACCESS_FIELDS = {"basic": ("method", "password_file", "realm"),
                  "networks": ("method", "networks"),
                  "proxy-header": ("method", "proxy", "header")}
-REVIEWED_KINDS = ("threat", "case-study", "page")
 
 
 def read_site(source: SourceFile | None, problems: Problems) -> Site:
@@ -50,11 +51,12 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
     implications = fields.get_list("implications", f.text)
     review_months = []
     periods = fields.mapping("review_months") or LineDict()
+    reviewed = [kind.name for kind in KINDS if kind.reviewed]
     for kind, months in periods.items():
         line = periods.line_of(kind)
-        if kind not in REVIEWED_KINDS:
+        if kind not in reviewed:
             problems.error("site.yaml", line, f"review_months: '{kind}' is not a kind that is reviewed; "
-                                              f"use {', '.join(REVIEWED_KINDS)}")
+                                              f"use {', '.join(reviewed)}")
             continue
         try:
             review_months.append((kind, f.whole_number(1, 120)(months)))

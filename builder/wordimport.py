@@ -23,14 +23,13 @@ from lxml import etree
 from builder import fields as f
 from builder.content import file_id, read_yaml_file
 from builder.errors import ContentError, Problem, Problems
+from builder.kinds import BY_NAME
 from builder.model import Site
-from builder.scaffold import KINDS
 from builder.settings import read_site
 from builder.wordfile import DAMAGED, accept_review_marks, open_document, quote, review_marks, unwrap_containers
 from builder.wordhtml import convert
 from builder.wordparts import MARKINGS, Parts, read_parts
 
-IMPORT_KINDS = ("report", "spotlight", "case-study", "threat", "page")
 # Other ways officers write the site's implication headings.
 _IMPLICATION_ALIASES = {
     "human resources": "hr", "personnel": "hr", "staffing": "hr", "workforce": "hr", "finance": "financial",
@@ -286,7 +285,7 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
         problems.warn(shown, 0, warning)
     title, values = _front_matter(kind, parts, site, source.name, today, shown, problems)
     implications = _implications(parts, site, shown, problems) if kind == "report" else {}
-    folder, ending = KINDS[kind]
+    folder, ending = BY_NAME[kind].folder, BY_NAME[kind].ending
     item_id = item_id if item_id is not None else f.make_slug(title)
     if file_id(f"{item_id}{ending}", ending) is None:
         raise ContentError([Problem(shown, 0, f"'{item_id}' cannot be a file name: use only lowercase letters, "

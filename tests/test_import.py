@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 import wordpapers
-from builder.content import parse_yaml
+from builder.yamlread import parse_yaml
 from builder.errors import Problems
 from builder.markdown import sanitise
 from conftest import build, cli, parse_html, problem_lines

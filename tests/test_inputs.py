@@ -15,7 +15,7 @@ import pytest
 from conftest import hang_guard
 from inputs_support import MEETING, PAGE, REPORT, SPOTLIGHT, build, check, run, run_process, write_project
 
-from builder import bodyscan, content, links
+from builder import bodyscan, links, yamlread
 
 
 def problem_lines(err: str) -> list[str]:
@@ -66,7 +66,7 @@ def test_deeply_nested_front_matter_is_an_error_naming_the_limit(tmp_path, depth
     result = run_process("check", "--content", project)  # its own process: a crash is seen
     assert result.code == 1, result.err
     assert "Traceback" not in result.err and "Fatal Python error" not in result.err
-    assert (f"threats/deep.md:3: lists and groups of fields are nested more than {content.MAX_YAML_DEPTH} deep"
+    assert (f"threats/deep.md:3: lists and groups of fields are nested more than {yamlread.MAX_YAML_DEPTH} deep"
             in result.err)
 
 

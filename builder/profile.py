@@ -1,0 +1,63 @@
+"""Profiles: the part of the validated model that a build for one audience may show."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from builder.kinds import KINDS
+from builder.model import AgendaItem, Item, Meeting, Project, Report, Threat
+
+
+def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: str) -> bool:
+    if is_draft:
+        return False
+    if profile == "public":
+        return item_marking == "OFFICIAL" and not is_exempt
+    return True
+
+
+def select(project: Project, profile: str, drafts: bool = False) -> Project:
+    """The part of the project that a profile may show.
+
+    Drafts appear only when asked for (a preview); the public profile also drops
+    OFFICIAL-SENSITIVE and exempt items, every reference to them, and sensitive
+    facts. Whatever reads the result cannot show an excluded item, because it is
+    not there.
+    """
+    kept = {
+        item.key
+        for item in project.items
+        if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
+    }
+    facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
+    fact_ids = {f.id for f in facts}
+
+    def keep_ids(ids: tuple[str, ...], folder: str) -> tuple[str, ...]:
+        return tuple(i for i in ids if f"{folder}/{i}" in kept)
+
+    def prune(item: Item) -> Item:
+        changes: dict = {}
+        if hasattr(item, "threats"):
+            changes["threats"] = keep_ids(item.threats, Threat.folder)
+        if isinstance(item, Threat):
+            changes["facts"] = tuple(f for f in item.facts if f in fact_ids)
+        if isinstance(item, Report):
+            changes["appendices"] = tuple(
+                a for a in item.appendices if a.is_asset or a.target in kept
+            )
+        if isinstance(item, Meeting):
+            # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
+            changes["items"] = tuple(
+                i if i.report is None or f"{Report.folder}/{i.report}" in kept
+                else AgendaItem.left_out(project.report(i.report)) for i in item.items
+            )
+        # An item that loses nothing stays the same object, so that what is worked
+        # out about it (its fingerprint, for one) is worked out once.
+        changes = {name: value for name, value in changes.items() if getattr(item, name) != value}
+        return replace(item, **changes) if changes else item
+
+    def keep(items):
+        return tuple(prune(i) for i in items if i.key in kept)
+
+    return replace(project, facts=facts, profile=profile, excluded_keys=frozenset(i.key for i in project.items) - kept,
+                   drafts=drafts, **{kind.attribute: keep(getattr(project, kind.attribute)) for kind in KINDS})

@@ -1,0 +1,100 @@
+"""The table of kinds: every kind of item declared once, its fields agreeing with
+its model class, one item builder for a full load and a revision, and the
+modules of `builder/` importing one another in one direction only."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from builder import model
+from builder.kinds import BY_FOLDER, BY_NAME, KINDS, kind_of
+from builder.model import Item
+from builder.validate import load_project, revise_project
+
+BUILDER = Path(__file__).resolve().parent.parent / "builder"
+# What an item's file gives it besides its fields: set by the item builder itself.
+FROM_THE_FILE = {"id", "path", "body", "body_line", "links", "field_lines"}
+
+
+def test_each_item_class_has_one_kind_with_its_own_folder():
+    classes = {cls for cls in vars(model).values()
+               if isinstance(cls, type) and issubclass(cls, Item) and cls is not Item}
+    assert {kind.model for kind in KINDS} == classes
+    assert len(BY_NAME) == len(BY_FOLDER) == len(KINDS)
+    assert all(kind.attribute in {f.name for f in dataclasses.fields(model.Project)} for kind in KINDS)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_the_fields_a_kind_declares_are_its_model_fields(kind):
+    """A field is declared once, as a rule; the model class holds exactly those fields."""
+    assert set(kind.fields) == {f.name for f in dataclasses.fields(kind.model)} - FROM_THE_FILE
+
+
+def _project(make_project, body: str):
+    return make_project({
+        "site.yaml": "title: Test\nboards:\n  main-board: {name: Main Board}\ngroups:\n  prevent: {name: Prevent}\n",
+        "threats/fraud.md": "---\ntitle: Fraud\n---\nAbout fraud.\n",
+        "reports/paper.md": ("---\ntitle: A paper\nto: main-board\non: 2015-09-02\nthreats: [fraud]\n"
+                             "appendices: [fraud]\nactions:\n  - {action: Act, owner: prevent, due: 2015-10-01}\n"
+                             f"---\n{body}\n"),
+        "meetings/2015-09-02-board.yaml": "board: main-board\ndate: 2015-09-02\nitems:\n  - report: paper\n",
+    })
+
+
+def test_a_revised_item_is_the_item_a_full_load_makes(make_project):
+    root = _project(make_project, "## Summary\n\nThe first text.")
+    project, warnings = load_project(root)
+    (root / "reports/paper.md").write_text((root / "reports/paper.md").read_text().replace("first", "second"))
+    revised, _ = revise_project(root, project, warnings, ["reports/paper.md"])
+    loaded, _ = load_project(root)
+    assert revised.by_path["reports/paper.md"] == loaded.by_path["reports/paper.md"]
+    assert "second" in revised.by_path["reports/paper.md"].body
+    report = loaded.reports[0]
+    assert [a.target for a in report.appendices] == ["threats/fraud"]
+    assert report.actions[0].origin == "reports/paper"
+    assert loaded.meetings[0].title == "Main Board, 2 September 2015"
+    assert kind_of(report).label == "Board paper"
+
+
+def test_a_revision_that_breaks_a_reference_falls_back_to_a_full_load(make_project):
+    root = _project(make_project, "See [fraud](../threats/fraud.md).")
+    project, warnings = load_project(root)
+    path = root / "reports/paper.md"
+    path.write_text(path.read_text().replace("../threats/fraud.md", "../threats/frawd.md"))
+    assert revise_project(root, project, warnings, ["reports/paper.md"]) is None
+
+
+def _imports() -> dict[str, set[str]]:
+    modules = {path.stem for path in BUILDER.glob("*.py")}
+    graph = {}
+    for path in BUILDER.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "builder":
+                found |= {alias.name for alias in node.names if alias.name in modules}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("builder."):
+                found.add(node.module.split(".")[1])
+        graph[path.stem] = found - {path.stem}
+    return graph
+
+
+def test_the_modules_import_one_another_in_one_direction():
+    graph = _imports()
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, f"import cycle: {' -> '.join(path + (name,))}"
+        if name not in done:
+            for dependency in graph.get(name, ()):
+                visit(dependency, path + (name,))
+            done.add(name)
+
+    for name in graph:
+        visit(name, ())
+    # Reading files knows no kinds; the table of kinds knows no validation.
+    assert not graph["content"] & {"kinds", "rules", "items", "validate", "model"}
+    assert graph["kinds"] <= {"model", "rules"}
