@@ -1,4 +1,10 @@
-"""The one Jinja environment: a project's own templates first, then the built-in ones."""
+"""The one Jinja environment: a project's own templates first, then the built-in ones.
+
+A project's template may extend the built-in one it replaces, under the prefix
+`builtin/` (`{% extends "builtin/base.html" %}`), and change only the blocks it
+names. `override_problems` tells a project whose overrides were written for
+built-in templates that have since been renamed or changed what to update.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,10 @@ from pathlib import Path
 
 import jinja2
 
-from builder import csp
+from builder import csp, paths, views
 from builder.errors import Problem
 from builder.model import TEXT_FIELDS, Action, Fact, Item
+from builder.views import View
 
 _MARKED = (Item, Fact, Action)
 
@@ -26,6 +33,10 @@ def builtin_templates_dir() -> Path:
 def user_templates_dir(content_dir: Path) -> Path:
     """A project overrides a built-in template with a file of the same name here."""
     return content_dir.resolve().parent / "templates"
+
+
+# `{% extends "builtin/NAME" %}` always reaches the built-in NAME, even from a project's own NAME.
+BUILTIN_PREFIX = "builtin"
 
 
 def template_dirs(content_dir: Path) -> list[Path]:
@@ -111,8 +122,11 @@ class ReadingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
     def note_shown(self, obj) -> None:
-        if self.markings is not None and isinstance(obj, _MARKED):
-            self.markings.add(obj.classification)
+        if self.markings is not None:
+            if isinstance(obj, _MARKED):
+                self.markings.add(obj.classification)
+            elif isinstance(obj, View):
+                self.markings.add(obj.marking)
 
     def _note(self, obj) -> None:
         if self.reads is not None and isinstance(obj, Item):
@@ -133,6 +147,13 @@ class ReadingEnvironment(jinja2.Environment):
             self._note_if_holds_model(*args, *kwargs.values())
             return function(*args, **kwargs)
         return functools.update_wrapper(checked, function)  # keeps Jinja's pass_context marks
+
+    def _shows(self, function):
+        """`function` (a filter that prints part of a fact or item), noting what it is given."""
+        def shows(value, *args):
+            self.note_shown(value)
+            return function(value, *args)
+        return functools.update_wrapper(shows, function)
 
     def _titled(self, function):
         """`function` (`join`), noting the marking of every item it prints by its title."""
@@ -172,7 +193,10 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     """The one template environment. Templates are compiled in memory by each
     process: nothing compiled is ever read back from disk."""
     env = ReadingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_templates_dir()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
+        ]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -182,7 +206,14 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     env.finalize = env.printed
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
-    env.globals["content_security_policy"] = csp.CONTENT_SECURITY_POLICY
+    env.filters["presenters"] = views.presenter_line
+    env.filters["source"] = env._shows(views.source_line)
+    env.globals.update(
+        content_security_policy=csp.CONTENT_SECURITY_POLICY,
+        page_url=paths.page_path, section_url=paths.section_path, group_url=paths.group_path,
+        review_url=paths.review_path, objective_url=paths.objective_path,
+        status_labels=views.STATUS_LABELS, trend_symbols=views.TREND_SYMBOLS,
+    )
     for name in ("pprint", "string", "format", "tojson"):
         env.filters[name] = env._checked(env.filters[name])
     env.filters["join"] = env._titled(env.filters["join"])
