@@ -110,6 +110,7 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     problems.items.extend(warnings)
     _skeleton_problems(content_dir, project, selected, problems, memo)
     site.excluded_link_warnings(selected, problems)
+    problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
     return selected, problems
 

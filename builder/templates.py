@@ -255,3 +255,81 @@ def template_problem(exc: BaseException, name: str = "") -> Problem | None:
         return None
     path, line = where or ("templates", 0)
     return Problem(path, line, f"template error: {exc}")
+
+
+# Built-in templates renamed since projects began to override them: old name -> new.
+RENAMED = {"group.html": "action-group.html"}
+# Variables a template once received as pairs and now receives as rows:
+# (template, variable) -> how to loop over them now.
+PAIRS_NOW_ROWS = {("pdf/spotlight.html", "actions"): "{% for row in actions %}, with row.action and row.group"}
+# Folders of templates/ that hold other files than page templates.
+_NOT_PAGES = ("static", "scaffold", "server")
+
+
+def override_problems(content_dir: Path) -> list[Problem]:
+    """What a project's overrides must change to work with the built-in templates
+    as they are now: a renamed template (its override would no longer be used),
+    a macro the built-in templates import that an override of their macros file
+    lacks, and a loop over pairs that are now rows. An override that extends
+    the built-in template it replaces keeps whatever it does not change, and is
+    only checked for the loops."""
+    user, builtin = user_templates_dir(content_dir), builtin_templates_dir()
+    if user not in template_dirs(content_dir):
+        return []
+    env = environment(content_dir)
+    overrides = {}
+    for path in sorted(user.rglob("*.html")):
+        name = path.relative_to(user).as_posix()
+        if name.split("/")[0] not in _NOT_PAGES:
+            overrides[name] = path
+    problems = []
+    trees = {}
+    for name, path in overrides.items():
+        if name in RENAMED:
+            problems.append(Problem(f"templates/{name}", 1, f"the built-in {name} is now {RENAMED[name]}, so this file "
+                                    f"is no longer used: rename it to {RENAMED[name]} (it receives the same "
+                                    "variables)", is_warning=True))
+        elif (builtin / name).is_file():
+            try:
+                trees[name] = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            except jinja2.TemplateSyntaxError:
+                continue  # reported with its line when the template is loaded
+    imported = _imported_by_builtins(env, builtin, {n for n, tree in trees.items() if not _extends_builtin(tree, n)})
+    for name, tree in trees.items():
+        label = f"templates/{name}"
+        if not _extends_builtin(tree, name):
+            defined = {node.name for node in tree.find_all(jinja2.nodes.Macro)}
+            missing = {m: i for m, i in sorted(imported.get(name, {}).items()) if m not in defined}
+            if missing:
+                problems.append(Problem(label, 1, "lacks " + ", ".join(f"'{m}' (imported by the built-in {i})"
+                                                                      for m, i in missing.items())
+                                        + f": copy {'them' if len(missing) > 1 else 'it'} from {builtin / name}, "
+                                        "or remove this file to use the built-in macros"))
+        for loop in tree.find_all(jinja2.nodes.For):
+            variable = getattr(loop.iter, "name", None)
+            how = PAIRS_NOW_ROWS.get((name, variable))
+            if how and isinstance(loop.target, jinja2.nodes.Tuple):
+                problems.append(Problem(label, loop.lineno, f"'{variable}' is now a list of rows, not of pairs: "
+                                        f"write {how}"))
+    return problems
+
+
+def _extends_builtin(tree: jinja2.nodes.Template, name: str) -> bool:
+    return any(getattr(node.template, "value", None) == f"{BUILTIN_PREFIX}/{name}"
+               for node in tree.find_all(jinja2.nodes.Extends))
+
+
+def _imported_by_builtins(env: jinja2.Environment, builtin: Path, replaced: set[str]) -> dict[str, dict[str, str]]:
+    """For each template name: the macros the built-in templates still in use import
+    from it, each with one template that imports it."""
+    imported: dict[str, dict[str, str]] = {}
+    for path in sorted(builtin.rglob("*.html")):
+        name = path.relative_to(builtin).as_posix()
+        if name in replaced or name.split("/")[0] in _NOT_PAGES:
+            continue
+        tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        for node in tree.find_all(jinja2.nodes.FromImport):
+            source = getattr(node.template, "value", None)
+            for macro in node.names:
+                imported.setdefault(source, {}).setdefault(macro[0] if isinstance(macro, tuple) else macro, name)
+    return imported
