@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from builder import charts, markdown, templates
 from builder.errors import Problem
-from builder.model import AgendaItem, Item, Meeting, Report, highest_marking
+from builder.model import AgendaItem, Item, Meeting, Project, Report, highest_marking
 from builder.paths import pdf_path, private_pack_path
 from builder.views import AppendixLink, Download, Views
 
