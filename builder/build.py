@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, scaffold,
-                     search, site, templates, version)
+                     search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -111,6 +111,7 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     problems.items.extend(warnings)
     _skeleton_problems(content_dir, project, selected, problems, memo)
     site.excluded_link_warnings(selected, problems)
+    problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
     return selected, problems
 
@@ -150,8 +151,9 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     project, warnings = load_project(content_dir)
     selected, problems = _select(content_dir, project, warnings, incremental.Settings(profile, today))
     env = templates.environment(content_dir)
-    needed = {spec.template for spec in pages.plan_pages(selected, today)}
-    needed |= {job.template for job in pdf.plan_pdfs(selected, today)}
+    shown = views.Views(selected, today)
+    needed = {spec.template for spec in pages.plan_pages(shown)}
+    needed |= {job.template for job in pdf.plan_pdfs(shown)}
     for name in sorted(needed):
         _load_template(env, name, problems)
     problems.raise_if_errors()
@@ -184,9 +186,10 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
           fingerprints: incremental.Fingerprinter, model: incremental.Loaded, last: Record) -> Plan:
     today = settings.today
     bundles = tuple(pages.search_bundles(selected)) if settings.with_search else ()
-    pdf_jobs = tuple(pdf.plan_pdfs(selected, today)) if settings.with_pdf else ()
+    shown = views.Views(selected, today)  # the rows pages and PDFs share
+    pdf_jobs = tuple(pdf.plan_pdfs(shown)) if settings.with_pdf else ()
     pdf_links = pdf.pdf_links(list(pdf_jobs))
-    planned = tuple(pages.plan_pages(selected, today, pdf_links))
+    planned = tuple(pages.plan_pages(shown, pdf_links))
     assets = [(asset, inputs.content.get(asset)) for asset in selected.assets]
     # What the recorder notes a page reading, as it is now. An item's links are
     # found in its text, so the text stands for both.

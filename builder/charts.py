@@ -26,6 +26,7 @@ from html import escape
 from markupsafe import Markup
 
 from builder.model import STATUSES, TRENDS, Fact, Project
+from builder.views import source_line
 
 COLOURS = {
     "rising": "#a0161b", "falling": "#1d6b38", "stable": "#2f4a6b", "uncertain": "#6b4a00",
@@ -257,3 +258,17 @@ def facts_chart(facts: list[Fact], chart_id: str) -> Chart:
     rows = tuple(Row(fact.label, fact.value, _share(fact.value)) for fact in facts)
     description = "; ".join(f"{f.value}: {f.label} ({f.source}{f', {f.year}' if f.year else ''})" for f in facts)
     return Chart(chart_id, "Key facts", description, "facts", rows)
+
+
+def chart_figure(facts_by_id: dict, directive, chart_id: str, for_print: bool = False) -> str:
+    """The figure a `::: chart facts ...` line stands for, with the sources beneath.
+    Facts the profile left out are left out of the chart too. On paper the chart
+    is an image with its description as alternative text, as tagged PDF needs."""
+    facts = [facts_by_id[i] for i in directive.ids if i in facts_by_id]
+    if not facts:
+        return ""
+    sources = escape("; ".join(source_line(f) for f in facts))
+    chart = facts_chart(facts, chart_id)
+    if for_print:
+        return f'<div class="chart-figure">{as_image(chart)}<p class="caption">Source: {sources}</p></div>'
+    return f'<figure class="chart-figure">{chart}<figcaption>Source: {sources}</figcaption></figure>'

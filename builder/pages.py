@@ -1,17 +1,23 @@
 """Which pages the site has, and which part of the model each is made from.
 
-`plan_pages` is a pure function of the profile-selected model and the date:
-every page names its template, its inputs and its marking. Nothing here can
-show an item the profile left out, because the selected model no longer holds it.
+`plan_pages` asks one planner per family of pages (home, section lists, the
+pages of each kind of item, action plans, objectives, reviews, key facts). Each
+is a pure function of the profile-selected model's views and the PDFs made
+beside it: every page names its template, its inputs and its marking. Nothing
+here can show an item the profile left out, because the selected model no
+longer holds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from builder import charts, lifecycle, search
 from builder.model import OBJECTIVES, TRENDS, Item, Project, highest_marking
+from builder.paths import group_path, objective_path, page_path, review_path, section_path
+from builder.views import OBJECTIVE_TEXT, Download, View, Views, by_due
 
 SECTIONS = (
     ("threats", "Threats"),
@@ -24,17 +30,12 @@ SECTIONS = (
     ("facts", "Key facts"),
     ("reviews", "Reviews"),
 )
-OBJECTIVE_TEXT = {
-    "divert": "Divert people from becoming involved in serious organised crime.",
-    "deter": "Deter serious organised crime groups by supporting organisations to protect themselves.",
-    "detect": "Detect serious organised crime: identify the groups and what they do.",
-    "disrupt": "Disrupt serious organised crime groups and their activities.",
-}
+SECTION_LABELS = dict(SECTIONS) | {"pages": "Pages"}
 LATEST_COUNT = 5
-
-
-def page_path(item: Item) -> str:
-    return f"{item.folder}/{item.id}.html"
+# The files beside a section's list, for readers who take the data elsewhere.
+SECTION_FILES = {"meetings": (Download("Meetings for your calendar", "meetings.ics"),),
+                 "reports": (Download("New papers and sessions as a feed", "feed.xml"),),
+                 "actions": (Download("The action plan as a spreadsheet", "actions.csv"),)}
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,57 @@ class PageSpec:
     kind_label: str = ""  # set on pages of a single item: these are what search finds
 
 
+Planner = Callable[[Views, dict], Iterator[PageSpec]]
+
+
 def _marking(*groups) -> str:
-    return highest_marking(item.classification for group in groups for item in group)
+    """The highest marking of the items, facts and views a page shows."""
+    return highest_marking(entry.marking if isinstance(entry, View) else entry.classification
+                           for group in groups for entry in group)
 
 
 def _by_date(items, attribute: str = "date"):
     return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
+
+
+def _item_page(item: Item, template: str, label: str, inputs: dict, *shown) -> PageSpec:
+    """The page of one item, marked by the item and everything else it shows."""
+    return PageSpec(page_path(item), template, item.title, {"item": item, **inputs}, _marking([item], *shown),
+                    item.folder, label)
+
+
+def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project, today = shown.project, shown.today
+    latest_reports = _by_date(project.reports, "on")[:LATEST_COUNT]
+    latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
+    upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
+    rows = shown.action_rows()
+    yield PageSpec("index.html", "home.html", project.site.title, {
+        "facts": project.facts,
+        "trends": {trend: [t for t in project.threats if t.trend == trend] for trend in TRENDS},
+        "reports": latest_reports,
+        "spotlights": latest_spotlights,
+        "meetings": upcoming,
+        "trend_chart": charts.threats_by_trend(project),
+        "open_count": sum(row.action.status != "done" for row in rows),
+        "overdue_count": sum(row.overdue for row in rows),
+    }, _marking(project.facts, project.threats, latest_reports, latest_spotlights, upcoming, rows))
+
+
+def section_lists(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project = shown.project
+    listings = (
+        ("threats", project.threats, sorted(project.threats, key=lambda t: t.title)),
+        ("case-studies", project.case_studies, _by_date(project.case_studies)),
+        ("spotlights", project.spotlights, _by_date(project.spotlights)),
+        ("reports", project.reports, _by_date(project.reports, "on")),
+        ("meetings", project.meetings, _by_date(project.meetings)),
+        ("pages", project.pages, sorted(project.pages, key=lambda p: p.title)),
+    )
+    for folder, items, ordered in listings:
+        yield PageSpec(section_path(folder), "list.html", SECTION_LABELS[folder],
+                       {"items": ordered, "folder": folder, "files": SECTION_FILES.get(folder, ())},
+                       _marking(items), folder)
 
 
 def _related(project: Project) -> dict[str, dict]:
@@ -75,186 +121,124 @@ def _related(project: Project) -> dict[str, dict]:
     return related
 
 
-def _action_rows(project: Project, actions, today: dt.date) -> list[dict]:
-    rows = []
-    for action in sorted(actions, key=lambda a: (a.due, a.action)):
-        origin = project.by_key[action.origin]
-        rows.append(
-            {
-                "action": action,
-                "origin": origin,
-                "group": project.site.group(action.owner),
-                "overdue": action.is_overdue(today),
-            }
-        )
-    return rows
-
-
-def _action_origins(project: Project, actions) -> list[Item]:
-    return [project.by_key[a.origin] for a in actions]
-
-
-def plan_pages(project: Project, today: dt.date, pdfs: dict | None = None) -> list[PageSpec]:
-    """Every page of the site, as a function of the selected model, the date and
-    the PDFs made beside it (content path -> [(label, output path)])."""
-    pdfs = pdfs or {}
-    pages: list[PageSpec] = []
-    site = project.site
-    actions = project.actions
-    open_actions = [a for a in actions if a.status != "done"]
-    trends = {trend: [t for t in project.threats if t.trend == trend] for trend in TRENDS}
-    latest_reports = _by_date(project.reports, "on")[:LATEST_COUNT]
-    latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
-    upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
-    pages.append(
-        PageSpec(
-            "index.html",
-            "home.html",
-            site.title,
-            {
-                "facts": project.facts,
-                "trends": trends,
-                "reports": latest_reports,
-                "spotlights": latest_spotlights,
-                "meetings": upcoming,
-                "trend_chart": charts.threats_by_trend(project),
-                "open_count": len(open_actions),
-                "overdue_count": sum(a.is_overdue(today) for a in actions),
-            },
-            _marking(project.facts, project.threats, latest_reports, latest_spotlights, upcoming,
-                     _action_origins(project, actions)),
-        )
-    )
-
-    listings = (
-        ("threats", "Threats", project.threats, sorted(project.threats, key=lambda t: t.title)),
-        ("case-studies", "Case studies", project.case_studies, _by_date(project.case_studies)),
-        ("spotlights", "Spotlight sessions", project.spotlights, _by_date(project.spotlights)),
-        ("reports", "Board papers", project.reports, _by_date(project.reports, "on")),
-        ("meetings", "Meetings", project.meetings, _by_date(project.meetings)),
-        ("pages", "Pages", project.pages, sorted(project.pages, key=lambda p: p.title)),
-    )
-    files = {"meetings": [("Meetings for your calendar", "meetings.ics")],
-             "reports": [("New papers and sessions as a feed", "feed.xml")]}
-    for folder, title, items, ordered in listings:
-        pages.append(
-            PageSpec(f"{folder}/index.html", "list.html", title,
-                     {"items": ordered, "folder": folder, "files": files.get(folder, [])}, _marking(items), folder)
-        )
-
-    numbers = project.agenda_numbers
+def threats(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project = shown.project
     related_to = _related(project)
     for threat in project.threats:
         related = related_to[threat.id]
         facts = [project.facts_by_id[f] for f in threat.facts]
-        pages.append(
-            PageSpec(page_path(threat), "threat.html", threat.title, {"item": threat, "facts": facts, **related},
-                     _marking([threat], facts, *related.values()), "threats", "Threat")
-        )
-    for case in project.case_studies:
-        threats = [project.threat(t) for t in case.threats]
-        pages.append(PageSpec(page_path(case), "case-study.html", case.title, {"item": case, "threats": threats},
-                              _marking([case], threats), "case-studies", "Case study"))
-    for spotlight in project.spotlights:
-        threats = [project.threat(t) for t in spotlight.threats]
-        pages.append(
-            PageSpec(page_path(spotlight), "spotlight.html", spotlight.title,
-                     {"item": spotlight, "threats": threats, "actions": _action_rows(project, spotlight.actions, today),
-                      "pdfs": pdfs.get(spotlight.path, [])},
-                     _marking([spotlight], threats), "spotlights", "Spotlight session")
-        )
+        yield _item_page(threat, "threat.html", "Threat", {"facts": facts, **related}, facts, *related.values())
+
+
+def case_studies(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for case in shown.project.case_studies:
+        threats = [shown.project.threat(t) for t in case.threats]
+        yield _item_page(case, "case-study.html", "Case study", {"threats": threats}, threats)
+
+
+def spotlights(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for spotlight in shown.project.spotlights:
+        threats = [shown.project.threat(t) for t in spotlight.threats]
+        yield _item_page(spotlight, "spotlight.html", "Spotlight session",
+                         {"threats": threats, "actions": by_due(shown.actions_of(spotlight)),
+                          "pdfs": pdfs.get(spotlight.path, ())}, threats)
+
+
+def reports(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project = shown.project
     for report in project.reports:
         threats = [project.threat(t) for t in report.threats]
-        appendices = [
-            {"title": a.target.rsplit("/", 1)[1], "path": a.target} if a.is_asset
-            else {"title": project.by_key[a.target].title, "path": page_path(project.by_key[a.target])}
-            for a in report.appendices
-        ]
-        appendix_items = [project.by_key[a.target] for a in report.appendices if not a.is_asset]
-        meeting, number = numbers.get(report.key, (None, None))
-        pages.append(
-            PageSpec(
-                page_path(report), "report.html", report.title,
-                {"item": report, "threats": threats, "appendices": appendices, "meeting": meeting,
-                 "agenda_number": number, "actions": _action_rows(project, report.actions, today),
-                 "pdfs": pdfs.get(report.path, [])},
-                _marking([report], threats, appendix_items), "reports", "Board paper",
-            )
-        )
-    for meeting in project.meetings:
-        agenda = project.agenda(meeting)
-        reports = [entry.report for entry in agenda if entry.report]
-        pages.append(
-            PageSpec(page_path(meeting), "meeting.html", meeting.title,
-                     {"item": meeting, "agenda": agenda, "upcoming": bool(meeting.date and meeting.date >= today),
-                      "since": lifecycle.since_last_meeting(project, meeting),
-                      "pdfs": pdfs.get(meeting.path, [])},
-                     _marking([meeting], reports), "meetings", "Meeting")
-        )
-    for page in project.pages:
-        pages.append(PageSpec(page_path(page), "page.html", page.title, {"item": page}, _marking([page]), "pages",
-                              "Information"))
+        appendices = shown.appendices(report)
+        meeting, number = project.agenda_numbers.get(report.key, (None, None))
+        yield _item_page(report, "report.html", "Board paper",
+                         {"threats": threats, "appendices": appendices, "meeting": meeting, "agenda_number": number,
+                          "actions": by_due(shown.actions_of(report)), "pdfs": pdfs.get(report.path, ())},
+                         threats, [a.item for a in appendices if a.item])
 
-    groups = [
-        {"group": g, "rows": _action_rows(project, [a for a in actions if a.owner == g.id], today),
-         "chart": charts.actions_by_status([a for a in actions if a.owner == g.id], today,
-                                           f"Actions of the {g.name} by status", f"chart-{g.id}")}
-        for g in site.groups
-    ]
-    pages.append(
-        PageSpec("actions/index.html", "actions.html", "Action plan",
-                 {"groups": groups, "overdue_count": sum(a.is_overdue(today) for a in actions)},
-                 _marking(_action_origins(project, actions)), "actions")
-    )
+
+def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for meeting in shown.project.meetings:
+        agenda = shown.project.agenda(meeting)
+        upcoming = bool(meeting.date and meeting.date >= shown.today)
+        yield _item_page(meeting, "meeting.html", "Meeting",
+                         {"agenda": agenda, "upcoming": upcoming, "label": "Meeting" if upcoming else "Past meeting",
+                          "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ())},
+                         [entry.report for entry in agenda if entry.report])
+
+
+def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for page in shown.project.pages:
+        yield _item_page(page, "page.html", "Information", {})
+
+
+def action_plans(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """The whole action plan, then one page per owning group."""
+    project, today = shown.project, shown.today
+    groups = []
+    for group in project.site.groups:
+        rows = shown.actions_owned_by(group)
+        groups.append({"group": group, "rows": rows,
+                       "chart": charts.actions_by_status([row.action for row in rows], today,
+                                                         f"Actions of the {group.name} by status", f"chart-{group.id}")})
+    every_row = shown.action_rows()
+    yield PageSpec(section_path("actions"), "actions.html", "Action plan",
+                   {"groups": groups, "overdue_count": sum(row.overdue for row in every_row),
+                    "files": SECTION_FILES["actions"]},
+                   _marking(every_row), "actions")
     for entry in groups:
-        group = entry["group"]
-        owned = [i for i in project.items if i.owner == group.id]
-        pages.append(
-            PageSpec(f"actions/{group.id}.html", "group.html", group.name, {**entry, "owned": owned},
-                     _marking(owned, [r["origin"] for r in entry["rows"]]), "actions")
-        )
+        owned = [i for i in project.items if i.owner == entry["group"].id]
+        yield PageSpec(group_path(entry["group"].id), "action-group.html", entry["group"].name,
+                       {**entry, "owned": owned}, _marking(owned, entry["rows"]), "actions")
 
-    objectives = []
+
+def objectives(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project = shown.project
+    entries = []
     for objective in OBJECTIVES:
         threats = [t for t in project.threats if objective in t.objectives]
         cases = _by_date(c for c in project.case_studies if objective in c.objectives)
-        objectives.append({"id": objective, "text": OBJECTIVE_TEXT[objective], "threats": threats, "case_studies": cases})
-        pages.append(
-            PageSpec(f"objectives/{objective}.html", "objective.html", objective.capitalize(),
-                     objectives[-1], _marking(threats, cases), "objectives")
-        )
-    pages.append(
-        PageSpec("objectives/index.html", "objectives.html", "Objectives", {"objectives": objectives},
-                 _marking(project.threats, project.case_studies), "objectives")
-    )
-    pages.extend(_review_pages(project, today))
-    users = {f: [t for t in project.threats if f.id in t.facts] for f in project.facts}
-    figures = {f: charts.fact_figure(f, f"fact-{f.id}") for f in project.facts}
-    pages.append(PageSpec("facts/index.html", "facts.html", "Key facts",
-                          {"facts": project.facts, "users": users, "figures": figures},
-                          _marking(project.facts, *users.values()), "facts"))
-    return pages
+        entries.append({"id": objective, "text": OBJECTIVE_TEXT[objective], "threats": threats, "case_studies": cases})
+        yield PageSpec(objective_path(objective), "objective.html", objective.capitalize(), entries[-1],
+                       _marking(threats, cases), "objectives")
+    yield PageSpec(section_path("objectives"), "objectives.html", "Objectives", {"objectives": entries},
+                   _marking(project.threats, project.case_studies), "objectives")
 
 
-def _review_pages(project: Project, today: dt.date) -> list[PageSpec]:
-    """What is due for review, soonest first: one page per owning group, and all of it."""
+def reviews(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """What is due for review, soonest first: all of it, and one page per owning group."""
+    project, today = shown.project, shown.today
+
     def rows(items):
         dated = sorted(((lifecycle.review_date(i, project), i) for i in items), key=lambda r: (r[0], r[1].title))
         return [{"item": item, "due": due, "overdue": due < today} for due, item in dated]
 
     reviewed = lifecycle.reviewed_items(project)
     groups = [{"group": g, "rows": rows([i for i in reviewed if i.owner == g.id])} for g in project.site.groups]
-    unowned = rows([i for i in reviewed if not i.owner])
-    pages = [PageSpec("reviews/index.html", "reviews.html", "Reviews", {"groups": groups, "unowned": unowned},
-                      _marking(reviewed), "reviews")]
+    yield PageSpec(section_path("reviews"), "reviews.html", "Reviews",
+                   {"groups": groups, "unowned": rows([i for i in reviewed if not i.owner])},
+                   _marking(reviewed), "reviews")
     for entry in groups:
-        pages.append(PageSpec(f"reviews/{entry['group'].id}.html", "review-group.html",
-                              f"Reviews: {entry['group'].name}", entry,
-                              _marking([r["item"] for r in entry["rows"]]), "reviews"))
-    return pages
+        yield PageSpec(review_path(entry["group"].id), "review-group.html", f"Reviews: {entry['group'].name}", entry,
+                       _marking([r["item"] for r in entry["rows"]]), "reviews")
 
 
-SECTION_LABELS = dict(SECTIONS) | {"pages": "Pages"}
+def key_facts(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    project = shown.project
+    users = {f: [t for t in project.threats if f.id in t.facts] for f in project.facts}
+    figures = {f: charts.fact_figure(f, f"fact-{f.id}") for f in project.facts}
+    yield PageSpec(section_path("facts"), "facts.html", "Key facts",
+                   {"facts": project.facts, "users": users, "figures": figures},
+                   _marking(project.facts, *users.values()), "facts")
+
+
+PLANNERS: tuple[Planner, ...] = (home, section_lists, threats, case_studies, spotlights, reports, meetings,
+                                 information, action_plans, objectives, reviews, key_facts)
+
+
+def plan_pages(shown: Views, pdfs: dict | None = None) -> list[PageSpec]:
+    """Every page of the site, as a function of the selected model's views and
+    the PDFs made beside it (content path -> its downloads)."""
+    return [spec for planner in PLANNERS for spec in planner(shown, pdfs or {})]
 
 
 def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
@@ -262,8 +246,8 @@ def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
     if spec.path == "index.html":
         return []
     trail = [("index.html", "Home")]
-    if spec.section and spec.path != f"{spec.section}/index.html":
-        trail.append((f"{spec.section}/index.html", SECTION_LABELS[spec.section]))
+    if spec.section and spec.path != section_path(spec.section):
+        trail.append((section_path(spec.section), SECTION_LABELS[spec.section]))
     return trail
 
 
@@ -273,5 +257,5 @@ def search_bundles(project: Project) -> list[search.Bundle]:
 
 
 def navigation(project: Project) -> list[tuple[str, str]]:
-    nav = [(f"{folder}/index.html", label) for folder, label in SECTIONS]
+    nav = [(section_path(folder), label) for folder, label in SECTIONS]
     return nav + [(page_path(p), p.title) for p in sorted(project.pages, key=lambda p: p.title)]

@@ -17,21 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import charts, lifecycle, markdown, templates
+from builder import charts, markdown, templates
 from builder.errors import Problem
-from builder.model import Item, Meeting, Project, Report, highest_marking
-from builder.site import chart_figure
+from builder.model import AgendaItem, Item, Meeting, Project, Report, highest_marking
+from builder.paths import pdf_path, private_pack_path
+from builder.views import AppendixLink, Download, Views
 
 PDF_VARIANT = "pdf/ua-1"
-
-
-def pdf_path(item: Item) -> str:
-    """A PDF sits beside its HTML page and is named after the item's id."""
-    return f"{item.folder}/{item.id}.pdf"
-
-
-def private_pack_path(meeting: Meeting) -> str:
-    return f"{meeting.folder}/{meeting.id}-private.pdf"
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,8 @@ class PrintedBody:
     demoted: bool = False  # set under a heading of its own: headings one level down
 
     def chart(self, directive, index: int) -> str:
-        return chart_figure({f.id: f for f in self.facts}, directive, f"{self.prefix}chart-{index + 1}", for_print=True)
+        return charts.chart_figure({f.id: f for f in self.facts}, directive, f"{self.prefix}chart-{index + 1}",
+                                   for_print=True)
 
     def __html__(self) -> str:
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:
@@ -76,6 +69,28 @@ class PrintedBody:
 
 
 @dataclass(frozen=True)
+class PrintedAppendix:
+    """An appendix as a paper prints it: the row the site shows too, and, for an
+    item, its text bound in under the anchor."""
+
+    link: AppendixLink
+    anchor: str
+    body: PrintedBody | None
+
+    @property
+    def number(self) -> int:
+        return self.link.number
+
+    @property
+    def title(self) -> str:
+        return self.link.title
+
+    @property
+    def item(self) -> Item | None:
+        return self.link.item
+
+
+@dataclass(frozen=True)
 class PaperView:
     """A report prepared for print: its numbered body and appendices, ids made unique
     within the document it is bound into."""
@@ -85,8 +100,23 @@ class PaperView:
     board: str
     agenda_number: int | None
     body: PrintedBody
-    appendices: tuple[dict, ...]
+    appendices: tuple[PrintedAppendix, ...]
     marking: str
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The content files it prints."""
+        return (self.report.path,) + tuple(a.item.path if a.item else a.link.path for a in self.appendices)
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """An agenda line of a pack, with the paper bound in for it, if any."""
+
+    number: int
+    item: AgendaItem
+    report: Report | None
+    paper: PaperView | None
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -96,50 +126,45 @@ def _prefix_ids(html: str, prefix: str) -> str:
     return re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
 
 
-def paper_view(project: Project, report: Report, anchor: str) -> PaperView:
+def paper_view(shown: Views, report: Report, anchor: str) -> PaperView:
+    project = shown.project
     _, number = project.agenda_numbers.get(report.key, (None, None))
-    appendices = []
-    for index, appendix in enumerate(report.appendices, start=1):
-        if appendix.is_asset:
-            appendices.append({"number": index, "title": appendix.target.rsplit("/", 1)[1], "item": None})
-        else:
-            item = project.by_key[appendix.target]
-            appendices.append({
-                "number": index, "title": item.title, "item": item,
-                "body": PrintedBody(item, False, f"{anchor}-appendix-{index}-", project.facts, demoted=True),
-                "anchor": f"{anchor}-appendix-{index}",
-            })
-    marking = highest_marking([report.classification] + [a["item"].classification for a in appendices if a["item"]])
+    appendices = tuple(
+        PrintedAppendix(link, f"{anchor}-appendix-{link.number}",
+                        link.item and PrintedBody(link.item, False, f"{anchor}-appendix-{link.number}-",
+                                                  project.facts, demoted=True))
+        for link in shown.appendices(report))
     return PaperView(
         report=report,
         anchor=anchor,
         board=project.site.board(report.to).name,
         agenda_number=number,
         body=PrintedBody(report, True, f"{anchor}-", project.facts),
-        appendices=tuple(appendices),
-        marking=marking,
+        appendices=appendices,
+        marking=highest_marking([report.classification] + [a.link.marking for a in appendices]),
     )
 
 
-def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
+def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
     """The open pack holds the open papers and, for each exempt one, only the "not
     published here" line; the private pack holds the exempt papers and shows every
     other item as open, with its pages in the open pack."""
-    view = project if exempt else project.without_exempt()
+    project = shown.project
+    view = shown if exempt else shown.open_pack
     entries, papers = [], []
     for entry in project.agenda(meeting, open_pack=not exempt):
         paper = None
         if entry.report is not None and entry.report.is_exempt == exempt:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
-        entries.append({"number": entry.number, "item": entry.item, "report": entry.report, "paper": paper})
+        entries.append(PackEntry(entry.number, entry.item, entry.report, paper))
     if exempt and not papers:
         return None
     title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
-    since = None if exempt else lifecycle.since_last_meeting(view, meeting)
-    listed = [e["report"] for e in entries if e["report"] and (e["paper"] or not exempt)]
+    since = None if exempt else view.since(meeting)
+    listed = [e.report for e in entries if e.report and (e.paper or not exempt)]
     marking = highest_marking([meeting.classification] + [r.classification for r in listed])
-    sources = (meeting.path,) + tuple(path for p in papers for path in _paper_sources(view, p.report))
+    sources = (meeting.path,) + tuple(path for p in papers for path in p.sources)
     inputs = {"meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
               "papers": papers, "private": exempt, "cover_marking": marking, "since": since,
               "since_marking": since and highest_marking([marking, since.marking])}
@@ -147,54 +172,49 @@ def _pack_job(project: Project, meeting: Meeting, path: str, exempt: bool) -> Pd
     if exempt:
         # The private pack gives the open papers' pages in the open pack, worked out
         # by laying that pack out; its inputs are part of this pack's inputs.
-        open_pack = inputs["open_pack"] = _pack_job(project, meeting, pdf_path(meeting), exempt=False)
+        open_pack = inputs["open_pack"] = _pack_job(shown, meeting, pdf_path(meeting), exempt=False)
         sources += open_pack.sources
     return PdfJob(path, "pdf/pack.html", title, meeting.path, inputs, _with_settings(sources))
-
-
-def _paper_sources(project: Project, report: Report) -> tuple[str, ...]:
-    return (report.path,) + tuple(project.by_key[a.target].path if not a.is_asset else a.target
-                                  for a in report.appendices)
 
 
 def _with_settings(paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths + ("site.yaml", "facts.yaml")))
 
 
-def plan_pdfs(project: Project, today: dt.date) -> list[PdfJob]:
+def plan_pdfs(shown: Views) -> list[PdfJob]:
     """Every PDF of the build: one per paper and spotlight, packs per meeting."""
-    jobs = []
+    project, jobs = shown.project, []
     for report in project.reports:
-        jobs.append(PdfJob(pdf_path(report), "pdf/paper.html", report.title, report.path,
-                           {"paper": paper_view(project, report, "paper")},
-                           _with_settings(_paper_sources(project, report))))
+        paper = paper_view(shown, report, "paper")
+        jobs.append(PdfJob(pdf_path(report), "pdf/paper.html", report.title, report.path, {"paper": paper},
+                           _with_settings(paper.sources)))
     for spotlight in project.spotlights:
         jobs.append(PdfJob(pdf_path(spotlight), "pdf/spotlight.html", spotlight.title, spotlight.path, {
             "item": spotlight,
             "board": project.site.board(spotlight.board).name if spotlight.board else "",
             "threats": [project.threat(t) for t in spotlight.threats],
             "body": PrintedBody(spotlight, False, "notes-", project.facts),
-            "chart": charts.as_image(charts.actions_by_status(spotlight.actions, today, "Actions by status",
+            "chart": charts.as_image(charts.actions_by_status(spotlight.actions, shown.today, "Actions by status",
                                                               "actions-chart")),
-            "actions": [(a, project.site.group(a.owner)) for a in spotlight.actions],
+            "actions": shown.actions_of(spotlight),
         }, _with_settings((spotlight.path,))))
     for meeting in project.meetings:
-        jobs.append(_pack_job(project, meeting, pdf_path(meeting), exempt=False))
+        jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
         if project.profile == "internal":
-            private = _pack_job(project, meeting, private_pack_path(meeting), exempt=True)
+            private = _pack_job(shown, meeting, private_pack_path(meeting), exempt=True)
             if private is not None:
                 jobs.append(private)
     return jobs
 
 
-def pdf_links(jobs: list[PdfJob]) -> dict[str, list[tuple[str, str]]]:
-    """For each content file: the PDFs made from it, as (label, output path)."""
+def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
+    """For each content file: the PDFs made from it, to offer beside its page."""
     labels = {"pdf/paper.html": "Download this paper", "pdf/spotlight.html": "Download these notes",
               "pdf/pack.html": "Agenda pack"}
-    links: dict[str, list[tuple[str, str]]] = {}
+    links: dict[str, list[Download]] = {}
     for job in jobs:
         label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]
-        links.setdefault(job.source, []).append((label, job.path))
+        links.setdefault(job.source, []).append(Download(label, job.path))
     return links
 
 
@@ -290,10 +310,10 @@ class PdfWriter:
                 anchors.setdefault(name, number)
         pages = {}
         for entry in open_pack.inputs["entries"]:
-            if entry["paper"] is not None:
-                anchor = entry["paper"].anchor
+            if entry.paper is not None:
+                anchor = entry.paper.anchor
                 if anchor in anchors and f"{anchor}-end" in anchors:
-                    pages[entry["number"]] = (anchors[anchor], anchors[f"{anchor}-end"])
+                    pages[entry.number] = (anchors[anchor], anchors[f"{anchor}-end"])
         return pages
 
     def write(self, job: PdfJob, version: str) -> list[Problem]:

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 import shutil
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from markupsafe import Markup
@@ -15,7 +14,8 @@ from markupsafe import Markup
 from builder import charts, lifecycle, markdown, scaffold, templates
 from builder.errors import Problem, Problems
 from builder.model import Item, Project, Report, highest_marking
-from builder.pages import breadcrumbs, navigation, page_path
+from builder.pages import breadcrumbs, navigation
+from builder.paths import page_path
 from builder.templates import relative_url
 
 
@@ -44,20 +44,6 @@ def used_assets(project: Project) -> set[str]:
     if project.site.logo:
         used.add(project.site.logo)
     return used
-
-
-def chart_figure(facts_by_id: dict, directive, chart_id: str, for_print: bool = False) -> str:
-    """The figure a `::: chart facts ...` line stands for, with the sources beneath.
-    Facts the profile left out are left out of the chart too. On paper the chart
-    is an image with its description as alternative text, as tagged PDF needs."""
-    facts = [facts_by_id[i] for i in directive.ids if i in facts_by_id]
-    if not facts:
-        return ""
-    sources = escape("; ".join(f"{f.source}, {f.year}" if f.year else f.source for f in facts))
-    chart = charts.facts_chart(facts, chart_id)
-    if for_print:
-        return f'<div class="chart-figure">{charts.as_image(chart)}<p class="caption">Source: {sources}</p></div>'
-    return f'<figure class="chart-figure">{chart}<figcaption>Source: {sources}</figcaption></figure>'
 
 
 @dataclass(frozen=True)
@@ -120,7 +106,7 @@ class PageRenderer:
         self.env.reads.update(("fact", fact_id) for fact_id in directive.ids)
         for fact_id in directive.ids:
             self.env.note_shown(self.job.project.facts_by_id.get(fact_id))
-        return chart_figure(self.job.project.facts_by_id, directive, f"chart-{index + 1}")
+        return charts.chart_figure(self.job.project.facts_by_id, directive, f"chart-{index + 1}")
 
     def render(self, path: str) -> tuple[str, list]:
         """The page's HTML, and the parts of the model outside its planned inputs
@@ -159,7 +145,6 @@ class PageRenderer:
             today=self.job.today,
             profile=self.job.project.profile,
             render_body=lambda item: self.body(item, spec.path),
-            page_url=page_path,
         )
 
     def write(self, paths: list[str]) -> tuple[list[Problem], dict[str, list]]:

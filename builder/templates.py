@@ -1,4 +1,10 @@
-"""The one Jinja environment: a project's own templates first, then the built-in ones."""
+"""The one Jinja environment: a project's own templates first, then the built-in ones.
+
+A project's template may extend the built-in one it replaces, under the prefix
+`builtin/` (`{% extends "builtin/base.html" %}`), and change only the blocks it
+names. `override_problems` tells a project whose overrides were written for
+built-in templates that have since been renamed or changed what to update.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,10 @@ from pathlib import Path
 
 import jinja2
 
-from builder import csp
+from builder import csp, paths, views
 from builder.errors import Problem
 from builder.model import TEXT_FIELDS, Action, Fact, Item
+from builder.views import View
 
 _MARKED = (Item, Fact, Action)
 
@@ -26,6 +33,10 @@ def builtin_templates_dir() -> Path:
 def user_templates_dir(content_dir: Path) -> Path:
     """A project overrides a built-in template with a file of the same name here."""
     return content_dir.resolve().parent / "templates"
+
+
+# `{% extends "builtin/NAME" %}` always reaches the built-in NAME, even from a project's own NAME.
+BUILTIN_PREFIX = "builtin"
 
 
 def template_dirs(content_dir: Path) -> list[Path]:
@@ -111,8 +122,11 @@ class ReadingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
     def note_shown(self, obj) -> None:
-        if self.markings is not None and isinstance(obj, _MARKED):
-            self.markings.add(obj.classification)
+        if self.markings is not None:
+            if isinstance(obj, _MARKED):
+                self.markings.add(obj.classification)
+            elif isinstance(obj, View):
+                self.markings.add(obj.marking)
 
     def _note(self, obj) -> None:
         if self.reads is not None and isinstance(obj, Item):
@@ -133,6 +147,13 @@ class ReadingEnvironment(jinja2.Environment):
             self._note_if_holds_model(*args, *kwargs.values())
             return function(*args, **kwargs)
         return functools.update_wrapper(checked, function)  # keeps Jinja's pass_context marks
+
+    def _shows(self, function):
+        """`function` (a filter that prints part of a fact or item), noting what it is given."""
+        def shows(value, *args):
+            self.note_shown(value)
+            return function(value, *args)
+        return functools.update_wrapper(shows, function)
 
     def _titled(self, function):
         """`function` (`join`), noting the marking of every item it prints by its title."""
@@ -172,7 +193,10 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     """The one template environment. Templates are compiled in memory by each
     process: nothing compiled is ever read back from disk."""
     env = ReadingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_templates_dir()))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
+        ]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -182,7 +206,14 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     env.finalize = env.printed
     env.filters["long_date"] = long_date
     env.filters["url"] = _url
-    env.globals["content_security_policy"] = csp.CONTENT_SECURITY_POLICY
+    env.filters["presenters"] = views.presenter_line
+    env.filters["source"] = env._shows(views.source_line)
+    env.globals.update(
+        content_security_policy=csp.CONTENT_SECURITY_POLICY,
+        page_url=paths.page_path, section_url=paths.section_path, group_url=paths.group_path,
+        review_url=paths.review_path, objective_url=paths.objective_path,
+        status_labels=views.STATUS_LABELS, trend_symbols=views.TREND_SYMBOLS,
+    )
     for name in ("pprint", "string", "format", "tojson"):
         env.filters[name] = env._checked(env.filters[name])
     env.filters["join"] = env._titled(env.filters["join"])
@@ -224,3 +255,81 @@ def template_problem(exc: BaseException, name: str = "") -> Problem | None:
         return None
     path, line = where or ("templates", 0)
     return Problem(path, line, f"template error: {exc}")
+
+
+# Built-in templates renamed since projects began to override them: old name -> new.
+RENAMED = {"group.html": "action-group.html"}
+# Variables a template once received as pairs and now receives as rows:
+# (template, variable) -> how to loop over them now.
+PAIRS_NOW_ROWS = {("pdf/spotlight.html", "actions"): "{% for row in actions %}, with row.action and row.group"}
+# Folders of templates/ that hold other files than page templates.
+_NOT_PAGES = ("static", "scaffold", "server")
+
+
+def override_problems(content_dir: Path) -> list[Problem]:
+    """What a project's overrides must change to work with the built-in templates
+    as they are now: a renamed template (its override would no longer be used),
+    a macro the built-in templates import that an override of their macros file
+    lacks, and a loop over pairs that are now rows. An override that extends
+    the built-in template it replaces keeps whatever it does not change, and is
+    only checked for the loops."""
+    user, builtin = user_templates_dir(content_dir), builtin_templates_dir()
+    if user not in template_dirs(content_dir):
+        return []
+    env = environment(content_dir)
+    overrides = {}
+    for path in sorted(user.rglob("*.html")):
+        name = path.relative_to(user).as_posix()
+        if name.split("/")[0] not in _NOT_PAGES:
+            overrides[name] = path
+    problems = []
+    trees = {}
+    for name, path in overrides.items():
+        if name in RENAMED:
+            problems.append(Problem(f"templates/{name}", 1, f"the built-in {name} is now {RENAMED[name]}, so this file "
+                                    f"is no longer used: rename it to {RENAMED[name]} (it receives the same "
+                                    "variables)", is_warning=True))
+        elif (builtin / name).is_file():
+            try:
+                trees[name] = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            except jinja2.TemplateSyntaxError:
+                continue  # reported with its line when the template is loaded
+    imported = _imported_by_builtins(env, builtin, {n for n, tree in trees.items() if not _extends_builtin(tree, n)})
+    for name, tree in trees.items():
+        label = f"templates/{name}"
+        if not _extends_builtin(tree, name):
+            defined = {node.name for node in tree.find_all(jinja2.nodes.Macro)}
+            missing = {m: i for m, i in sorted(imported.get(name, {}).items()) if m not in defined}
+            if missing:
+                problems.append(Problem(label, 1, "lacks " + ", ".join(f"'{m}' (imported by the built-in {i})"
+                                                                      for m, i in missing.items())
+                                        + f": copy {'them' if len(missing) > 1 else 'it'} from {builtin / name}, "
+                                        "or remove this file to use the built-in macros"))
+        for loop in tree.find_all(jinja2.nodes.For):
+            variable = getattr(loop.iter, "name", None)
+            how = PAIRS_NOW_ROWS.get((name, variable))
+            if how and isinstance(loop.target, jinja2.nodes.Tuple):
+                problems.append(Problem(label, loop.lineno, f"'{variable}' is now a list of rows, not of pairs: "
+                                        f"write {how}"))
+    return problems
+
+
+def _extends_builtin(tree: jinja2.nodes.Template, name: str) -> bool:
+    return any(getattr(node.template, "value", None) == f"{BUILTIN_PREFIX}/{name}"
+               for node in tree.find_all(jinja2.nodes.Extends))
+
+
+def _imported_by_builtins(env: jinja2.Environment, builtin: Path, replaced: set[str]) -> dict[str, dict[str, str]]:
+    """For each template name: the macros the built-in templates still in use import
+    from it, each with one template that imports it."""
+    imported: dict[str, dict[str, str]] = {}
+    for path in sorted(builtin.rglob("*.html")):
+        name = path.relative_to(builtin).as_posix()
+        if name in replaced or name.split("/")[0] in _NOT_PAGES:
+            continue
+        tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        for node in tree.find_all(jinja2.nodes.FromImport):
+            source = getattr(node.template, "value", None)
+            for macro in node.names:
+                imported.setdefault(source, {}).setdefault(macro[0] if isinstance(macro, tuple) else macro, name)
+    return imported

@@ -1,0 +1,36 @@
+"""Where each output lands, relative to the output root: the one place a page's or
+PDF's address is made, for the planners, the templates and the exports alike."""
+
+from __future__ import annotations
+
+from builder.model import Item, Meeting
+
+
+def page_path(item: Item) -> str:
+    return f"{item.folder}/{item.id}.html"
+
+
+def pdf_path(item: Item) -> str:
+    """A PDF sits beside its HTML page and is named after the item's id."""
+    return f"{item.folder}/{item.id}.pdf"
+
+
+def private_pack_path(meeting: Meeting) -> str:
+    return f"{meeting.folder}/{meeting.id}-private.pdf"
+
+
+def section_path(section: str) -> str:
+    return f"{section}/index.html"
+
+
+def group_path(group_id: str) -> str:
+    """A group's action plan."""
+    return f"actions/{group_id}.html"
+
+
+def review_path(group_id: str) -> str:
+    return f"reviews/{group_id}.html"
+
+
+def objective_path(objective: str) -> str:
+    return f"objectives/{objective}.html"

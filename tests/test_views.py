@@ -1,0 +1,76 @@
+"""The rows the site and the PDFs share: made once, and seen by the recorder of
+what a page shows whichever part of them a template reads."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+
+import pytest
+
+from builder import pages, pdf, templates
+from builder.model import Action, Group, Page
+from builder.validate import load_project
+from builder.views import ActionRow, AppendixLink, Views
+from conftest import REPO, SITES
+
+SENSITIVE = "OFFICIAL-SENSITIVE"
+
+
+@pytest.fixture(scope="module")
+def shown() -> Views:
+    project, _ = load_project(SITES / "partnership")
+    return Views(project, dt.date(2015, 9, 1))
+
+
+def test_the_site_and_the_pdfs_show_the_same_rows(shown):
+    specs = {spec.path: spec for spec in pages.plan_pages(shown)}
+    jobs = {job.path: job for job in pdf.plan_pdfs(shown)}
+    spotlight = next(s for s in shown.project.spotlights if s.actions)
+    page_rows = specs[f"spotlights/{spotlight.id}.html"].inputs["actions"]
+    pdf_rows = jobs[f"spotlights/{spotlight.id}.pdf"].inputs["actions"]
+    assert {id(row) for row in page_rows} == {id(row) for row in pdf_rows}, "made once, shown twice"
+    report = next(r for r in shown.project.reports if r.appendices)
+    links = specs[f"reports/{report.id}.html"].inputs["appendices"]
+    printed = jobs[f"reports/{report.id}.pdf"].inputs["paper"].appendices
+    assert tuple(a.link for a in printed) == links and all(isinstance(link, AppendixLink) for link in links)
+
+
+@pytest.mark.parametrize("expression", ["{{ row.origin_path }}", "{{ row.group_path }}", "{{ row.status_label }}",
+                                        "{{ row.overdue }}"])
+def test_reading_any_part_of_a_row_marks_the_page_with_what_it_came_from(tmp_path, expression):
+    origin = Page(id="x", path="pages/x.md", title="A title", classification=SENSITIVE, body="Body")
+    action = Action("Do it", "g", dt.date(2015, 1, 1), "open", origin.key, 1, classification=SENSITIVE)
+    row = ActionRow(action, origin, Group("g", "A group"), True, SENSITIVE)
+    env = templates.environment(tmp_path)
+    env.reads, env.markings, env.everything = set(), set(), False
+    env.from_string(expression).render(row=row)
+    assert env.markings == {SENSITIVE} and not env.everything
+
+
+def _imports() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted((REPO / "builder").glob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("builder"):
+                names |= {node.module} if node.module != "builder" else {f"builder.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names if a.name.startswith("builder.")}
+        graph[f"builder.{path.stem}"] = names
+    return graph
+
+
+def test_the_pdf_writer_does_not_import_the_site_and_no_import_goes_round():
+    graph = _imports()
+    assert "builder.site" not in graph["builder.pdf"]
+
+    def reaches(start: str, seen: set[str]) -> set[str]:
+        for name in graph.get(start, ()):
+            if name not in seen:
+                seen.add(name)
+                reaches(name, seen)
+        return seen
+
+    circles = [module for module in graph if module in reaches(module, set())]
+    assert circles == []
