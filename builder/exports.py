@@ -19,7 +19,7 @@ import icalendar
 
 from builder.kinds import kind_of
 from builder.model import Item, Meeting, Project, highest_marking
-from builder.pages import page_path
+from builder.paths import page_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

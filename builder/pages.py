@@ -15,22 +15,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from builder import charts, lifecycle, search
+from builder.kinds import KINDS, kind_of
 from builder.model import OBJECTIVES, TRENDS, Item, Project, highest_marking
 from builder.paths import group_path, objective_path, page_path, review_path, section_path
 from builder.views import OBJECTIVE_TEXT, Download, View, Views, by_due
 
-SECTIONS = (
-    ("threats", "Threats"),
-    ("case-studies", "Case studies"),
-    ("spotlights", "Spotlight sessions"),
-    ("reports", "Board papers"),
-    ("meetings", "Meetings"),
+SECTIONS = tuple((kind.folder, kind.section) for kind in KINDS if kind.in_nav) + (
     ("actions", "Action plan"),
     ("objectives", "Objectives"),
     ("facts", "Key facts"),
     ("reviews", "Reviews"),
 )
-SECTION_LABELS = dict(SECTIONS) | {"pages": "Pages"}
+SECTION_LABELS = dict(SECTIONS) | {kind.folder: kind.section for kind in KINDS}
 LATEST_COUNT = 5
 # The files beside a section's list, for readers who take the data elsewhere.
 SECTION_FILES = {"meetings": (Download("Meetings for your calendar", "meetings.ics"),),
@@ -64,10 +60,11 @@ def _by_date(items, attribute: str = "date"):
     return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
 
 
-def _item_page(item: Item, template: str, label: str, inputs: dict, *shown) -> PageSpec:
+def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
     """The page of one item, marked by the item and everything else it shows."""
-    return PageSpec(page_path(item), template, item.title, {"item": item, **inputs}, _marking([item], *shown),
-                    item.folder, label)
+    kind = kind_of(item)
+    return PageSpec(page_path(item), kind.template, item.title, {"item": item, **inputs}, _marking([item], *shown),
+                    kind.folder, kind.label)
 
 
 def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
@@ -90,18 +87,21 @@ def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
 
 def section_lists(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     project = shown.project
-    listings = (
-        ("threats", project.threats, sorted(project.threats, key=lambda t: t.title)),
-        ("case-studies", project.case_studies, _by_date(project.case_studies)),
-        ("spotlights", project.spotlights, _by_date(project.spotlights)),
-        ("reports", project.reports, _by_date(project.reports, "on")),
-        ("meetings", project.meetings, _by_date(project.meetings)),
-        ("pages", project.pages, sorted(project.pages, key=lambda p: p.title)),
-    )
-    for folder, items, ordered in listings:
-        yield PageSpec(section_path(folder), "list.html", SECTION_LABELS[folder],
-                       {"items": ordered, "folder": folder, "files": SECTION_FILES.get(folder, ())},
-                       _marking(items), folder)
+    for kind in KINDS:
+        items = getattr(project, kind.attribute)
+        yield PageSpec(section_path(kind.folder), "list.html", kind.section,
+                       {"items": LIST_ORDER[kind.name](items), "folder": kind.folder,
+                        "files": SECTION_FILES.get(kind.folder, ())},
+                       _marking(items), kind.folder)
+
+
+def _by_title(items):
+    return sorted(items, key=lambda i: i.title)
+
+
+# How each kind's section lists its items: papers by the meeting they go to.
+LIST_ORDER = {"threat": _by_title, "case-study": _by_date, "spotlight": _by_date,
+              "report": lambda items: _by_date(items, "on"), "meeting": _by_date, "page": _by_title}
 
 
 def _related(project: Project) -> dict[str, dict]:
@@ -127,21 +127,20 @@ def threats(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for threat in project.threats:
         related = related_to[threat.id]
         facts = [project.facts_by_id[f] for f in threat.facts]
-        yield _item_page(threat, "threat.html", "Threat", {"facts": facts, **related}, facts, *related.values())
+        yield _item_page(threat, {"facts": facts, **related}, facts, *related.values())
 
 
 def case_studies(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for case in shown.project.case_studies:
         threats = [shown.project.threat(t) for t in case.threats]
-        yield _item_page(case, "case-study.html", "Case study", {"threats": threats}, threats)
+        yield _item_page(case, {"threats": threats}, threats)
 
 
 def spotlights(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for spotlight in shown.project.spotlights:
         threats = [shown.project.threat(t) for t in spotlight.threats]
-        yield _item_page(spotlight, "spotlight.html", "Spotlight session",
-                         {"threats": threats, "actions": by_due(shown.actions_of(spotlight)),
-                          "pdfs": pdfs.get(spotlight.path, ())}, threats)
+        yield _item_page(spotlight, {"threats": threats, "actions": by_due(shown.actions_of(spotlight)),
+                                     "pdfs": pdfs.get(spotlight.path, ())}, threats)
 
 
 def reports(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
@@ -150,9 +149,9 @@ def reports(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
         threats = [project.threat(t) for t in report.threats]
         appendices = shown.appendices(report)
         meeting, number = project.agenda_numbers.get(report.key, (None, None))
-        yield _item_page(report, "report.html", "Board paper",
-                         {"threats": threats, "appendices": appendices, "meeting": meeting, "agenda_number": number,
-                          "actions": by_due(shown.actions_of(report)), "pdfs": pdfs.get(report.path, ())},
+        yield _item_page(report, {"threats": threats, "appendices": appendices, "meeting": meeting,
+                                  "agenda_number": number, "actions": by_due(shown.actions_of(report)),
+                                  "pdfs": pdfs.get(report.path, ())},
                          threats, [a.item for a in appendices if a.item])
 
 
@@ -160,15 +159,15 @@ def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for meeting in shown.project.meetings:
         agenda = shown.project.agenda(meeting)
         upcoming = bool(meeting.date and meeting.date >= shown.today)
-        yield _item_page(meeting, "meeting.html", "Meeting",
-                         {"agenda": agenda, "upcoming": upcoming, "label": "Meeting" if upcoming else "Past meeting",
-                          "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ())},
+        yield _item_page(meeting, {"agenda": agenda, "upcoming": upcoming,
+                                   "label": "Meeting" if upcoming else "Past meeting",
+                                   "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ())},
                          [entry.report for entry in agenda if entry.report])
 
 
 def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for page in shown.project.pages:
-        yield _item_page(page, "page.html", "Information", {})
+        yield _item_page(page, {})
 
 
 def action_plans(shown: Views, pdfs: dict) -> Iterator[PageSpec]:

@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from builder import charts, lifecycle, markdown, scaffold, templates
 from builder.errors import Problem, Problems
-from builder.model import Item, Project, Report, highest_marking
+from builder.kinds import kind_of
+from builder.model import Item, Project, highest_marking
 from builder.pages import breadcrumbs, navigation
 from builder.paths import page_path
 from builder.templates import relative_url
@@ -97,7 +98,7 @@ class PageRenderer:
             return relative_url(target + (f"#{fragment}" if fragment else ""), page)
 
         html = markdown.render(item.body, source_path=item.path, url_for=url_for,
-                               numbered=isinstance(item, Report), chart=self.chart)
+                               numbered=kind_of(item).numbered, chart=self.chart)
         if self.skeleton is not None and item.draft:
             html = _marked_skeleton(html, self.skeleton)
         return Markup(html)
