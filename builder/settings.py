@@ -126,20 +126,21 @@ def _required_list(fields: f.Fields, key: str, check, example: str) -> tuple:
     return fields.get_list(key, check)
 
 
-def _server_path(value: object) -> str:
-    result = f.text(value)
-    if not _SERVER_PATH.fullmatch(result):
-        raise f.Invalid("must be the full path of the password file on the web server, such as "
-                        f"/etc/nginx/briefing.htpasswd, in letters, digits and . _ - / only; not '{f.visible(result)}'")
-    return result
+def _matching(pattern: re.Pattern, wanted: str):
+    """A check that the text is written as `pattern` says; `wanted` says how, for the message."""
+    def check(value: object) -> str:
+        result = f.text(value)
+        if not pattern.fullmatch(result):
+            raise f.Invalid(f"must be {wanted}; not '{f.visible(result)}'")
+        return result
+
+    return check
 
 
-def _realm(value: object) -> str:
-    result = f.text(value)
-    if not _REALM.fullmatch(result):
-        raise f.Invalid("must be a short name for the browser's password box (at most 100 letters, digits, spaces "
-                        f"and . , : ; ( ) ' & / -), not '{f.visible(result)}'")
-    return result
+_server_path = _matching(_SERVER_PATH, "the full path of the password file on the web server, such as "
+                                       "/etc/nginx/briefing.htpasswd, in letters, digits and . _ - / only")
+_realm = _matching(_REALM, "a short name for the browser's password box (at most 100 letters, digits, spaces "
+                           "and . , : ; ( ) ' & / -)")
 
 
 def _network(value: object) -> str:
