@@ -35,9 +35,10 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
 # A link target that rendering reads quickly: the target, and perhaps a quoted title,
 # between '(' and ')'. Shared with `markdown`, whose link reading this bounds.
 SIMPLE_LINK = re.compile(r"""\(\s*(?:<([^<>\n]*)>|([^()\s<>"']*))(?:\s+("[^"\n]*"|'[^'\n]*'))?\s*\)""")
-# A line Python-Markdown ends a paragraph at: a '#' heading, a setext underline or a
-# rule; or a list item with no text, at any depth, which it reads again at each level.
-_SPLIT = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)"
+# A line Python-Markdown ends a paragraph at: a '#' heading, a setext underline, a
+# rule or a definition (': '); or a list item with no text, at any depth, which it
+# reads again at each level.
+_SPLIT = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$|:[ \t])"
                     r"|[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]*)+$")
 # The row under a table's header: Python-Markdown reads a block as a table only with one.
 _TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -147,10 +148,10 @@ def _splits(lines: list[str], first_line: int, problems: dict) -> None:
         elif _SPLIT.match(line) and splits >= 0:
             splits += 1
             if splits > MAX_SPLITS:
-                problems["splits"] = (first_line + index, f"more than {MAX_SPLITS} headings, rules or empty list "
-                                                          "items follow one another here with no blank line "
-                                                          "between them: put a blank line before each heading "
-                                                          "and rule, and delete empty list items")
+                problems["splits"] = (first_line + index, f"more than {MAX_SPLITS} headings, rules, definitions "
+                                                          "(': ') or empty list items follow one another here with "
+                                                          "no blank line between them: put a blank line before each "
+                                                          "heading, rule and term, and delete empty list items")
                 return
         else:
             splits = max(splits, 0)

@@ -95,8 +95,9 @@ def test_deep_block_nesting_and_alias_bombs_are_errors(tmp_path):
     ("```\ncode\n```\n\n" * (bodyscan.MAX_FENCES + 1), "fenced code blocks ('```'); at most"),
     ("".join("`" * n + "\ntext\n" for n in range(3, 30)), "that no line of the same fence closes"),
     ("|" + "a|" * 70 + "\n|" + "-|" * 70 + "\n", "more than 64 columns"),
-    ("Heading\n---\n" * 30, "headings, rules or empty list items follow one another"),
-    ("- \n" * 30, "headings, rules or empty list items follow one another"),
+    ("Heading\n---\n" * 30, "or empty list items follow one another"),
+    ("- \n" * 30, "or empty list items follow one another"),
+    ("Term\n: definition\n" * 30, "or empty list items follow one another"),
     # Not a table (the rule has fewer cells than the header): one paragraph, brackets and all.
     ("[[a]|x|y\n|-|-|\n" + "|a|b|[\n" * 20, "'[' are open at once"),
 ])
