@@ -51,7 +51,7 @@ def limit_problems(body: str, first_line: int) -> list[tuple[int, str]]:
     """(file line, message) for each limit the body breaks, at most one of each kind."""
     problems: dict[str, tuple[int, str]] = {}
     lines = body.split("\n")
-    blocks = sum(1 for line in lines if not line.strip())
+    blocks = sum(1 for line in lines if not line.strip(" \t"))
     if blocks > MAX_BLOCKS:
         return [(first_line, f"the text has {blocks:,} blank lines; at most {MAX_BLOCKS:,} may be in one file: "
                              "split it into several items, or remove the empty lines")]
@@ -72,11 +72,12 @@ def limit_problems(body: str, first_line: int) -> list[tuple[int, str]]:
 
 
 def _blocks(lines: list[str]):
-    """(index of first line, text) of each stretch of lines between blank lines."""
+    """(index of first line, text) of each stretch of lines between blank lines:
+    for Python-Markdown, a line of spaces and tabs only (a non-breaking space is text)."""
     block: list[str] = []
     start = 0
     for index, line in enumerate(lines + [""]):
-        if line.strip():
+        if line.strip(" \t"):
             if not block:
                 start = index
             block.append(line)
@@ -143,7 +144,7 @@ def _splits(lines: list[str], first_line: int, problems: dict) -> None:
     Python-Markdown reads it, lists included, as one block."""
     splits = 0
     for index, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip(" \t"):
             splits = -1  # the first line of the next block starts it and splits nothing
         elif _SPLIT.match(line) and splits >= 0:
             splits += 1
