@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from builder import rules as c
+from builder.publication import supplement
 from builder.model import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
                            Presenter, Report, Spotlight, StatusChange, Threat)
 
@@ -77,9 +78,10 @@ def _presenter(reading: c.Reading, values: dict) -> Presenter | None:
 
 
 def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
+    when = {"added": values["added"], "urgent_reason": values["urgent_reason"], "line": reading.fields.data.line}
     if "report" in reading.fields.data:
-        return AgendaItem(report=values["report"], note=values["note"])
-    return AgendaItem(title=values["title"], note=values["note"])
+        return AgendaItem(report=values["report"], note=values["note"], **when)
+    return AgendaItem(title=values["title"], note=values["note"], **when)
 
 
 def _meeting_title(reading: c.Reading) -> str:
@@ -116,7 +118,13 @@ AGENDA = c.ListOf(c.Group("an agenda item", {
     "report": c.Ids(Report, many=False),
     "title": c.Text(required=True, unless="report", default=""),
     "note": c.Text(default=""),
+    "added": c.Date(),
+    "urgent_reason": c.Text(default=""),
 }, _agenda_item))
+SUPPLEMENTS = c.ListOf(c.Group("a supplementary pack", {
+    "issued": c.Date(required=True),
+    "items": c.ListOf(c.WholeNumber(1, 999)),
+}, supplement))
 THREATS = c.Ids(Threat)
 OBJECTIVE_LIST = c.ListOf(c.Choice(OBJECTIVES))
 
@@ -163,6 +171,7 @@ KINDS: tuple[Kind, ...] = (
         "threats": THREATS,
         "exempt": c.WholeNumber(1, 15),
         "public_title": c.Text(default=""),
+        "publish_from": c.Date(),
         "appendices": c.Appendices(),
         "actions": ACTIONS,
         "implications": c.Implications(),
@@ -175,6 +184,10 @@ KINDS: tuple[Kind, ...] = (
         "time": c.Time(default=""),
         "venue": c.Text(default=""),
         "items": AGENDA,
+        "publish_by": c.Date(),
+        "issued": c.Date(),
+        "supplementary": SUPPLEMENTS,
+        "reissued": c.Text(default=""),
     }, ending=".yaml", pdf=True),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
 )
