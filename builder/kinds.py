@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from builder import rules as c
-from builder.publication import supplement
 from builder.model import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
-                           Presenter, Report, Spotlight, StatusChange, Threat)
+                           Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +83,16 @@ def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
     return AgendaItem(title=values["title"], note=values["note"], **when)
 
 
+def _supplement(reading: c.Reading, values: dict) -> Supplement | None:
+    """A meeting's supplementary pack, numbered by its place in the list."""
+    if values["issued"] is None:
+        return None
+    entry, written = reading.fields.data, reading.parent.fields.data.get("supplementary")
+    entries = list(written) if isinstance(written, list) else [entry]
+    number = next(index for index, other in enumerate(entries, start=1) if other is entry)
+    return Supplement(number, values["issued"], tuple(values["items"]), entry.line)
+
+
 def _meeting_title(reading: c.Reading) -> str:
     """A meeting without a title is called after its board and date."""
     board, day = reading.values["board"], reading.values["date"]
@@ -124,7 +133,7 @@ AGENDA = c.ListOf(c.Group("an agenda item", {
 SUPPLEMENTS = c.ListOf(c.Group("a supplementary pack", {
     "issued": c.Date(required=True),
     "items": c.ListOf(c.WholeNumber(1, 999)),
-}, supplement))
+}, _supplement))
 THREATS = c.Ids(Threat)
 OBJECTIVE_LIST = c.ListOf(c.Choice(OBJECTIVES))
 

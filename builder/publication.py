@@ -13,8 +13,8 @@ import datetime as dt
 
 from builder import fields as f
 from builder.errors import Problems
-from builder.model import ClearDays, Meeting, Project, Report, Supplement
-from builder.yamlread import LineDict, LineList
+from builder.model import ClearDays, Meeting, Project, Report
+from builder.yamlread import LineDict
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -41,16 +41,6 @@ def _weekday_or_date(value: object) -> int | dt.date:
     except f.Invalid:
         raise f.Invalid(f"must be a day of the week (such as saturday) or a holiday's date written YYYY-MM-DD, "
                         f"not '{f.visible(str(value))}'") from None
-
-
-def supplement(reading, values: dict) -> Supplement | None:
-    """A meeting's supplementary pack, numbered by its place in the list."""
-    if values["issued"] is None:
-        return None
-    entry, written = reading.fields.data, reading.parent.fields.data.get("supplementary")
-    entries = list(written) if isinstance(written, LineList) else [entry]
-    number = next(index for index, other in enumerate(entries, start=1) if other is entry)
-    return Supplement(number, values["issued"], tuple(values["items"]), entry.line)
 
 
 def publish_by(meeting: Meeting, clear_days: ClearDays) -> dt.date | None:
