@@ -159,7 +159,8 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
     for entry in project.agenda(meeting, open_pack=not exempt):
         if supplement is not None and entry.number not in supplement.items:
             continue
-        paper, elsewhere = None, None if supplement else moved.get(entry.number)
+        # The private pack binds every exempt paper: a supplementary pack is an open one.
+        paper, elsewhere = None, None if supplement or exempt else moved.get(entry.number)
         if entry.report is not None and entry.report.is_exempt == exempt and elsewhere is None:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
