@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, scaffold,
-                     search, site, templates, version, views)
+from builder import (exports, hosting, incremental, interrupt, issued, lifecycle, output, pages, parallel, pdf,
+                     publication, scaffold, search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -43,14 +43,15 @@ class BuildResult:
 
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
           on_pdf=None, jobs: int = 1, drafts: bool = False, pdfs_later: bool = False,
-          with_search: bool = True) -> BuildResult:
+          with_search: bool = True, record_issued: bool = True) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
 
     Only outputs whose inputs changed since the last build are rendered; the rest
     are taken from the previous output. `jobs` processes share the rendering.
     With `pdfs_later` (the preview, showing the pages first), the pages link
     their PDFs as usual but only the PDFs that did not change are there: the next
-    build makes the others, and nothing more.
+    build makes the others, and nothing more. A pack issued since the last build is
+    recorded in the content's issued.yaml (not by the preview: `record_issued`).
     """
     settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
     with output.prepare(content_dir, output_dir) as target, \
@@ -64,6 +65,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
         selected, problems = _select(content_dir, model.project, model.warnings, settings,
                                      (cache, fingerprints, inputs))
+        newly_issued = issued.check(model.project, content_dir, today, problems)
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
         reusable = incremental.reusable(plan.prints, last, on_disk)
@@ -80,6 +82,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             staging.swap_in()
         try:
             _record(cache, record, target, state if model.steady else "")
+            if record_issued:
+                issued.record(content_dir, newly_issued)
         except KeyboardInterrupt:
             raise output.Replaced() from None
         # The server/ folder beside the output; a failure there is a warning.
@@ -106,13 +110,14 @@ def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Proj
 def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: incremental.Settings,
             memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None = None) -> tuple[Project, Problems]:
     """The part of the model the profile shows, with the warnings and errors of it."""
-    selected = select(project, settings.profile, settings.drafts)
+    selected = select(project, settings.profile, settings.drafts, settings.today)
     problems = Problems()
     problems.items.extend(warnings)
     _skeleton_problems(content_dir, project, selected, problems, memo)
     site.excluded_link_warnings(selected, problems)
     problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
+    publication.late_warnings(project, problems)
     return selected, problems
 
 
@@ -150,6 +155,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     """Validate the content and the templates it needs; write nothing."""
     project, warnings = load_project(content_dir)
     selected, problems = _select(content_dir, project, warnings, incremental.Settings(profile, today))
+    issued.check(project, content_dir, today, problems)
     env = templates.environment(content_dir)
     shown = views.Views(selected, today)
     needed = {spec.template for spec in pages.plan_pages(shown)}

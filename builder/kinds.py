@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from builder import rules as c
 from builder.model import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
-                           Presenter, Report, Spotlight, StatusChange, Threat)
+                           Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,9 +77,20 @@ def _presenter(reading: c.Reading, values: dict) -> Presenter | None:
 
 
 def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
+    when = {"added": values["added"], "urgent_reason": values["urgent_reason"], "line": reading.fields.data.line}
     if "report" in reading.fields.data:
-        return AgendaItem(report=values["report"], note=values["note"])
-    return AgendaItem(title=values["title"], note=values["note"])
+        return AgendaItem(report=values["report"], note=values["note"], **when)
+    return AgendaItem(title=values["title"], note=values["note"], **when)
+
+
+def _supplement(reading: c.Reading, values: dict) -> Supplement | None:
+    """A meeting's supplementary pack, numbered by its place in the list."""
+    if values["issued"] is None:
+        return None
+    entry, written = reading.fields.data, reading.parent.fields.data.get("supplementary")
+    entries = list(written) if isinstance(written, list) else [entry]
+    number = next(index for index, other in enumerate(entries, start=1) if other is entry)
+    return Supplement(number, values["issued"], tuple(values["items"]), entry.line)
 
 
 def _meeting_title(reading: c.Reading) -> str:
@@ -116,7 +127,13 @@ AGENDA = c.ListOf(c.Group("an agenda item", {
     "report": c.Ids(Report, many=False),
     "title": c.Text(required=True, unless="report", default=""),
     "note": c.Text(default=""),
+    "added": c.Date(),
+    "urgent_reason": c.Text(default=""),
 }, _agenda_item))
+SUPPLEMENTS = c.ListOf(c.Group("a supplementary pack", {
+    "issued": c.Date(required=True),
+    "items": c.ListOf(c.WholeNumber(1, 999)),
+}, _supplement))
 THREATS = c.Ids(Threat)
 OBJECTIVE_LIST = c.ListOf(c.Choice(OBJECTIVES))
 
@@ -163,6 +180,7 @@ KINDS: tuple[Kind, ...] = (
         "threats": THREATS,
         "exempt": c.WholeNumber(1, 15),
         "public_title": c.Text(default=""),
+        "publish_from": c.Date(),
         "appendices": c.Appendices(),
         "actions": ACTIONS,
         "implications": c.Implications(),
@@ -175,6 +193,10 @@ KINDS: tuple[Kind, ...] = (
         "time": c.Time(default=""),
         "venue": c.Text(default=""),
         "items": AGENDA,
+        "publish_by": c.Date(),
+        "issued": c.Date(),
+        "supplementary": SUPPLEMENTS,
+        "reissued": c.Text(default=""),
     }, ending=".yaml", pdf=True),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
 )

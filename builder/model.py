@@ -180,12 +180,16 @@ class Report(Item):
     actions: tuple[Action, ...] = ()
     implications: tuple[tuple[str, str], ...] = ()  # (heading, text), in site order
     public_title: str = ""  # what an agenda shows where the paper is left out
+    publish_from: dt.date | None = None  # a public build leaves it out before this date (`publication`)
 
-    def not_published_line(self) -> str:
-        """The one line every listing prints where a build leaves this paper out."""
+    def not_published_line(self, not_yet: bool = False) -> str:
+        """The one line every listing prints where a build leaves this paper out
+        (`not_yet`: its `publish_from` date has not come)."""
         if self.is_exempt:
             return EXEMPT_LINE.format(paragraph=self.exempt)
-        return "Paper to follow" if self.draft else "Item not published"
+        # A sensitive paper is never "to follow" in a public build: it is not coming.
+        to_follow = self.draft or (not_yet and self.classification == MARKINGS[0])
+        return "Paper to follow" if to_follow else "Item not published"
 
     @property
     def is_exempt(self) -> bool:
@@ -206,12 +210,15 @@ class AgendaItem:
     title: str = ""
     note: str = ""
     withheld: str = ""  # where this build leaves the paper out: the line printed instead
+    added: dt.date | None = None  # when the clerk put it on the agenda: after `publish_by`, a late item
+    urgent_reason: str = ""  # why the Chair takes a late item: printed on the agenda
+    line: int = 0  # of the meeting file, for messages
 
     @classmethod
-    def left_out(cls, report: Report) -> AgendaItem:
+    def left_out(cls, report: Report, not_yet: bool = False) -> AgendaItem:
         """The item of a paper this build leaves out: its number stays, its title and
         note go (a public title, where given, stands in), and one line says why."""
-        return cls(title=report.public_title, withheld=report.not_published_line())
+        return cls(title=report.public_title, withheld=report.not_published_line(not_yet))
 
 
 @dataclass(frozen=True)
@@ -233,6 +240,20 @@ class Meeting(Item):
     time: str = ""
     venue: str = ""
     items: tuple[AgendaItem, ...] = ()
+    publish_by: dt.date | None = None  # as written; `publication.publish_by` works out the default
+    issued: dt.date | None = None  # from this date its agenda pack is frozen (`issued`)
+    supplementary: tuple[Supplement, ...] = ()
+    reissued: str = ""  # why the frozen pack is issued again: printed on its cover
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """A supplementary agenda pack: the items added or changed after the pack was issued."""
+
+    number: int  # "Supplementary agenda 1"
+    issued: dt.date
+    items: tuple[int, ...]  # agenda numbers
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -284,6 +305,16 @@ class Access:
 
 
 @dataclass(frozen=True)
+class ClearDays:
+    """How papers' "three clear days" are counted: site.yaml `clear_days`. The day
+    papers go out and the day of the meeting are never counted."""
+
+    count: int = 3
+    weekdays: tuple[int, ...] = (5, 6)  # not counted: Monday is 0
+    holidays: tuple[dt.date, ...] = ()  # not counted either
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     organisation: str
@@ -297,6 +328,7 @@ class Site:
     logo: str = ""  # an asset path
     accent: str = ""  # a colour, #rrggbb
     access: Access | None = None  # who may read the internal site, once it is served
+    clear_days: ClearDays = ClearDays()
 
     def board(self, board_id: str) -> Board:
         return next(b for b in self.boards if b.id == board_id)

@@ -19,6 +19,11 @@ def private_pack_path(meeting: Meeting) -> str:
     return f"{meeting.folder}/{meeting.id}-private.pdf"
 
 
+def supplement_path(meeting: Meeting, number: int) -> str:
+    """Supplementary agenda `number` of a meeting whose pack was issued."""
+    return f"{meeting.folder}/{meeting.id}-supplementary-{number}.pdf"
+
+
 def section_path(section: str) -> str:
     return f"{section}/index.html"
 

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from builder import charts, markdown, templates
 from builder.errors import Problem
-from builder.model import AgendaItem, Item, Meeting, Project, Report, highest_marking
-from builder.paths import pdf_path, private_pack_path
+from builder.model import AgendaItem, Item, Meeting, Project, Report, Supplement, highest_marking
+from builder.paths import pdf_path, private_pack_path, supplement_path
 from builder.views import AppendixLink, Download, Views
 
 PDF_VARIANT = "pdf/ua-1"
@@ -117,6 +117,7 @@ class PackEntry:
     item: AgendaItem
     report: Report | None
     paper: PaperView | None
+    moved: int | None = None  # the supplementary agenda its paper is in, instead of this pack
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -145,28 +146,36 @@ def paper_view(shown: Views, report: Report, anchor: str) -> PaperView:
     )
 
 
-def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
+def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
+              supplement: Supplement | None = None) -> PdfJob | None:
     """The open pack holds the open papers and, for each exempt one, only the "not
     published here" line; the private pack holds the exempt papers and shows every
-    other item as open, with its pages in the open pack."""
+    other item as open, with its pages in the open pack. A supplementary pack holds
+    only its own items; the items of every supplementary pack have their papers there."""
     project = shown.project
     view = shown if exempt else shown.open_pack
+    moved = {number: s.number for s in meeting.supplementary for number in s.items}
     entries, papers = [], []
     for entry in project.agenda(meeting, open_pack=not exempt):
-        paper = None
-        if entry.report is not None and entry.report.is_exempt == exempt:
+        if supplement is not None and entry.number not in supplement.items:
+            continue
+        # The private pack binds every exempt paper: a supplementary pack is an open one.
+        paper, elsewhere = None, None if supplement or exempt else moved.get(entry.number)
+        if entry.report is not None and entry.report.is_exempt == exempt and elsewhere is None:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
-        entries.append(PackEntry(entry.number, entry.item, entry.report, paper))
+        entries.append(PackEntry(entry.number, entry.item, entry.report, paper, elsewhere))
     if exempt and not papers:
         return None
     title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
-    since = None if exempt else view.since(meeting)
+    if supplement is not None:
+        title = f"{meeting.title}: supplementary agenda {supplement.number}"
+    since = None if exempt or supplement else view.since(meeting)
     listed = [e.report for e in entries if e.report and (e.paper or not exempt)]
     marking = highest_marking([meeting.classification] + [r.classification for r in listed])
     sources = (meeting.path,) + tuple(path for p in papers for path in p.sources)
     inputs = {"meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
-              "papers": papers, "private": exempt, "cover_marking": marking, "since": since,
+              "papers": papers, "private": exempt, "cover_marking": marking, "supplement": supplement, "since": since,
               "since_marking": since and highest_marking([marking, since.marking])}
     sources += tuple(i.path for i in since.changed_items) if since else ()
     if exempt:
@@ -200,6 +209,8 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
         }, _with_settings((spotlight.path,))))
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
+        jobs.extend(_pack_job(shown, meeting, supplement_path(meeting, s.number), False, s)
+                    for s in meeting.supplementary)
         if project.profile == "internal":
             private = _pack_job(shown, meeting, private_pack_path(meeting), exempt=True)
             if private is not None:
@@ -214,6 +225,8 @@ def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
     links: dict[str, list[Download]] = {}
     for job in jobs:
         label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]
+        if job.inputs.get("supplement"):
+            label = f"Supplementary agenda {job.inputs['supplement'].number}"
         links.setdefault(job.source, []).append(Download(label, job.path))
     return links
 

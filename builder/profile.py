@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from builder.kinds import KINDS
 from builder.model import AgendaItem, Item, Meeting, Project, Report, Threat
+from builder.publication import not_yet
 
 
 def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: str) -> bool:
@@ -16,18 +18,22 @@ def _is_published(item_marking: str, is_exempt: bool, is_draft: bool, profile: s
     return True
 
 
-def select(project: Project, profile: str, drafts: bool = False) -> Project:
+def select(project: Project, profile: str, drafts: bool = False, today: dt.date | None = None) -> Project:
     """The part of the project that a profile may show.
 
     Drafts appear only when asked for (a preview); the public profile also drops
     OFFICIAL-SENSITIVE and exempt items, every reference to them, and sensitive
     facts. Whatever reads the result cannot show an excluded item, because it is
-    not there.
+    not there. A public build made `today` also leaves out the papers whose
+    `publish_from` date has not come.
     """
+    waiting = {report.key for report in project.reports
+               if profile == "public" and today is not None and not_yet(report, today)}
     kept = {
         item.key
         for item in project.items
         if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
+        and item.key not in waiting
     }
     facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
     fact_ids = {f.id for f in facts}
@@ -49,7 +55,8 @@ def select(project: Project, profile: str, drafts: bool = False) -> Project:
             # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
             changes["items"] = tuple(
                 i if i.report is None or f"{Report.folder}/{i.report}" in kept
-                else AgendaItem.left_out(project.report(i.report)) for i in item.items
+                else AgendaItem.left_out(project.report(i.report), f"{Report.folder}/{i.report}" in waiting)
+                for i in item.items
             )
         # An item that loses nothing stays the same object, so that what is worked
         # out about it (its fingerprint, for one) is worked out once.

@@ -10,10 +10,11 @@ from builder.content import SourceFile
 from builder.yamlread import LineDict, LineList
 from builder.errors import Problems
 from builder.kinds import KINDS
+from builder.publication import read_clear_days
 from builder.model import ACCESS_METHODS, Access, Board, Contact, Fact, Group, Site
 
 SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
-               "logo", "accent", "review_months", "access")
+               "logo", "accent", "review_months", "access", "clear_days")
 # The fields of `access` that each method takes.
 ACCESS_FIELDS = {"basic": ("method", "password_file", "realm"),
                  "networks": ("method", "networks"),
@@ -80,6 +81,7 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         accent=accent,
         review_months=tuple(review_months),
         access=read_access(fields.mapping("access"), fields.line("access"), url, problems),
+        clear_days=read_clear_days(fields.mapping("clear_days"), problems),
     )
 
 

@@ -40,7 +40,7 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-from conftest import write_files
+from conftest import TODAY, write_files
 from hypothesis import strategies as st
 
 FOLDERS = {"threat": "threats", "case-study": "case-studies", "spotlight": "spotlights", "report": "reports",
@@ -105,6 +105,9 @@ class Fact:
     kind: str = "fact"
     draft: bool = False
     exempt: int | None = None
+
+
+BUILT_ON = dt.date.fromisoformat(TODAY)
 
 
 @dataclass(frozen=True)
@@ -178,9 +181,15 @@ class Project:
         def out(thing) -> bool:
             if thing.draft:
                 return True
-            return profile == "public" and (self.marking(thing) == "OFFICIAL-SENSITIVE" or bool(thing.exempt))
+            return profile == "public" and (self.marking(thing) == "OFFICIAL-SENSITIVE" or bool(thing.exempt)
+                                            or self.not_yet(thing))
 
         return [thing for thing in (*self.items, *self.facts) if out(thing)]
+
+    @staticmethod
+    def not_yet(thing: Item | Fact) -> bool:
+        """A paper whose `publish_from` date is after the day the tests build on."""
+        return thing.kind == "report" and thing.fields.get("publish_from", dt.date.min) > BUILT_ON
 
     def excluded_in_public(self) -> list[Item | Fact]:
         return self.excluded("public")
@@ -365,6 +374,10 @@ def _item(draw, kind: str, mark: str, site: Site, others: list[Item], shared: li
         fields = {"to": draw(st.sampled_from(site.boards)), "on": _date(draw), "report_by": _text(draw, mark),
                   "author": {"name": _text(draw, mark, 1, 2, capital=True), "role": _text(draw, mark, 1, 2)},
                   "implications": {heading: _text(draw, mark) for heading in _some(draw, site.implications)}}
+        # Published already, or from a day after the build's.
+        days = draw(st.sampled_from((None, None, -3, 0, 1)))
+        if days is not None:
+            fields["publish_from"] = BUILT_ON + dt.timedelta(days=days)
         appendices = _some(draw, [o.marker for o in others if o.kind != "meeting"])
         if own_assets and draw(st.booleans()):
             appendices += (f"assets/{own_assets[0].name}",)

@@ -22,10 +22,11 @@ EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph {} of Pa
                "Local Government (Scotland) Act 1973")
 
 
-def _shared_line(paper) -> str:
+def _shared_line(project, paper) -> str:
     if paper.exempt:
         return EXEMPT_LINE.format(paper.exempt)
-    return "Paper to follow" if paper.draft else "Item not published"
+    to_follow = paper.draft or (project.not_yet(paper) and project.marking(paper) == "OFFICIAL")
+    return "Paper to follow" if to_follow else "Item not published"
 
 
 def _readable_without_published_facts(project, web_root) -> str:
@@ -66,4 +67,4 @@ def test_a_public_build_shows_nothing_of_an_excluded_item(project, with_pdf, tmp
         for line, entry in zip(lines, written):
             paper = project.item(entry.report) if entry.report else None
             if paper is not None and id(paper) in excluded:
-                assert line == _shared_line(paper)
+                assert line == _shared_line(project, paper)
