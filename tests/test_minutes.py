@@ -171,3 +171,22 @@ def test_new_minutes_are_written_from_the_agenda_and_never_overwrite(copy_site):
     assert (content / "minutes/2016-03-02-board.yaml").read_text() == written
     code, _, err = cli("new", "minutes", "2016-03-02-bord", "--content", content)
     assert code == 1 and "did you mean '2016-03-02-board'?" in err
+
+
+@pytest.mark.parametrize("path, old, new", [
+    ("minutes/2015-12-02-board.yaml", "outcome: agreed\n", "outcome: deferred\n"),  # the first are unconfirmed again
+    ("minutes/2015-09-02-board.yaml", "DECIDEDOPEN amendments", "DECIDEDOPEN changes"),
+    ("reports/open-paper.md", "Paper OPENPAPER title", "Paper OPENPAPER retitled"),
+])
+def test_an_edit_rebuilds_what_shows_the_minutes_as_a_cold_build_would(copy_site, tmp_path, path, old, new):
+    content = copy_site("minutes")
+    build(content, tmp_path / "warm", today=TODAY)
+    (content / path).write_text((content / path).read_text().replace(old, new))
+    build(content, tmp_path / "warm", today=TODAY)
+    cold = tmp_path / "cold"
+    shutil.copytree(content, cold / "content")
+    build(cold / "content", cold / "output", today=TODAY)
+    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html", "decisions/main-board.html",
+                 "reports/open-paper.html", "actions/index.html", "decisions/main-board.json"):
+        assert (tmp_path / "warm" / page).read_bytes() == (cold / "output" / page).read_bytes(), page
+    assert ("Unconfirmed" in _text(tmp_path / "warm/minutes/2015-09-02-board.html")) == ("deferred" in new)
