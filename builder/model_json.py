@@ -1,12 +1,11 @@
 """The validated model as JSON text, and back, for the build cache.
 
 Reading makes data only: a mapping marked `$model` becomes one of the model's
-own frozen dataclasses (by name, and only those defined in `builder.model`
-and `builder.minutes`),
-lists become tuples, and dates and sets what they were. Anything else (a value
-of another kind, a name that is not a model class, a field the class does not
-have) raises TypeError, ValueError or KeyError, and the cache then does
-without. Writing refuses, with TypeError, any value it could not read back
+own frozen dataclasses (by name, and only those defined in `builder.model` and
+`builder.minutes`), lists become tuples, and dates and sets what they were.
+Anything else (a value of another kind, a name that is not a model class, a
+field the class does not have) raises TypeError, ValueError or KeyError, and
+the cache then does without. Writing refuses, with TypeError, any value it could not read back
 exactly as it was.
 """
 
