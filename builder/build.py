@@ -15,8 +15,9 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (exports, hosting, incremental, interrupt, issued, lifecycle, output, pages, parallel, pdf,
-                     publication, scaffold, search, site, templates, version, views)
+from builder import (exports, hosting, incremental, interrupt, issued, lifecycle, minutes_check, minutes_exports,
+                     output, pages, parallel, pdf, publication, scaffold, search, site, templates, version,
+                     views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -118,6 +119,7 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
     publication.late_warnings(project, problems)
+    minutes_check.date_problems(project, settings.today, problems)
     return selected, problems
 
 
@@ -206,7 +208,8 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
                     read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
     for spec in planned:
         prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
-    export_files = exports.exports(selected, today, [spec.path for spec in planned])
+    export_files = {**exports.exports(selected, today, [spec.path for spec in planned]),
+                    **minutes_exports.decision_files(selected)}
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
     existing = prints.item((sorted(selected.by_path), assets))

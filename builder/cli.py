@@ -16,7 +16,8 @@ from builder.errors import ContentError
 from builder.kinds import KINDS
 from builder.model import PROFILES
 
-SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold)
+# `briefing new minutes MEETING-ID` writes a meeting's minutes from its agenda.
+SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold) + ("minutes",)
 # A Word paper becomes an item of Markdown.
 IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
 
@@ -100,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="open the preview in the web browser once it is built (off by default)")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
     new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
-    new.add_argument("title", help="the item's title; its file name is made from it")
+    new.add_argument("title", help="the item's title, from which its file name is made (for minutes: the meeting's id)")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
     word = commands.add_parser("import", help="turn a Word paper (.docx) into a draft content file, and check it")
@@ -136,7 +137,12 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "new":
             from builder.scaffold import create
 
-            path = create(args.content, args.kind, args.title, today)
+            if args.kind == "minutes":
+                from builder.minutes_scaffold import create_minutes
+
+                path = create_minutes(args.content, args.title)
+            else:
+                path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
         elif args.command == "import":
             from builder.wordimport import import_word

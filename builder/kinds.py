@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from builder import rules as c
+from builder.minutes import Minutes
+from builder.minutes_rules import minutes_fields
 from builder.model import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
                            Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
 
@@ -68,8 +70,11 @@ def _action(reading: c.Reading, values: dict) -> Action | None:
                       f"history entry says '{ordered[-1].status}'; the history is used for past dates")
     if None in values.values():
         return None
+    item = reading.parent
+    while item.parent is not None:  # an action of a decision in minutes sits one group deeper
+        item = item.parent
     return Action(**values, origin=reading.key, line=fields.data.line, history=ordered,
-                  classification=reading.parent.values["classification"])
+                  classification=item.values["classification"])
 
 
 def _presenter(reading: c.Reading, values: dict) -> Presenter | None:
@@ -80,6 +85,8 @@ def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
     when = {"added": values["added"], "urgent_reason": values["urgent_reason"], "line": reading.fields.data.line}
     if "report" in reading.fields.data:
         return AgendaItem(report=values["report"], note=values["note"], **when)
+    if "minutes" in reading.fields.data:
+        return AgendaItem(minutes=values["minutes"], title=values["title"], note=values["note"], **when)
     return AgendaItem(title=values["title"], note=values["note"], **when)
 
 
@@ -125,7 +132,8 @@ AUTHOR = c.Group("the author", {
 }, lambda reading, values: Author(**values))
 AGENDA = c.ListOf(c.Group("an agenda item", {
     "report": c.Ids(Report, many=False),
-    "title": c.Text(required=True, unless="report", default=""),
+    "minutes": c.Ids(Meeting, many=False),  # the minutes of that meeting, for approval
+    "title": c.Text(required=True, unless=("report", "minutes"), default=""),
     "note": c.Text(default=""),
     "added": c.Date(),
     "urgent_reason": c.Text(default=""),
@@ -199,6 +207,8 @@ KINDS: tuple[Kind, ...] = (
         "reissued": c.Text(default=""),
     }, ending=".yaml", pdf=True),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
+    Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
+         scaffold=False, in_nav=False),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_FOLDER = {kind.folder: kind for kind in KINDS}

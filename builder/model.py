@@ -204,9 +204,11 @@ class Page(Item):
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One line of an agenda: a report by key, or a plain titled item."""
+    """One line of an agenda: a report by key, the minutes of an earlier meeting
+    (by its id) for approval, or a plain titled item."""
 
     report: str | None = None
+    minutes: str | None = None
     title: str = ""
     note: str = ""
     withheld: str = ""  # where this build leaves the paper out: the line printed instead
@@ -349,6 +351,7 @@ class Project:
     reports: tuple[Report, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     pages: tuple[Page, ...] = ()
+    minutes: tuple[Minutes, ...] = ()  # builder.minutes, which is built on this module
     assets: tuple[str, ...] = ()
     profile: str = "internal"
     excluded_keys: frozenset[str] = field(default=frozenset())
@@ -358,6 +361,7 @@ class Project:
     def items(self) -> tuple[Item, ...]:
         return (
             self.threats + self.case_studies + self.spotlights + self.reports + self.meetings + self.pages
+            + self.minutes
         )
 
     @cached_property
@@ -403,7 +407,12 @@ class Project:
         exempt = {r.key for r in self.reports if r.is_exempt}
         reports = tuple(replace(r, appendices=tuple(a for a in r.appendices if a.target not in exempt))
                         for r in self.reports if not r.is_exempt)
-        return replace(self, reports=reports,
+
+        def open_minutes(minutes):  # the minute of an exempt item, and its actions, go with its paper
+            agenda = self.agenda(self.by_key[minutes.meeting_key], open_pack=True)
+            return minutes.withhold({entry.number: entry.item.withheld for entry in agenda if entry.item.withheld})
+
+        return replace(self, reports=reports, minutes=tuple(open_minutes(m) for m in self.minutes),
                        meetings=tuple(replace(m, items=tuple(e.item for e in self.agenda(m, open_pack=True)))
                                       for m in self.meetings))
 
@@ -419,13 +428,16 @@ class Project:
 
     @cached_property
     def actions_by_board(self) -> dict[str, tuple[Action, ...]]:
-        """The actions of each board: those of its spotlight sessions and papers, by due date."""
+        """The actions of each board: those of its spotlight sessions, papers and decisions, by due date."""
         boards: dict[str, list[Action]] = {}
-        for item in self.spotlights + self.reports:
-            board = item.board if isinstance(item, Spotlight) else item.to
+        for item in self.spotlights + self.reports + self.minutes:
+            if isinstance(item, Spotlight):
+                board = item.board
+            else:  # minutes go to the board of their meeting, which a profile keeps with them
+                board = item.to if isinstance(item, Report) else self.by_key[f"{Meeting.folder}/{item.id}"].board
             boards.setdefault(board, []).extend(item.actions)
         return {board: tuple(sorted(actions, key=lambda a: (a.due, a.action))) for board, actions in boards.items()}
 
     @property
     def actions(self) -> tuple[Action, ...]:
-        return tuple(a for item in self.spotlights + self.reports for a in item.actions)
+        return tuple(a for item in self.spotlights + self.reports + self.minutes for a in item.actions)

@@ -1,11 +1,11 @@
 """The validated model as JSON text, and back, for the build cache.
 
 Reading makes data only: a mapping marked `$model` becomes one of the model's
-own frozen dataclasses (by name, and only those defined in `builder.model`),
-lists become tuples, and dates and sets what they were. Anything else (a value
-of another kind, a name that is not a model class, a field the class does not
-have) raises TypeError, ValueError or KeyError, and the cache then does
-without. Writing refuses, with TypeError, any value it could not read back
+own frozen dataclasses (by name, and only those defined in `builder.model` and
+`builder.minutes`), lists become tuples, and dates and sets what they were.
+Anything else (a value of another kind, a name that is not a model class, a
+field the class does not have) raises TypeError, ValueError or KeyError, and
+the cache then does without. Writing refuses, with TypeError, any value it could not read back
 exactly as it was.
 """
 
@@ -15,12 +15,12 @@ import datetime as dt
 import json
 from dataclasses import fields, is_dataclass
 
-from builder import model
+from builder import minutes, model
 from builder.sourcejson import typed_number
 from builder.yamlread import TypedFloat, TypedInt
 
-_CLASSES = {cls.__name__: cls for cls in vars(model).values()
-            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == model.__name__}
+_CLASSES = {cls.__name__: cls for module in (model, minutes) for cls in vars(module).values()
+            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
 _PLAIN = (str, int, float, bool, type(None))
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from builder import charts, lifecycle, search
 from builder.kinds import KINDS, kind_of
 from builder.model import OBJECTIVES, TRENDS, Item, Project, highest_marking
-from builder.paths import group_path, objective_path, page_path, review_path, section_path
+from builder.minutes_views import MinutesViews, decisions_files
+from builder.paths import (decisions_path, declarations_path, group_path, objective_path, page_path,
+                           review_path, section_path)
 from builder.views import OBJECTIVE_TEXT, Download, View, Views, by_due
 
 SECTIONS = tuple((kind.folder, kind.section) for kind in KINDS if kind.in_nav) + (
@@ -101,7 +103,8 @@ def _by_title(items):
 
 # How each kind's section lists its items: papers by the meeting they go to.
 LIST_ORDER = {"threat": _by_title, "case-study": _by_date, "spotlight": _by_date,
-              "report": lambda items: _by_date(items, "on"), "meeting": _by_date, "page": _by_title}
+              "report": lambda items: _by_date(items, "on"), "meeting": _by_date, "page": _by_title,
+              "minutes": lambda items: sorted(items, key=lambda i: i.id, reverse=True)}
 
 
 def _related(project: Project) -> dict[str, dict]:
@@ -145,24 +148,45 @@ def spotlights(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
 
 def reports(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     project = shown.project
+    minutes = MinutesViews(project)
     for report in project.reports:
         threats = [project.threat(t) for t in report.threats]
         appendices = shown.appendices(report)
         meeting, number = project.agenda_numbers.get(report.key, (None, None))
+        decision = minutes.decision_on(report)
         yield _item_page(report, {"threats": threats, "appendices": appendices, "meeting": meeting,
                                   "agenda_number": number, "actions": by_due(shown.actions_of(report)),
-                                  "pdfs": pdfs.get(report.path, ())},
-                         threats, [a.item for a in appendices if a.item])
+                                  "pdfs": pdfs.get(report.path, ()), "decision": decision},
+                         threats, [a.item for a in appendices if a.item], [decision] if decision else [])
 
 
 def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    minutes = MinutesViews(shown.project)
     for meeting in shown.project.meetings:
         agenda = shown.project.agenda(meeting)
         upcoming = bool(meeting.date and meeting.date >= shown.today)
+        recorded = minutes.of(meeting)
         yield _item_page(meeting, {"agenda": agenda, "upcoming": upcoming,
                                    "label": "Meeting" if upcoming else "Past meeting",
-                                   "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ())},
-                         [entry.report for entry in agenda if entry.report])
+                                   "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ()),
+                                   "minutes": recorded},
+                         [entry.report for entry in agenda if entry.report], [recorded] if recorded else [])
+
+
+def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """The page of each meeting's minutes, and each board's decisions log and register of interests."""
+    minutes = MinutesViews(shown.project)
+    for view in minutes.all():
+        yield _item_page(view.minutes, {"minutes": view, "pdfs": pdfs.get(view.minutes.path, ()),
+                                        "actions": by_due(shown.actions_of(view.meeting))},
+                         [view], shown.actions_of(view.meeting))
+    for board in shown.project.site.boards:
+        rows = minutes.decisions(board.id)
+        yield PageSpec(decisions_path(board.id), "decisions.html", f"Decisions: {board.name}",
+                       {"board": board, "rows": rows, "files": decisions_files(board.id)}, _marking(rows), "meetings")
+        rows = minutes.declarations(board.id)
+        yield PageSpec(declarations_path(board.id), "declarations.html", f"Declarations of interest: {board.name}",
+                       {"board": board, "rows": rows}, _marking(rows), "meetings")
 
 
 def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
@@ -231,7 +255,7 @@ def key_facts(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
 
 
 PLANNERS: tuple[Planner, ...] = (home, section_lists, threats, case_studies, spotlights, reports, meetings,
-                                 information, action_plans, objectives, reviews, key_facts)
+                                 minutes_pages, information, action_plans, objectives, reviews, key_facts)
 
 
 def plan_pages(shown: Views, pdfs: dict | None = None) -> list[PageSpec]:

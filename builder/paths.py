@@ -24,6 +24,20 @@ def supplement_path(meeting: Meeting, number: int) -> str:
     return f"{meeting.folder}/{meeting.id}-supplementary-{number}.pdf"
 
 
+def minutes_pdf_path(meeting: Meeting) -> str:
+    """The minutes of a meeting on paper, beside its agenda pack."""
+    return f"{meeting.folder}/{meeting.id}-minutes.pdf"
+
+
+def decisions_path(board_id: str, ending: str = "html") -> str:
+    """A board's decisions log (also as csv and json)."""
+    return f"decisions/{board_id}.{ending}"
+
+
+def declarations_path(board_id: str) -> str:
+    return f"declarations/{board_id}.html"
+
+
 def section_path(section: str) -> str:
     return f"{section}/index.html"
 

@@ -13,14 +13,15 @@ import datetime as dt
 import mimetypes
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from builder import charts, markdown, templates
 from builder.errors import Problem
 from builder.model import AgendaItem, Item, Meeting, Project, Report, Supplement, highest_marking
-from builder.paths import pdf_path, private_pack_path, supplement_path
+from builder.minutes_views import MinutesView, MinutesViews, minutes_sources
+from builder.paths import minutes_pdf_path, pdf_path, private_pack_path, supplement_path
 from builder.views import AppendixLink, Download, Views
 
 PDF_VARIANT = "pdf/ua-1"
@@ -118,6 +119,12 @@ class PackEntry:
     report: Report | None
     paper: PaperView | None
     moved: int | None = None  # the supplementary agenda its paper is in, instead of this pack
+    minutes: MinutesView | None = None  # the earlier minutes an item `{minutes: id}` puts for approval
+
+    @property
+    def anchor(self) -> str | None:
+        """Where what is bound in for the item starts (and, with "-end", ends)."""
+        return self.paper.anchor if self.paper else f"item-{self.number}" if self.minutes else None
 
 
 def _prefix_ids(html: str, prefix: str) -> str:
@@ -156,6 +163,7 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
     view = shown if exempt else shown.open_pack
     moved = {number: s.number for s in meeting.supplementary for number in s.items}
     entries, papers = [], []
+    minutes = MinutesViews(view.project)
     for entry in project.agenda(meeting, open_pack=not exempt):
         if supplement is not None and entry.number not in supplement.items:
             continue
@@ -164,7 +172,11 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
         if entry.report is not None and entry.report.is_exempt == exempt and elsewhere is None:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
-        entries.append(PackEntry(entry.number, entry.item, entry.report, paper, elsewhere))
+        minuted = project.by_key.get(f"{Meeting.folder}/{entry.item.minutes}") if entry.item.minutes else None
+        bound = minutes.of(minuted) if minuted is not None and not exempt else None
+        if bound and bound.confirmed and bound.confirmed.meeting.key == meeting.key:
+            bound = replace(bound, confirmed=None)  # as they were put to this meeting: unconfirmed
+        entries.append(PackEntry(entry.number, entry.item, entry.report, paper, elsewhere, bound))
     if exempt and not papers:
         return None
     title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
@@ -172,8 +184,11 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
         title = f"{meeting.title}: supplementary agenda {supplement.number}"
     since = None if exempt or supplement else view.since(meeting)
     listed = [e.report for e in entries if e.report and (e.paper or not exempt)]
-    marking = highest_marking([meeting.classification] + [r.classification for r in listed])
+    bound = [e.minutes for e in entries if e.minutes]
+    marking = highest_marking([meeting.classification] + [r.classification for r in listed]
+                              + [m.minutes.classification for m in bound])
     sources = (meeting.path,) + tuple(path for p in papers for path in p.sources)
+    sources += tuple(path for m in bound for path in minutes_sources(m))
     inputs = {"meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
               "papers": papers, "private": exempt, "cover_marking": marking, "supplement": supplement, "since": since,
               "since_marking": since and highest_marking([marking, since.marking])}
@@ -207,6 +222,10 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
                                                               "actions-chart")),
             "actions": shown.actions_of(spotlight),
         }, _with_settings((spotlight.path,))))
+    for view in MinutesViews(project).all():
+        jobs.append(PdfJob(minutes_pdf_path(view.meeting), "pdf/minutes.html", view.minutes.title, view.minutes.path,
+                           {"minutes": view, "board": project.site.board(view.meeting.board).name},
+                           _with_settings(minutes_sources(view))))
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
         jobs.extend(_pack_job(shown, meeting, supplement_path(meeting, s.number), False, s)
@@ -221,7 +240,7 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
 def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
     """For each content file: the PDFs made from it, to offer beside its page."""
     labels = {"pdf/paper.html": "Download this paper", "pdf/spotlight.html": "Download these notes",
-              "pdf/pack.html": "Agenda pack"}
+              "pdf/pack.html": "Agenda pack", "pdf/minutes.html": "Download these minutes"}
     links: dict[str, list[Download]] = {}
     for job in jobs:
         label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]

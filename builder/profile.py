@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from builder.kinds import KINDS
+from builder.minutes import Minutes
 from builder.model import AgendaItem, Item, Meeting, Project, Report, Threat
 from builder.publication import not_yet
 
@@ -35,6 +36,8 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
         if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
         and item.key not in waiting
     }
+    # Minutes go where their meeting goes: they are shown on its page and link their actions to it.
+    kept -= {m.key for m in project.minutes if m.meeting_key not in kept}
     facts = tuple(f for f in project.facts if _is_published(f.classification, False, False, profile))
     fact_ids = {f.id for f in facts}
 
@@ -58,6 +61,13 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
                 else AgendaItem.left_out(project.report(i.report), f"{Report.folder}/{i.report}" in waiting)
                 for i in item.items
             )
+        if isinstance(item, Minutes):
+            # The minute of an item whose paper is left out prints only the line the agenda prints.
+            left_out = {number: project.report(i.report).not_published_line()
+                        for number, i in enumerate(project.by_key[item.meeting_key].items, start=1)
+                        if i.report and f"{Report.folder}/{i.report}" not in kept}
+            withheld = item.withhold(left_out)
+            changes.update(decisions=withheld.decisions, declarations=withheld.declarations)
         # An item that loses nothing stays the same object, so that what is worked
         # out about it (its fingerprint, for one) is worked out once.
         changes = {name: value for name, value in changes.items() if getattr(item, name) != value}

@@ -89,14 +89,15 @@ class Rule:
 
     checker: Callable[[object], object]
 
-    def __init__(self, *, required: bool = False, default=None, unless: str | None = None):
+    def __init__(self, *, required: bool = False, default=None, unless: str | tuple[str, ...] | None = None):
         self.required, self.default, self.unless = required, default, unless
 
     def check(self, value: object, reading: Reading) -> object:
         return self.checker(value)
 
     def read(self, reading: Reading, name: str) -> object:
-        required = self.required and not (self.unless and self.unless in reading.fields.data)
+        unless = (self.unless,) if isinstance(self.unless, str) else self.unless or ()
+        required = self.required and not any(name in reading.fields.data for name in unless)
         default = None if callable(self.default) else self.default
         return reading.fields.get(name, lambda value: self.check(value, reading), required=required, default=default)
 

@@ -21,7 +21,7 @@ from builder.model import Item, Site, Threat
 from builder.settings import read_site
 
 
-def _yaml_string(value: object) -> str:
+def yaml_string(value: object) -> str:
     # A JSON string is a valid YAML string, whatever quotes or colons the title holds.
     return json.dumps(str(value), ensure_ascii=False)
 
@@ -64,7 +64,7 @@ def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt
     board_ids = [b.id for b in site.boards]
     group_ids = [g.id for g in site.groups]
     env = templates.environment(content_dir)
-    env.filters["yaml"] = _yaml_string
+    env.filters["yaml"] = yaml_string
     threats = BY_NAME[Threat.kind]
     return env.get_template(f"scaffold/{kind.name}{kind.ending}").render(
         placeholder=placeholder,

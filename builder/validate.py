@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from builder import items
+from builder import items, minutes_check
 from builder.assets import check_assets
 from builder.content import ASSETS_FOLDER, ContentFiles, ParseCache, read_content, read_file
 from builder.errors import Problem, Problems
@@ -43,6 +43,7 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
     made = {kind.attribute: tuple(item for item in (items.read_item(kind, source, known)
                                                     for source in files.items[kind.folder]) if item is not None)
             for kind in KINDS}
+    made = minutes_check.settle(made, problems)
     problems.raise_if_errors()
     return Project(site=site, facts=facts, assets=tuple(sorted(files.assets)), **made), problems.warnings
 

@@ -44,8 +44,11 @@ from conftest import TODAY, write_files
 from hypothesis import strategies as st
 
 FOLDERS = {"threat": "threats", "case-study": "case-studies", "spotlight": "spotlights", "report": "reports",
-           "page": "pages", "meeting": "meetings"}
-KINDS = tuple(FOLDERS)
+           "page": "pages", "meeting": "meetings", "minutes": "minutes"}
+# The kinds drawn at random; minutes are drawn for a meeting that has taken place, as its own file.
+KINDS = tuple(kind for kind in FOLDERS if kind != "minutes")
+YAML_KINDS = ("meeting", "minutes")
+MINUTED_BY = dt.date(2016, 1, 15)  # the tests' --today: minutes only of meetings held by then
 MARKINGS = (None, "OFFICIAL", "OFFICIAL-SENSITIVE")  # None: not written, so the site's default applies
 TRENDS = ("rising", "falling", "stable", "uncertain")
 OBJECTIVES = ("divert", "deter", "detect", "disrupt")
@@ -137,11 +140,12 @@ class Item:
     appendices: tuple[str, ...] = ()  # markers of items, or "assets/<name>" (reports)
     actions: tuple[Action, ...] = ()  # spotlights and reports
     agenda: tuple[AgendaEntry, ...] = ()  # meetings
+    minutes_of: str = ""  # minutes: the marker of their meeting, whose id they share
     fields: dict = field(default_factory=dict, hash=False)  # the kind's other fields, as written
 
     @property
     def path(self) -> str:
-        return f"{FOLDERS[self.kind]}/{self.id}.{'yaml' if self.kind == 'meeting' else 'md'}"
+        return f"{FOLDERS[self.kind]}/{self.id}.{'yaml' if self.kind in YAML_KINDS else 'md'}"
 
     @property
     def key(self) -> str:
@@ -181,6 +185,8 @@ class Project:
         def out(thing) -> bool:
             if thing.draft:
                 return True
+            if getattr(thing, "minutes_of", "") and out(self.item(thing.minutes_of)):
+                return True  # minutes go where their meeting goes
             return profile == "public" and (self.marking(thing) == "OFFICIAL-SENSITIVE" or bool(thing.exempt)
                                             or self.not_yet(thing))
 
@@ -221,7 +227,7 @@ class Project:
             files[f"assets/{asset.name}"] = asset.data
         for item in self.items:
             fields = self._front_matter(item)
-            files[item.path] = _yaml(fields) if item.kind == "meeting" else \
+            files[item.path] = _yaml(fields) if item.kind in YAML_KINDS else \
                 f"---\n{_yaml(fields)}---\n{self._body(item)}"
         return files
 
@@ -242,6 +248,8 @@ class Project:
         fields: dict = {"title": item.title}
         if item.classification:
             fields["classification"] = item.classification
+        if item.kind == "minutes":
+            return {**fields, **self._minutes(item)}
         if item.draft:
             fields["draft"] = True
         if item.summary:
@@ -264,6 +272,26 @@ class Project:
                                  for a in item.actions]
         if item.kind == "meeting":
             fields["items"] = [entry for entry in map(self._agenda_entry, item.agenda) if entry]
+        return fields
+
+    def _minutes(self, item: Item) -> dict:
+        """A decision on every item of the meeting's agenda as written, an action and a
+        declaration on each paper: each in the minutes' words and, on a paper, the
+        paper's marker too, so that the minute of a paper left out must be left out."""
+        meeting = self.item(item.minutes_of)
+        written = [entry for entry in meeting.agenda if self._agenda_entry(entry)]
+        group = self.site.groups[0]
+        fields: dict = {"status": "draft" if item.draft else "unconfirmed",
+                        "attendance": {"present": [{"name": f"Chair {item.marker}", "role": f"Chair {item.marker}"}]},
+                        "declarations": [], "decisions": {}}
+        for number, entry in enumerate(written, start=1):
+            about = f"{item.marker} {entry.report}".strip()
+            fields["decisions"][number] = {"outcome": ("agreed", "noted")[number % 2], "text": f"Decided {about}."}
+            if entry.report:
+                fields["decisions"][number]["actions"] = [{"action": f"Act on {about}", "owner": group,
+                                                           "due": dt.date(2016, 3, 1)}]
+                fields["declarations"].append({"member": f"Member {item.marker}", "item": number,
+                                               "nature": f"Interest in {about}"})
         return fields
 
     def _agenda_entry(self, entry: AgendaEntry) -> dict | None:
@@ -421,6 +449,13 @@ def projects(draw, max_items: int = 8) -> Project:
         assets += own_assets
     # Links may go to any other item, later ones too.
     items = [replace(item, links=_some(draw, [o.marker for o in items if o is not item])) for item in items]
+    for meeting in [i for i in items if i.kind == "meeting" and not i.draft and i.fields["date"] <= MINUTED_BY]:
+        if draw(st.booleans()):
+            mark = marker(issued)
+            issued += 1
+            items.append(Item(kind="minutes", marker=mark, id=meeting.id, title=_text(draw, mark, capital=True),
+                              classification=draw(st.sampled_from(MARKINGS)),
+                              draft=draw(st.sampled_from((False, False, True))), minutes_of=meeting.marker))
     return Project(site, tuple(items), tuple(facts), tuple(assets), issued)
 
 
@@ -500,12 +535,17 @@ def edits(draw, project: Project) -> Edit:
         paragraph = _text(draw, mark, 3, 10, capital=True) + "."
         return Edit("edit the body", mark, _replace_item(project, item, body=item.body[1:] + (paragraph,)))
     if what == "rename":
+        if item.kind == "minutes":  # minutes are named after their meeting: rename that
+            item = project.item(item.minutes_of)
+            mark = item.marker
         taken = {i.id for i in project.items if i.kind == item.kind}
         new_id = draw(st.sampled_from(WORDS).map(lambda word: f"{word}-{mark}").filter(lambda i: i not in taken))
-        return Edit("rename the file", mark, _replace_item(project, item, id=new_id))
+        renamed = replace(project, items=tuple(replace(i, id=new_id) if i is item or (i.minutes_of == mark) else i
+                                               for i in project.items))
+        return Edit("rename the file", mark, renamed)
     if what == "remove":
         return Edit(f"remove a {item.kind}", mark, replace(
-            project, items=tuple(i for i in project.items if i is not item),
+            project, items=tuple(i for i in project.items if i is not item and i.minutes_of != mark),
             facts=tuple(f for f in project.facts if f.marker != mark),
             assets=tuple(a for a in project.assets if a.marker != mark)))
     # what == "action"

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.property
 
 # Fields whose values name something (an id, a date, a choice) rather than say something.
 NAMING_FIELDS = {"classification", "draft", "owner", "trend", "objectives", "facts", "threats", "appendices", "to",
-                 "on", "date", "board", "due", "status", "report", "time", "exempt", "id", "value", "year"}
+                 "on", "date", "board", "due", "status", "report", "time", "exempt", "id", "value", "year",
+                 "outcome"}
 
 
 def _texts(value, name: str = ""):
@@ -39,8 +40,9 @@ def test_every_text_of_an_item_carries_its_marker(project):
     assert len(set(markers)) == len(markers)
     for item in project.items:
         text = project.files[item.path]
-        assert item.marker in item.path
-        if item.kind == "meeting":
+        # Minutes are named after their meeting.
+        assert (project.item(item.minutes_of).marker if item.minutes_of else item.marker) in item.path
+        if item.kind in ("meeting", "minutes"):
             fields, body = yaml.safe_load(text), ""
         else:
             _, front, body = text.split("---\n", 2)
@@ -91,4 +93,4 @@ def test_an_internal_build_has_a_page_for_every_item_but_the_drafts(project, tmp
     assert {item.marker for item in project.published("internal")} == \
         {item.marker for item in project.items if not item.draft}
     assert set(FOLDERS.values()) >= {path.parent.name for path in output.glob("*/*.html")} - {
-        "actions", "objectives", "facts", "reviews", "static"}
+        "actions", "objectives", "facts", "reviews", "static", "decisions", "declarations"}

@@ -1,0 +1,192 @@
+"""Minutes (issue 21): a board of three meetings (tests/sites/minutes). The first's
+minutes are unconfirmed, minute an exempt paper and agree actions; the second's
+agenda puts them for approval and its minutes agree them; the third's minutes
+are a draft and approve the second's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import SITES, build, cli, errors_only, everything_readable, parse_html, pdf_pages, pdf_text
+
+TODAY = "2016-04-01"
+EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph 14 of Part 1 of Schedule 7A to the "
+               "Local Government (Scotland) Act 1973")
+
+
+def _text(path) -> str:
+    return parse_html(path).find("main").text()
+
+
+def _marking(path) -> str:
+    return parse_html(path).find(cls="marking").attrs["data-marking"]
+
+
+@pytest.fixture(scope="module")
+def internal(tmp_path_factory):
+    root = tmp_path_factory.mktemp("minutes")
+    shutil.copytree(SITES / "minutes", root / "content")
+    build(root / "content", root / "internal", pdf=True, today=TODAY)
+    build(root / "content", root / "public", "--profile", "public", pdf=True, today=TODAY)
+    build(root / "content", root / "drafts", "--drafts", today=TODAY)
+    return root
+
+
+def test_the_meeting_page_shows_attendance_declarations_and_each_decision(internal):
+    text = _text(internal / "internal/meetings/2015-09-02-board.html")
+    assert "Councillor PRESENTONE (Chair, Test Council)" in text
+    assert "Councillor APOLOGYONE" in text and "Councillor SUBSTITUTEONE" in text and "Clerk ATTENDINGONE" in text
+    assert "Item 2: Councillor PRESENTONE: Non-financial interest DECLAREDOPEN as a trustee." in text
+    assert "2. Paper OPENPAPER title Decision: Agreed as amended." in text
+    assert "DECIDEDEXEMPT" in text  # the internal build holds the exempt item's minute
+    assert _marking(internal / "internal/meetings/2015-09-02-board.html") == "OFFICIAL-SENSITIVE"
+
+
+def test_the_second_meetings_decision_confirms_the_first_minutes_and_the_third_shows_it(internal):
+    first = _text(internal / "internal/minutes/2015-09-02-board.html")
+    assert "Confirmed at the meeting of 2 December 2015 (item 2)" in first
+    second = _text(internal / "internal/minutes/2015-12-02-board.html")
+    assert "Unconfirmed" in second and "Confirmed at" not in second
+    third_agenda = _text(internal / "internal/meetings/2016-03-02-board.html")
+    assert "Minutes of the previous meeting: Main Board, 2 December 2015" in third_agenda
+
+
+def test_the_second_pack_binds_the_first_unconfirmed_minutes_with_page_ranges_and_a_bookmark(internal):
+    from pypdf import PdfReader
+
+    pack = internal / "internal/meetings/2015-12-02-board.pdf"
+    pages = pdf_pages(pack)
+    reader = PdfReader(pack)
+    marks = {entry.title: reader.get_destination_page_number(entry) + 1 for entry in reader.outline
+             if not isinstance(entry, list)}
+    title = "Item 2: Minutes of the previous meeting: Main Board, 2 September 2015"
+    first = marks[title]
+    last = next(number for number, page in enumerate(pages, start=1) if "End of minutes" in page)
+    cover = " ".join(pages[0].split())
+    assert f"Main Board, 2 September 2015 {first} - {last}" in cover
+    assert "Apologies were noted." in pages[first - 1]
+    for page in pages[first - 1:last]:
+        assert "UNCONFIRMED" in page  # as they were put to the meeting, on every page
+    # The open pack holds only the "not published here" line for the exempt item, and none of its actions.
+    bound = " ".join(" ".join(pages).split())
+    assert EXEMPT_LINE in bound and "DECIDEDEXEMPT" not in bound
+
+
+def test_the_minutes_pdf_is_marked_unconfirmed_on_every_page_until_confirmed(internal):
+    confirmed = pdf_pages(internal / "internal/meetings/2015-09-02-board-minutes.pdf")
+    assert all("UNCONFIRMED" not in page for page in confirmed)
+    assert "Confirmed at the meeting of 2 December 2015" in confirmed[0]
+    unconfirmed = pdf_pages(internal / "internal/meetings/2015-12-02-board-minutes.pdf")
+    assert all("UNCONFIRMED" in page for page in unconfirmed)
+    text = pdf_text(internal / "internal/meetings/2015-09-02-board-minutes.pdf")
+    for part in ("Attendance", "Declarations of interest", "2. Paper OPENPAPER title", "Decision: Agreed as amended."):
+        assert part in text
+
+
+def test_decisions_feed_the_action_plan_the_paper_and_the_decisions_log(internal):
+    out = internal / "internal"
+    plan = _text(out / "actions/index.html")
+    assert "Action DECIDEDOPENACTION from the minutes" in plan
+    assert _marking(out / "actions/index.html") == "OFFICIAL-SENSITIVE"  # an exempt paper's action is shown
+    row = next(r for r in parse_html(out / "actions/prevent.html").find_all("tr") if "DECIDEDOPENACTION" in r.text())
+    assert ("href", "../meetings/2015-09-02-board.html") in row.urls()
+    paper = _text(out / "reports/open-paper.html")
+    assert "Decision" in paper and "DECIDEDOPEN amendments" in paper
+    log = _text(out / "decisions/main-board.html")
+    assert log.index("2 December 2015") < log.index("2 September 2015")  # newest first
+    data = json.loads((out / "decisions/main-board.json").read_text())
+    assert [(d["meeting"], d["item"], d["outcome"]) for d in data][:2] == [("2015-12-02-board", 2, "agreed"),
+                                                                          ("2015-12-02-board", 3, "noted")]
+    csv_text = (out / "decisions/main-board.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0].startswith('"meeting","date","item"') and "DECIDEDOPEN" in csv_text
+    register = _text(out / "declarations/main-board.html")
+    assert "DECLAREDOPEN" in register and "DECLAREDEXEMPT" in register
+
+
+def test_the_public_build_holds_no_exempt_minute_and_prints_the_shared_line(internal):
+    out = internal / "public"
+    everything = everything_readable(out)
+    for marker in ("DECIDEDEXEMPT", "DECLAREDEXEMPT", "EXEMPTPAPER", "DRAFTMINUTE"):
+        assert marker not in everything
+    assert EXEMPT_LINE in _text(out / "meetings/2015-09-02-board.html")
+    assert EXEMPT_LINE in (out / "decisions/main-board.csv").read_text(encoding="utf-8-sig")
+    assert "DECIDEDOPENACTION" in _text(out / "actions/index.html")
+
+
+def test_draft_minutes_only_in_a_drafts_preview(internal):
+    assert not (internal / "internal/minutes/2016-03-02-board.html").exists()
+    assert not (internal / "internal/meetings/2016-03-02-board-minutes.pdf").exists()
+    preview = _text(internal / "drafts/minutes/2016-03-02-board.html")
+    assert "DRAFTMINUTE" in preview and "Draft" in preview
+
+
+GOOD_MINUTES = "status: unconfirmed\ndecisions:\n  2:\n    outcome: agreed\n"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("decisions:\n  9:\n    outcome: noted\n", 2, "a decision names item 9, but the agenda of "
+     "meetings/2015-09-02-board.yaml has 4 items"),
+    ("decisions:\n  2:\n    outcome: agred\n", 3, "did you mean 'agreed'?"),
+    ("decisions:\n  2:\n    outcome: agreed\n    actions:\n      - {action: Do it, owner: prevnt, due: 2015-10-01}\n",
+     5, "did you mean 'prevent'?"),
+    ("declarations:\n  - member: Councillor A\n    item: 7\n    nature: Owns a shop\n", 2,
+     "a declaration names item 7"),
+    ("status: confirmed\n", 1, "'status' must be one of: draft, unconfirmed"),
+    ("decisions:\n  first:\n    outcome: noted\n", 2, "'first' is not an agenda item number"),
+])
+def test_bad_minutes_are_refused_at_their_line(copy_site, tmp_path, text, line, message):
+    content = copy_site("minutes", {"minutes/2015-09-02-board.yaml": text})
+    code, out, err = cli("check", "--content", content, "--today", TODAY)
+    assert code == 1
+    assert any(e.startswith(f"minutes/2015-09-02-board.yaml:{line}: ") and message in e for e in errors_only(err)), err
+
+
+def test_minutes_of_a_missing_or_future_meeting_are_refused(copy_site, tmp_path):
+    content = copy_site("minutes", {"minutes/2015-09-03-board.yaml": GOOD_MINUTES})
+    code, _, err = cli("check", "--content", content, "--today", TODAY)
+    assert code == 1
+    assert "minutes/2015-09-03-board.yaml:1: there is no meeting meetings/2015-09-03-board.yaml for these " \
+           "minutes; name the file after its meeting's file (did you mean minutes/2015-09-02-board.yaml?)" in err
+    (content / "minutes/2015-09-03-board.yaml").unlink()
+    code, _, err = cli("check", "--content", content, "--today", "2016-01-01")
+    assert code == 1
+    assert "minutes/2016-03-02-board.yaml:1: these are minutes of a meeting on 2016-03-02, which has not yet " \
+           "taken place (today is 2016-01-01)" in err
+    build(content, tmp_path / "out", today="2016-01-01", expect=1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_new_minutes_are_written_from_the_agenda_and_never_overwrite(copy_site):
+    content = copy_site("minutes")
+    (content / "minutes/2016-03-02-board.yaml").unlink()
+    code, out, err = cli("new", "minutes", "2016-03-02-board", "--content", content)
+    assert code == 0, err
+    written = (content / "minutes/2016-03-02-board.yaml").read_text()
+    assert "  1:  # Apologies" in written and "  2:  # Minutes of the previous meeting" in written
+    assert cli("check", "--content", content, "--today", TODAY).code == 0
+    code, _, err = cli("new", "minutes", "2016-03-02-board", "--content", content)
+    assert code == 1 and "already exists" in err
+    assert (content / "minutes/2016-03-02-board.yaml").read_text() == written
+    code, _, err = cli("new", "minutes", "2016-03-02-bord", "--content", content)
+    assert code == 1 and "did you mean '2016-03-02-board'?" in err
+
+
+@pytest.mark.parametrize("path, old, new", [
+    ("minutes/2015-12-02-board.yaml", "outcome: agreed\n", "outcome: deferred\n"),  # the first are unconfirmed again
+    ("minutes/2015-09-02-board.yaml", "DECIDEDOPEN amendments", "DECIDEDOPEN changes"),
+    ("reports/open-paper.md", "Paper OPENPAPER title", "Paper OPENPAPER retitled"),
+])
+def test_an_edit_rebuilds_what_shows_the_minutes_as_a_cold_build_would(copy_site, tmp_path, path, old, new):
+    content = copy_site("minutes")
+    build(content, tmp_path / "warm", today=TODAY)
+    (content / path).write_text((content / path).read_text().replace(old, new))
+    build(content, tmp_path / "warm", today=TODAY)
+    cold = tmp_path / "cold"
+    shutil.copytree(content, cold / "content")
+    build(cold / "content", cold / "output", today=TODAY)
+    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html", "decisions/main-board.html",
+                 "reports/open-paper.html", "actions/index.html", "decisions/main-board.json"):
+        assert (tmp_path / "warm" / page).read_bytes() == (cold / "output" / page).read_bytes(), page
+    assert ("Unconfirmed" in _text(tmp_path / "warm/minutes/2015-09-02-board.html")) == ("deferred" in new)
