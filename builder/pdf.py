@@ -145,6 +145,14 @@ def paper_view(shown: Views, report: Report, anchor: str) -> PaperView:
     )
 
 
+def _binds(report: Report, private: bool) -> bool:
+    """The open pack binds the open papers; the private pack the exempt papers, and
+    whole the open papers that have an exempt appendix."""
+    if private:
+        return report.is_exempt or any(a.exempt for a in report.appendices)
+    return not report.is_exempt
+
+
 def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool) -> PdfJob | None:
     """The open pack holds the open papers and, for each exempt one, only the "not
     published here" line; the private pack holds the exempt papers and shows every
@@ -154,7 +162,7 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool) -> PdfJob
     entries, papers = [], []
     for entry in project.agenda(meeting, open_pack=not exempt):
         paper = None
-        if entry.report is not None and entry.report.is_exempt == exempt:
+        if entry.report is not None and _binds(entry.report, exempt):
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
         entries.append(PackEntry(entry.number, entry.item, entry.report, paper))

@@ -1,0 +1,143 @@
+"""Papers a clerk would issue (issue 18): the header facts councils print, exempt
+appendices, notes that do not change by themselves, action plans on paper, and
+pages that are never left nearly empty. Every test goes through the command line
+and reads the output back."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build, cli, errors_only, everything_readable, parse_html, pdf_pages, pdf_text
+
+EXEMPT_8 = ("Exempt item: not for publication by virtue of paragraph 8 of Part 1 of Schedule 7A to the Local "
+            "Government (Scotland) Act 1973")
+
+PAPER = """---
+title: Alpha report
+summary: A board paper for the tests.
+to: main-board
+on: 2015-09-02
+report_by: Director of Tests
+reference: CSP/15/09
+report_date: 2015-08-20
+author: {name: An Officer, role: Manager, phone: "0100 000", email: officer@example.org}
+threats: [alpha-threat]
+background_papers:
+  - Serious Organised Crime Strategy 2015
+  - {title: Licensing Board minutes of 3 June 2015, location: Council offices}
+appendices:
+  - case-studies/alpha-case
+  - {item: case-studies/bids-case, exempt: 8}
+  - {file: assets/bids.txt, exempt: 8}
+  - assets/plan.txt
+implications:
+  Financial: Met from existing budgets.
+---
+## Summary
+
+The report in brief.
+"""
+
+BIDS_CASE = """---
+title: Bids BIDSSECRET analysis
+summary: The tenderers' prices BIDSSECRET.
+date: 2015-03-01
+---
+Commercial detail BIDSSECRET of each tender.
+"""
+
+
+def paper_project(copy_site, paper: str = PAPER):
+    return copy_site("minimal", {"reports/alpha-report.md": paper, "case-studies/bids-case.md": BIDS_CASE,
+                                 "assets/bids.txt": "Prices BIDSSECRET\n"})
+
+
+# Header facts ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_reference_date_and_background_papers_are_printed_on_page_and_paper(copy_site, tmp_path, profile):
+    out = tmp_path / "out"
+    build(paper_project(copy_site), out, "--profile", profile, pdf=True)
+
+    page = parse_html(out / "reports/alpha-report.html")
+    rows = {row.find("dt").text(): row.find("dd").text() for row in page.find_all("div", "summary-list__row")}
+    assert rows["Report reference"] == "CSP/15/09"
+    assert rows["Report date"] == "20 August 2015"
+    listed = page.find("section", "background-papers")
+    assert listed.find("h2").text() == "List of background papers"
+    assert [li.text() for li in listed.find_all("li")] == [
+        "Serious Organised Crime Strategy 2015", "Licensing Board minutes of 3 June 2015: Council offices"]
+
+    text = pdf_text(out / "reports/alpha-report.pdf")
+    assert "Report reference CSP/15/09" in text and "Report date 20 August 2015" in text
+    assert text.index("List of background papers") < text.index("Person to contact")
+    assert "Licensing Board minutes of 3 June 2015: Council offices" in text
+    pack = pdf_text(out / "meetings/2015-09-02-board.pdf")
+    assert "Report by Director of Tests (CSP/15/09, 20 August 2015)" in pack
+
+
+def test_a_paper_without_background_papers_says_none(copy_site, tmp_path):
+    out = tmp_path / "out"
+    build(copy_site("minimal"), out, pdf=True)
+    listed = parse_html(out / "reports/alpha-report.html").find("section", "background-papers")
+    assert listed.find("p").text() == "None"
+    assert "List of background papers None" in pdf_text(out / "reports/alpha-report.pdf")
+
+
+def test_bad_header_facts_are_errors_at_their_line(copy_site, tmp_path):
+    paper = PAPER.replace("report_date: 2015-08-20", "report_date: last week").replace(
+        "  - {title: Licensing Board minutes of 3 June 2015, location: Council offices}",
+        "  - {location: Council offices}").replace(
+        "  - {file: assets/bids.txt, exempt: 8}", "  - {file: assets/bids.txt, exempt: 99}")
+    content = paper_project(copy_site, paper)
+    code, out, err = cli("check", "--content", content)
+    assert code == 1
+    errors = errors_only(err)
+    lines = paper.splitlines()
+    assert any(e.startswith(f"reports/alpha-report.md:{lines.index('report_date: last week') + 1}: ")
+               and "report_date" in e for e in errors), errors
+    assert any(e.startswith(f"reports/alpha-report.md:{lines.index('  - {location: Council offices}') + 1}: ")
+               and "title" in e for e in errors), errors
+    assert any(f":{lines.index('  - {file: assets/bids.txt, exempt: 99}') + 1}: " in e and "exempt" in e
+               for e in errors), errors
+
+
+# Exempt appendices -----------------------------------------------------------------
+
+def test_an_exempt_appendix_is_left_out_of_the_public_build(copy_site, tmp_path):
+    out = tmp_path / "out"
+    build(paper_project(copy_site), out, "--profile", "public", pdf=True)
+    readable = everything_readable(out)
+    assert "BIDSSECRET" not in readable
+    assert not (out / "case-studies/bids-case.html").exists() and not (out / "assets/bids.txt").exists()
+
+    page = parse_html(out / "reports/alpha-report.html")
+    items = [li.text() for li in page.find("ol", "appendices").find_all("li")]
+    assert items == ["Appendix 1: Alpha case", f"Appendix 2: {EXEMPT_8}", f"Appendix 3: {EXEMPT_8}",
+                     "Appendix 4: plan.txt"]
+    for pdf in ("reports/alpha-report.pdf", "meetings/2015-09-02-board.pdf"):
+        text = pdf_text(out / pdf)
+        assert f"Appendix 2: {EXEMPT_8}" in text and "Appendix 1: Alpha case" in text
+    assert not (out / "meetings/2015-09-02-board-private.pdf").exists()
+
+
+def test_an_exempt_appendix_is_internal_and_in_the_private_pack_only(copy_site, tmp_path):
+    out = tmp_path / "out"
+    build(paper_project(copy_site), out, pdf=True)
+    assert "BIDSSECRET" in (out / "case-studies/bids-case.html").read_text()
+    page = parse_html(out / "reports/alpha-report.html")
+    assert "Appendix 2: Bids BIDSSECRET analysis (exempt: not for publication by virtue of paragraph 8" in \
+        page.find("ol", "appendices").text()
+
+    open_pack = pdf_text(out / "meetings/2015-09-02-board.pdf")
+    assert "BIDSSECRET" not in open_pack and f"Appendix 2: {EXEMPT_8}" in open_pack
+    private = pdf_text(out / "meetings/2015-09-02-board-private.pdf")
+    assert "Commercial detail BIDSSECRET of each tender" in private
+    assert "Appendix 1: Alpha case" in private
+
+
+def test_appendices_written_plain_still_work(copy_site, tmp_path):
+    out = tmp_path / "out"
+    build(copy_site("minimal"), out, "--profile", "public")
+    items = [li.text() for li in parse_html(out / "reports/alpha-report.html").find("ol", "appendices").find_all("li")]
+    assert items == ["Appendix 1: Alpha case", "Appendix 2: plan.txt"]
+    assert (out / "assets/plan.txt").exists()
