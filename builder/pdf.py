@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import charts, markdown, templates
+from builder import actionpdfs, charts, markdown, templates
 from builder.errors import Problem
 from builder.model import AgendaItem, Item, Meeting, Project, Report, highest_marking
 from builder.paths import pdf_path, private_pack_path
@@ -36,6 +36,7 @@ class PdfJob:
     source: str
     inputs: dict = field(hash=False)
     sources: tuple[str, ...] = ()  # every content file it is made from, for its audit trail
+    beside: str = ""  # the page it is offered beside, where that is not its source's
 
 
 @dataclass(frozen=True)
@@ -202,10 +203,13 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
             "board": project.site.board(spotlight.board).name if spotlight.board else "",
             "threats": [project.threat(t) for t in spotlight.threats],
             "body": PrintedBody(spotlight, False, "notes-", project.facts),
-            "chart": charts.as_image(charts.actions_by_status(spotlight.actions, shown.today, "Actions by status",
-                                                              "actions-chart")),
-            "actions": shown.actions_of(spotlight),
+            # The record of a session: its actions as they stood that day, whenever it is built.
+            "as_at": spotlight.date,
+            "chart": actionpdfs.status_chart(shown.actions_of(spotlight), spotlight.date, "Actions by status",
+                                             "actions-chart"),
+            "actions": actionpdfs.rows_as_at(shown.actions_of(spotlight), spotlight.date),
         }, _with_settings((spotlight.path,))))
+    jobs += actionpdfs.action_plan_jobs(shown, PdfJob)
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
         if project.profile == "internal":
@@ -221,8 +225,9 @@ def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
               "pdf/pack.html": "Agenda pack"}
     links: dict[str, list[Download]] = {}
     for job in jobs:
-        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]
-        links.setdefault(job.source, []).append(Download(label, job.path))
+        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels.get(job.template,
+                                                                                                   job.title)
+        links.setdefault(job.beside or job.source, []).append(Download(label, job.path))
     return links
 
 

@@ -141,3 +141,78 @@ def test_appendices_written_plain_still_work(copy_site, tmp_path):
     items = [li.text() for li in parse_html(out / "reports/alpha-report.html").find("ol", "appendices").find_all("li")]
     assert items == ["Appendix 1: Alpha case", "Appendix 2: plan.txt"]
     assert (out / "assets/plan.txt").exists()
+
+
+# Stable notes ----------------------------------------------------------------------
+
+SPOTLIGHT = """---
+title: Alpha spotlight
+summary: A spotlight session for the tests.
+date: 2015-06-10
+board: main-board
+actions:
+  - action: Agreed before, late by the session
+    owner: prevent
+    due: 2015-06-01
+    status: done
+    history:
+      - {date: 2015-05-01, status: open}
+      - {date: 2015-07-01, status: done}
+  - action: Run an awareness session
+    owner: prevent
+    due: 2015-12-31
+    status: open
+---
+Notes of the session.
+"""
+
+
+def test_a_note_counts_its_actions_as_at_its_session_and_never_changes_by_itself(copy_site, tmp_path):
+    content = copy_site("minimal", {"spotlights/alpha-spotlight.md": SPOTLIGHT})
+    early, late = tmp_path / "early", tmp_path / "late"
+    build(content, early, pdf=True, today="2015-06-20")
+    build(content, late, pdf=True, today="2016-01-15")
+
+    note = early / "spotlights/alpha-spotlight.pdf"
+    assert note.read_bytes() == (late / "spotlights/alpha-spotlight.pdf").read_bytes()
+    text = pdf_text(note)
+    assert "As at 10 June 2015, the date of the session: 1 overdue." in text
+    # On the day of the session the first action was still open, whatever it is now.
+    assert "Agreed before, late by the session Prevent Group 1 June 2015 Open" in text
+    # The live action plan counts against --today instead.
+    assert "(1 at 15 January 2016)" in parse_html(late / "actions/index.html").find("p", "lead").text()
+
+
+# Action plans on paper ---------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_action_plans_on_paper_per_board_and_group_as_at_today(copy_site, tmp_path, profile):
+    sensitive = SPOTLIGHT.replace("title: Alpha spotlight", "title: Alpha spotlight\nclassification: "
+                                                            "OFFICIAL-SENSITIVE").replace(
+        "Agreed before, late by the session", "Sensitive SENSACTION")
+    out = tmp_path / "out"
+    build(copy_site("minimal", {"spotlights/alpha-spotlight.md": sensitive}), out, "--profile", profile, pdf=True)
+
+    index = parse_html(out / "actions/index.html")
+    offered = [href for _, href in index.find("ul", "downloads").urls()]
+    assert {"action-plan.pdf", "boards/main-board.pdf"} <= set(offered)
+    group = parse_html(out / "actions/integrity.html")
+    assert [href for _, href in group.find("ul", "downloads").urls()] == ["integrity.pdf"]
+
+    whole = pdf_pages(out / "actions/action-plan.pdf")
+    text = " ".join(" ".join(whole).split())
+    assert "As at 15 January 2016" in text and "Agree the plan Alpha report 31 March 2016 In progress" in text
+    board = pdf_text(out / "actions/boards/main-board.pdf")
+    assert "Board Main Board" in board and "Agree the plan" in board
+    integrity = pdf_text(out / "actions/integrity.pdf")
+    assert "Agree the plan" in integrity and "awareness session" not in integrity
+    prevent = pdf_pages(out / "actions/prevent.pdf")
+    if profile == "internal":
+        assert "Sensitive SENSACTION" in " ".join(prevent)
+        assert all(page.splitlines()[-1].startswith("OFFICIAL-SENSITIVE") for page in prevent + whole)
+        assert not pdf_pages(out / "actions/integrity.pdf")[0].startswith("OFFICIAL-SENSITIVE")
+        assert "OFFICIAL-SENSITIVE" not in integrity
+    else:
+        assert "SENSACTION" not in everything_readable(out)
+        assert "No actions." in " ".join(prevent)
+        assert "OFFICIAL-SENSITIVE" not in text
