@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import actionpdfs, charts, markdown, templates
+from builder import actionpdfs, charts, markdown, templates, typeset
 from builder.errors import Problem
 from builder.model import AgendaItem, Item, Meeting, Project, Report, highest_marking
 from builder.paths import pdf_path, private_pack_path
@@ -304,10 +304,10 @@ class PdfWriter:
         self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
 
     def _html(self, job: PdfJob, version: str, **extra) -> str:
-        return self.env.get_template(job.template).render(
+        return typeset.keep_short_blocks(self.env.get_template(job.template).render(
             **job.inputs, **extra, site=self.setup.project.site, title=job.title, today=self.setup.today,
             content_version=version,
-        )
+        ))
 
     def _document(self, html: str, fetcher):
         base_url = self.setup.content_dir.resolve().as_uri() + "/"

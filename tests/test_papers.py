@@ -5,9 +5,13 @@ and reads the output back."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import build, cli, errors_only, everything_readable, parse_html, pdf_pages, pdf_text
+import re
 
+import pytest
+import yaml
+from conftest import SITES, build, cli, errors_only, everything_readable, parse_html, pdf_pages, pdf_text
+
+LIFECYCLE_DAY = "2016-06-01"  # test_lifecycle builds its fixture on this day: the build is shared
 EXEMPT_8 = ("Exempt item: not for publication by virtue of paragraph 8 of Part 1 of Schedule 7A to the Local "
             "Government (Scotland) Act 1973")
 
@@ -216,3 +220,63 @@ def test_action_plans_on_paper_per_board_and_group_as_at_today(copy_site, tmp_pa
         assert "SENSACTION" not in everything_readable(out)
         assert "No actions." in " ".join(prevent)
         assert "OFFICIAL-SENSITIVE" not in text
+
+
+# Typesetting ----------------------------------------------------------------------
+
+FULL_PAGE_LINES = 40  # lines of 12pt text on an A4 page between the margins
+MARKING_LINE = re.compile(r"(OFFICIAL(-SENSITIVE)?)?( ?Page \d+ of \d+)?")
+
+
+def _page_lines(text: str) -> list[str]:
+    """The lines of a page's text, less the markings and page number in its margins."""
+    return [line.strip() for line in text.splitlines() if not MARKING_LINE.fullmatch(line.strip())]
+
+
+def _starts_section(lines: list[str], organisation: str) -> bool:
+    """A page that opens what begins on a page of its own: a paper, note, plan or pack
+    cover (its organisation line, or a notice above it), a pack's "since" page, an appendix."""
+    top = lines[:3]
+    return any(line.startswith((organisation, "DRAFT:", "NOT FOR PUBLICATION", "Since the last meeting"))
+               or re.match(r"Appendix \d+: ", line) for line in top)
+
+
+def nearly_empty_pages(pdf, organisation: str) -> list[tuple[int, int]]:
+    """(page number, lines) of each page under a quarter full, except where a page may
+    end short: the last page of a paper, note or pack cover, and the last before an appendix."""
+    pages = [_page_lines(text) for text in pdf_pages(pdf)]
+    short = []
+    for number, lines in enumerate(pages, start=1):
+        ends_section = number == len(pages) or _starts_section(pages[number], organisation)
+        if not ends_section and len(lines) < FULL_PAGE_LINES / 4:
+            short.append((number, len(lines)))
+    return short
+
+
+@pytest.mark.parametrize("site", ["minimal", "partnership", "leaks", "lifecycle", "packs"])
+def test_no_page_of_a_fixture_pdf_is_nearly_empty(site_build, site):
+    """Over the builds other tests share (the lifecycle's on its own day)."""
+    organisation = yaml.safe_load((SITES / site / "site.yaml").read_text())["organisation"]
+    out = site_build(site, pdf=True, **({"today": LIFECYCLE_DAY} if site == "lifecycle" else {}))
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert pdfs
+    short = {str(pdf.relative_to(out)): pages for pdf in pdfs if (pages := nearly_empty_pages(pdf, organisation))}
+    assert not short, f"pages under a quarter full (page, lines): {short}"
+
+
+def test_a_long_table_breaks_between_rows_with_its_header_repeated_and_a_short_one_stays_whole(copy_site,
+                                                                                              tmp_path):
+    rows = "\n".join(f"| Partner {n} | Contribution number {n} |" for n in range(1, 61))
+    body = (f"## Summary\n\n" + "Filler text of the paper. " * 120 + "\n\n"
+            f"## Contributions\n\nThe contributions are below.\n\n| Partner | Contribution |\n|---|---|\n{rows}\n\n"
+            "## Short\n\n" + "More filler text. " * 150 + "\n\nThe short table:\n\n"
+            "| Name | Value |\n|---|---|\n| SHORTFIRST | 1 |\n| Two | 2 |\n| SHORTLAST | 3 |\n")
+    paper = PAPER.split("---\n## Summary")[0] + "---\n" + body
+    out = tmp_path / "out"
+    build(paper_project(copy_site, paper), out, pdf=True)
+    pages = pdf_pages(out / "reports/alpha-report.pdf")
+    with_rows = [page for page in pages if "Contribution number" in page]
+    assert len(with_rows) >= 2, "sixty rows cross a page"
+    assert all("Partner Contribution" in page for page in with_rows), "the header row repeats on every page"
+    assert not any("Contribution number 1\n" in page and "Contribution number 60" in page for page in pages)
+    assert [page for page in pages if "SHORTFIRST" in page] == [page for page in pages if "SHORTLAST" in page]
