@@ -21,6 +21,11 @@ EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph {paragra
                "to the Local Government (Scotland) Act 1973")
 
 
+def exempt_line(paragraph: int) -> str:
+    """The one line that stands where exempt material (a paper, an appendix) is left out."""
+    return EXEMPT_LINE.format(paragraph=paragraph)
+
+
 def highest_marking(markings) -> str:
     """The most restrictive of some markings (OFFICIAL when there are none)."""
     return max(markings, key=MARKINGS.index, default=MARKINGS[0])
@@ -164,6 +169,20 @@ class Appendix:
 
     target: str  # item key ("case-studies/x") or asset path ("assets/plan.pdf")
     is_asset: bool
+    exempt: int | None = None  # its own Schedule 7A paragraph: the paper is published, this appendix is not
+    withheld: bool = False  # this build leaves it out: only its number and the exempt line remain
+
+    def left_out(self) -> Appendix:
+        """What stays of an exempt appendix where it is not published: nothing that names it."""
+        return Appendix("", False, self.exempt, withheld=True)
+
+
+@dataclass(frozen=True)
+class BackgroundPaper:
+    """A paper relied on in writing a report (s50D of the 1973 Act): listed, kept for inspection."""
+
+    title: str
+    location: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,12 +200,15 @@ class Report(Item):
     implications: tuple[tuple[str, str], ...] = ()  # (heading, text), in site order
     public_title: str = ""  # what an agenda shows where the paper is left out
     publish_from: dt.date | None = None  # a public build leaves it out before this date (`publication`)
+    reference: str = ""  # the clerk's report number, e.g. "CSP/15/09"
+    report_date: dt.date | None = None  # the date the paper was written, printed in its header
+    background_papers: tuple[BackgroundPaper, ...] = ()
 
     def not_published_line(self, not_yet: bool = False) -> str:
         """The one line every listing prints where a build leaves this paper out
         (`not_yet`: its `publish_from` date has not come)."""
         if self.is_exempt:
-            return EXEMPT_LINE.format(paragraph=self.exempt)
+            return exempt_line(self.exempt)
         # A sensitive paper is never "to follow" in a public build: it is not coming.
         to_follow = self.draft or (not_yet and self.classification == MARKINGS[0])
         return "Paper to follow" if to_follow else "Item not published"
@@ -403,9 +425,11 @@ class Project:
         return tuple(entries)
 
     def without_exempt(self) -> Project:
-        """What an open agenda pack may draw on: everything but the exempt papers."""
+        """What an open agenda pack may draw on: everything but the exempt papers and
+        exempt appendices (each of which keeps its number and the exempt line)."""
         exempt = {r.key for r in self.reports if r.is_exempt}
-        reports = tuple(replace(r, appendices=tuple(a for a in r.appendices if a.target not in exempt))
+        reports = tuple(replace(r, appendices=tuple(a.left_out() if a.exempt else a for a in r.appendices
+                                                    if a.target not in exempt))
                         for r in self.reports if not r.is_exempt)
 
         def open_minutes(minutes):  # the minute of an exempt item, and its actions, go with its paper

@@ -206,12 +206,13 @@ def action_plans(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     every_row = shown.action_rows()
     yield PageSpec(section_path("actions"), "actions.html", "Action plan",
                    {"groups": groups, "overdue_count": sum(row.overdue for row in every_row),
-                    "files": SECTION_FILES["actions"]},
+                    "files": SECTION_FILES["actions"] + tuple(pdfs.get(section_path("actions"), ()))},
                    _marking(every_row), "actions")
     for entry in groups:
         owned = [i for i in project.items if i.owner == entry["group"].id]
         yield PageSpec(group_path(entry["group"].id), "action-group.html", entry["group"].name,
-                       {**entry, "owned": owned}, _marking(owned, entry["rows"]), "actions")
+                       {**entry, "owned": owned, "pdfs": pdfs.get(group_path(entry["group"].id), ())},
+                       _marking(owned, entry["rows"]), "actions")
 
 
 def objectives(shown: Views, pdfs: dict) -> Iterator[PageSpec]:

@@ -47,6 +47,21 @@ def group_path(group_id: str) -> str:
     return f"actions/{group_id}.html"
 
 
+def action_plan_pdf_path() -> str:
+    """The whole action plan on paper."""
+    return "actions/action-plan.pdf"
+
+
+def group_actions_pdf_path(group_id: str) -> str:
+    """A group's action plan on paper, beside its page."""
+    return f"actions/{group_id}.pdf"
+
+
+def board_actions_pdf_path(board_id: str) -> str:
+    """The actions agreed at a board's sessions and in its papers, on paper."""
+    return f"actions/boards/{board_id}.pdf"
+
+
 def review_path(group_id: str) -> str:
     return f"reviews/{group_id}.html"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import charts, markdown, templates
+from builder import actionpdfs, charts, markdown, templates, typeset
 from builder.errors import Problem
 from builder.model import AgendaItem, Item, Meeting, Project, Report, Supplement, highest_marking
 from builder.minutes_views import MinutesView, MinutesViews, minutes_sources
@@ -37,6 +37,7 @@ class PdfJob:
     source: str
     inputs: dict = field(hash=False)
     sources: tuple[str, ...] = ()  # every content file it is made from, for its audit trail
+    beside: str = ""  # the page it is offered beside, where that is not its source's
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,14 @@ def paper_view(shown: Views, report: Report, anchor: str) -> PaperView:
     )
 
 
+def _binds(report: Report, private: bool) -> bool:
+    """The open pack binds the open papers; the private pack the exempt papers, and
+    whole the open papers that have an exempt appendix."""
+    if private:
+        return report.is_exempt or any(a.exempt for a in report.appendices)
+    return not report.is_exempt
+
+
 def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
               supplement: Supplement | None = None) -> PdfJob | None:
     """The open pack holds the open papers and, for each exempt one, only the "not
@@ -169,7 +178,7 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
             continue
         # The private pack binds every exempt paper: a supplementary pack is an open one.
         paper, elsewhere = None, None if supplement or exempt else moved.get(entry.number)
-        if entry.report is not None and entry.report.is_exempt == exempt and elsewhere is None:
+        if entry.report is not None and _binds(entry.report, exempt) and elsewhere is None:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
         minuted = project.by_key.get(f"{Meeting.folder}/{entry.item.minutes}") if entry.item.minutes else None
@@ -218,14 +227,17 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
             "board": project.site.board(spotlight.board).name if spotlight.board else "",
             "threats": [project.threat(t) for t in spotlight.threats],
             "body": PrintedBody(spotlight, False, "notes-", project.facts),
-            "chart": charts.as_image(charts.actions_by_status(spotlight.actions, shown.today, "Actions by status",
-                                                              "actions-chart")),
-            "actions": shown.actions_of(spotlight),
+            # The record of a session: its actions as they stood that day, whenever it is built.
+            "as_at": spotlight.date,
+            "chart": actionpdfs.status_chart(shown.actions_of(spotlight), spotlight.date, "Actions by status",
+                                             "actions-chart"),
+            "actions": actionpdfs.rows_as_at(shown.actions_of(spotlight), spotlight.date),
         }, _with_settings((spotlight.path,))))
     for view in MinutesViews(project).all():
         jobs.append(PdfJob(minutes_pdf_path(view.meeting), "pdf/minutes.html", view.minutes.title, view.minutes.path,
                            {"minutes": view, "board": project.site.board(view.meeting.board).name},
                            _with_settings(minutes_sources(view))))
+    jobs += actionpdfs.action_plan_jobs(shown, PdfJob)
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
         jobs.extend(_pack_job(shown, meeting, supplement_path(meeting, s.number), False, s)
@@ -243,10 +255,11 @@ def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
               "pdf/pack.html": "Agenda pack", "pdf/minutes.html": "Download these minutes"}
     links: dict[str, list[Download]] = {}
     for job in jobs:
-        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels[job.template]
+        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels.get(job.template,
+                                                                                                   job.title)
         if job.inputs.get("supplement"):
             label = f"Supplementary agenda {job.inputs['supplement'].number}"
-        links.setdefault(job.source, []).append(Download(label, job.path))
+        links.setdefault(job.beside or job.source, []).append(Download(label, job.path))
     return links
 
 
@@ -323,10 +336,10 @@ class PdfWriter:
         self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
 
     def _html(self, job: PdfJob, version: str, **extra) -> str:
-        return self.env.get_template(job.template).render(
+        return typeset.keep_short_blocks(self.env.get_template(job.template).render(
             **job.inputs, **extra, site=self.setup.project.site, title=job.title, today=self.setup.today,
             content_version=version,
-        )
+        ))
 
     def _document(self, html: str, fetcher):
         base_url = self.setup.content_dir.resolve().as_uri() + "/"

@@ -30,10 +30,13 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
     """
     waiting = {report.key for report in project.reports
                if profile == "public" and today is not None and not_yet(report, today)}
+    # An item bound in as an exempt appendix is exempt material, even where its paper is published.
+    exempt_appendices = {a.target for r in project.reports for a in r.appendices if a.exempt and not a.is_asset}
     kept = {
         item.key
         for item in project.items
-        if _is_published(item.classification, item.is_exempt, item.draft and not drafts, profile)
+        if _is_published(item.classification, item.is_exempt or item.key in exempt_appendices,
+                         item.draft and not drafts, profile)
         and item.key not in waiting
     }
     # Minutes go where their meeting goes: they are shown on its page and link their actions to it.
@@ -52,7 +55,8 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
             changes["facts"] = tuple(f for f in item.facts if f in fact_ids)
         if isinstance(item, Report):
             changes["appendices"] = tuple(
-                a for a in item.appendices if a.is_asset or a.target in kept
+                a.left_out() if a.exempt and profile == "public" else a
+                for a in item.appendices if a.is_asset or a.target in kept or (a.exempt and profile == "public")
             )
         if isinstance(item, Meeting):
             # Agenda numbers are positions in the meeting file: a paper left out keeps its place.

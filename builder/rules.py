@@ -10,13 +10,13 @@ reads a file's front matter by them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from builder import fields as f
 from builder.errors import Problems
-from builder.model import Appendix, Item, Site
+from builder.model import Appendix, BackgroundPaper, Item, Site
 from builder.yamlread import LineDict
 
 
@@ -214,17 +214,55 @@ class Ids(Rule):
                              f"{self.folder}/{item_id}{known.endings[self.folder]}{suggestion}")
 
 
+def _plain_or_group(reading: Reading, name: str, group: Group, plain: Callable[[str], object]) -> list:
+    """A list whose entries are each a plain value or a group of fields: (value, line)
+    for each entry read, the plain ones through `plain`, the groups through `group`."""
+    read = []
+    for entry, line in reading.fields.get_lines(name, lambda value: value):
+        if isinstance(entry, LineDict):
+            made = group.build(reading, entry)
+        else:
+            try:
+                made = plain(f.text(entry))
+            except f.Invalid as exc:
+                reading.known.problems.error(reading.fields.path, line, f"an entry of '{name}' {exc}")
+                continue
+        if made is not None:
+            read.append((made, line))
+    return read
+
+
+def _appendix_entry(reading: Reading, values: dict) -> tuple[str, int | None] | None:
+    given = [key for key in ("item", "file") if values[key]]
+    if len(given) != 1:
+        reading.known.problems.error(reading.fields.path, reading.fields.data.line,
+                                     "an appendix names one 'item' (folder/id) or one 'file' (assets/...), "
+                                     "with 'exempt: N' if it is not for publication")
+        return None
+    return values[given[0]], values["exempt"]
+
+
+APPENDIX = Group("an appendix", {
+    "item": Text(),
+    "file": Text(),
+    "exempt": WholeNumber(1, 15),
+}, _appendix_entry)
+
+
 class Appendices(Rule):
     """A report's appendices: each an item ("case-studies/x", or an id that only one
-    Markdown folder holds) or a file under assets/."""
+    Markdown folder holds) or a file under assets/; written plain, or as
+    `{item: ..., exempt: N}` / `{file: ..., exempt: N}` for an exempt appendix."""
 
     def read(self, reading, name):
         resolved = []
-        for target, line in reading.fields.get_lines(name, f.text):
+        for (target, exempt), line in _plain_or_group(reading, name, APPENDIX, lambda text: (text, None)):
             try:
-                resolved.append(self._resolve(target, reading.known, reading.known.keys - {reading.key}))
+                found = self._resolve(target, reading.known, reading.known.keys - {reading.key})
             except f.Invalid as exc:
                 reading.known.problems.error(reading.fields.path, line, f"appendix {exc}")
+                continue
+            resolved.append(replace(found, exempt=exempt))
         return tuple(resolved)
 
     @staticmethod
@@ -248,6 +286,23 @@ class Appendices(Rule):
             raise f.Invalid(f"'{target}' could be any of {', '.join(matches)}; write which one")
         raise f.Invalid(f"'{target}' is not an item or asset of this project; write it as folder/id "
                         "(case-studies/...) or assets/file")
+
+
+def _background_paper(reading: Reading, values: dict) -> BackgroundPaper | None:
+    return BackgroundPaper(**values) if values["title"] else None
+
+
+BACKGROUND_PAPER = Group("a background paper", {
+    "title": Text(required=True, default=""),
+    "location": Text(default=""),
+}, _background_paper)
+
+
+class BackgroundPapers(Rule):
+    """The papers relied on in writing a report: each a title, or `{title, location}`."""
+
+    def read(self, reading, name):
+        return tuple(paper for paper, _ in _plain_or_group(reading, name, BACKGROUND_PAPER, BackgroundPaper))
 
 
 class Implications(Rule):

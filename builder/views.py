@@ -15,7 +15,8 @@ from functools import cached_property
 from typing import NamedTuple
 
 from builder import lifecycle
-from builder.model import STATUSES, Action, Fact, Group, Item, Meeting, Presenter, Project, Report, highest_marking
+from builder.model import (STATUSES, Action, Fact, Group, Item, Meeting, Presenter, Project, Report, exempt_line,
+                           highest_marking)
 from builder.paths import group_path, page_path
 
 STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in STATUSES}
@@ -65,6 +66,8 @@ class AppendixLink(View):
     path: str  # in the output: the item's page, or the asset
     item: Item | None  # None for an asset
     marking: str
+    exempt: int | None = None  # its own Schedule 7A paragraph, where it has one
+    withheld: str = ""  # where this build leaves it out: the line printed instead of it
 
 
 class Download(NamedTuple):
@@ -132,12 +135,16 @@ class Views:
         if report.key not in self._appendices:
             links = []
             for number, appendix in enumerate(self.project.by_key[report.key].appendices, start=1):
-                if appendix.is_asset:
+                if appendix.withheld:
+                    links.append(AppendixLink(number, "", "", None, report.classification, appendix.exempt,
+                                              exempt_line(appendix.exempt)))
+                elif appendix.is_asset:
                     links.append(AppendixLink(number, appendix.target.rsplit("/", 1)[1], appendix.target, None,
-                                              report.classification))
+                                              report.classification, appendix.exempt))
                 else:
                     item = self.project.by_key[appendix.target]
-                    links.append(AppendixLink(number, item.title, page_path(item), item, item.classification))
+                    links.append(AppendixLink(number, item.title, page_path(item), item, item.classification,
+                                              appendix.exempt))
             self._appendices[report.key] = tuple(links)
         return self._appendices[report.key]
 
@@ -149,7 +156,7 @@ class Views:
     @cached_property
     def open_pack(self) -> Views:
         """What an open agenda pack may show: the same rows, without the exempt papers."""
-        if not any(report.is_exempt for report in self.project.reports):
+        if not any(report.is_exempt or any(a.exempt for a in report.appendices) for report in self.project.reports):
             return self
         return Views(self.project.without_exempt(), self.today)
 

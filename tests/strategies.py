@@ -138,6 +138,7 @@ class Item:
     facts: tuple[str, ...] = ()  # fact ids (threats)
     threats: tuple[str, ...] = ()  # markers of threats (case studies, spotlights, reports)
     appendices: tuple[str, ...] = ()  # markers of items, or "assets/<name>" (reports)
+    exempt_appendices: tuple[tuple[str, int], ...] = ()  # (marker, paragraph) of those not for publication
     actions: tuple[Action, ...] = ()  # spotlights and reports
     agenda: tuple[AgendaEntry, ...] = ()  # meetings
     minutes_of: str = ""  # minutes: the marker of their meeting, whose id they share
@@ -182,13 +183,17 @@ class Project:
     def excluded(self, profile: str) -> list[Item | Fact]:
         """What a build in this profile must show nothing of: drafts always; in
         public also OFFICIAL-SENSITIVE items and facts, and exempt papers."""
+        # An item bound in as an exempt appendix is exempt material, whatever its paper.
+        appended = {mark for item in self.items for mark, _ in item.exempt_appendices if mark in item.appendices}
+
         def out(thing) -> bool:
             if thing.draft:
                 return True
             if getattr(thing, "minutes_of", "") and out(self.item(thing.minutes_of)):
                 return True  # minutes go where their meeting goes
             return profile == "public" and (self.marking(thing) == "OFFICIAL-SENSITIVE" or bool(thing.exempt)
-                                            or self.not_yet(thing))
+                                            or self.not_yet(thing)
+                                            or thing.marker in appended and thing.kind != "fact")
 
         return [thing for thing in (*self.items, *self.facts) if out(thing)]
 
@@ -263,7 +268,9 @@ class Project:
             fields["facts"] = list(item.facts)
         if item.threats and self._ids(item.threats):
             fields["threats"] = self._ids(item.threats)
-        appendices = [a if a.startswith("assets/") else self.item(a).key
+        exempt = dict(item.exempt_appendices)
+        appendices = [a if a.startswith("assets/") else
+                      {"item": self.item(a).key, "exempt": exempt[a]} if a in exempt else self.item(a).key
                       for a in item.appendices if a.startswith("assets/") or self.item(a)]
         if appendices:
             fields["appendices"] = appendices
@@ -409,8 +416,14 @@ def _item(draw, kind: str, mark: str, site: Site, others: list[Item], shared: li
         appendices = _some(draw, [o.marker for o in others if o.kind != "meeting"])
         if own_assets and draw(st.booleans()):
             appendices += (f"assets/{own_assets[0].name}",)
+        # A paper may be published with an appendix that is not; never another paper, whose agenda
+        # line would then be its own.
+        kinds = {o.marker: o.kind for o in others}
+        exempt_appendices = tuple((a, draw(st.integers(1, 15))) for a in appendices
+                                  if kinds.get(a, "report") != "report" and draw(st.integers(0, 2)) == 2)
         item = replace(item, exempt=draw(st.integers(1, 15)) if draw(st.integers(0, 3)) == 3 else None,
                        threats=_some(draw, threats), actions=_actions(draw, mark, site), appendices=appendices,
+                       exempt_appendices=exempt_appendices,
                        charts=_some(draw, [f.id for f in shared]))
     elif kind == "meeting":
         fields = {"board": draw(st.sampled_from(site.boards)), "date": _date(draw), "time": "10:00",

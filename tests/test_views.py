@@ -29,7 +29,11 @@ def test_the_site_and_the_pdfs_show_the_same_rows(shown):
     spotlight = next(s for s in shown.project.spotlights if s.actions)
     page_rows = specs[f"spotlights/{spotlight.id}.html"].inputs["actions"]
     pdf_rows = jobs[f"spotlights/{spotlight.id}.pdf"].inputs["actions"]
-    assert {id(row) for row in page_rows} == {id(row) for row in pdf_rows}, "made once, shown twice"
+    # The notes show the page's rows (the same origin and group objects) as they stood on the session's day.
+    as_at_session = {(id(row.origin), id(row.group), row.action.action, row.action.status_on(spotlight.date))
+                     for row in page_rows}
+    assert {(id(row.origin), id(row.group), row.action.action, row.action.status) for row in pdf_rows} == \
+        as_at_session
     report = next(r for r in shown.project.reports if r.appendices)
     links = specs[f"reports/{report.id}.html"].inputs["appendices"]
     printed = jobs[f"reports/{report.id}.pdf"].inputs["paper"].appendices
