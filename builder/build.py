@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, scaffold,
-                     search, site, templates, version, views)
+from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, release,
+                     scaffold, search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -84,6 +84,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             raise output.Replaced() from None
         # The server/ folder beside the output; a failure there is a warning.
         warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
+        if profile == "public" and not drafts:
+            warnings += tuple(release.write(selected, model.project, plan.pages, plan.pdf_jobs, output_dir, today))
         return BuildResult(written, cache.told + warnings, len(reusable))
 
 

@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
                            "left out (without it, any of them stops the import)")
     word.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
+    diff = commands.add_parser("diff-release", help="show what the last public build publishes, and what it "
+                                                    "adds, removes, re-marks and changes since the release before")
+    diff.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                      help="the output folder of the public build (default: output)")
     return parser
 
 
@@ -133,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "diff-release":
+            return _diff_release(args.output)
         if args.command == "new":
             from builder.scaffold import create
 
@@ -189,6 +195,18 @@ def _run(args: argparse.Namespace) -> int:
         # Ctrl-C waits for the instant the new output is put in place: it came before or after.
         print(getattr(stop, "message", "Stopped; the output folder is unchanged."), file=sys.stderr)
         return 130
+    return 0
+
+
+def _diff_release(output: Path) -> int:
+    from builder import release
+
+    shown = release.show(output)
+    if shown is None:
+        print(f"{release.folder(output) / release.MANIFEST}: no release manifest; build with --profile public "
+              f"--output {output} first", file=sys.stderr)
+        return 1
+    print(shown, end="")
     return 0
 
 
