@@ -11,8 +11,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, lifecycle, markdown, scaffold, templates
-from builder.errors import Problem, Problems
+from builder import charts, lifecycle, markdown, scaffold, scrub, templates
+from builder.errors import ContentError, Problem, Problems
 from builder.kinds import kind_of
 from builder.model import Item, Project, highest_marking
 from builder.pages import breadcrumbs, navigation
@@ -181,11 +181,25 @@ def write_pages(paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
 
 
 def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
-    """Static files of the templates, and the assets that kept items use."""
+    """Static files of the templates, and the assets that kept items use, each
+    asset without the metadata it hides (`scrub`): every file that cannot be
+    cleaned is an error, and nothing is published."""
     copies = dict(static_files)
-    copies.update((asset, content_dir / asset) for asset in used_assets(project))
+    assets = used_assets(project)
+    copies.update((asset, content_dir / asset) for asset in assets)
+    problems = []
     for name, source in sorted(copies.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            clean = scrub.cleaned(source) if name in assets else None
+        except scrub.Refused as refused:
+            problems.append(Problem(name, 0, str(refused)))
+            continue
+        if clean is None:
+            shutil.copyfile(source, target)
+        else:
+            target.write_bytes(clean)
+    if problems:
+        raise ContentError(problems)
     return sorted(copies)

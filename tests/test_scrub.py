@@ -1,0 +1,108 @@
+"""Nothing hidden in published files (issue 23): assets are copied without the
+metadata they carry, or refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pikepdf
+import pytest
+from PIL import ExifTags, Image
+from pypdf import PdfReader
+
+from conftest import build
+
+PAGE = "---\ntitle: Evidence\n---\n![A photograph](../assets/photo.jpg)\n\n[The paper](../assets/paper.pdf)\n\n" \
+       "[The sheet](../assets/sheet.docx)\n"
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), "teal")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "SecretCam"
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (55.0, 57.0, 1.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">HiddenXmp</x:xmpmeta>')
+    return out.getvalue()
+
+
+def _pdf_with_author() -> bytes:
+    document = pikepdf.new()
+    document.add_blank_page()
+    page = document.pages[0]
+    page.obj.Annots = document.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[0, 0, 10, 10], Contents="a reviewer's note")]))
+    with document.open_metadata() as meta:
+        meta["dc:creator"] = ["Jo Secret"]
+    document.docinfo["/Author"] = "Jo Secret"
+    document.docinfo["/Title"] = "The paper"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx(extra: dict[str, bytes] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document><w:body><w:p>Text</w:p></w:body></w:document>")
+        archive.writestr("docProps/core.xml", "<cp:coreProperties><dc:creator>Jo Secret</dc:creator>"
+                                              "<cp:lastModifiedBy>Jo Secret</cp:lastModifiedBy></cp:coreProperties>")
+        archive.writestr("docProps/app.xml", "<Properties><Company>Secret Ltd</Company></Properties>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project({"pages/evidence.md": PAGE, "assets/photo.jpg": _jpeg_with_gps(),
+                         "assets/paper.pdf": _pdf_with_author(), "assets/sheet.docx": _docx()})
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_published_assets_carry_no_hidden_metadata(project, tmp_path, profile):
+    out = tmp_path / "out"
+    build(project, out, "--profile", profile)
+    photo = (out / "assets/photo.jpg").read_bytes()
+    assert b"SecretCam" not in photo and b"HiddenXmp" not in photo
+    with Image.open(out / "assets/photo.jpg") as image:
+        assert image.size == (40, 30) and not image.getexif() and "xmp" not in image.info
+    paper = (out / "assets/paper.pdf").read_bytes()
+    assert b"Jo Secret" not in paper and b"reviewer" not in paper
+    reader = PdfReader(out / "assets/paper.pdf")
+    assert dict(reader.metadata) == {"/Title": "The paper"} and len(reader.pages) == 1
+    with zipfile.ZipFile(out / "assets/sheet.docx") as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+        assert b"Jo Secret" not in everything and b"Secret Ltd" not in everything
+        assert b"Text" in archive.read("word/document.xml")
+    # The author's own files are left as they were.
+    assert b"SecretCam" in (project / "assets/photo.jpg").read_bytes()
+
+
+def test_office_file_with_comments_is_refused(project, tmp_path):
+    (project / "assets/sheet.docx").write_bytes(_docx({"word/comments.xml": "<w:comments/>"}))
+    (project / "assets/paper.pdf").write_bytes(b"%PDF-1.4 not really")
+    out = tmp_path / "out"
+    result = build(project, out, expect=1)
+    assert "assets/sheet.docx: this .docx file holds comments (word/comments.xml)" in result.out + result.err
+    assert "assets/paper.pdf: the PDF cannot be read" in result.out + result.err
+    assert not out.exists()
+
+
+def test_briefing_pdfs_carry_only_chosen_metadata(copy_site, tmp_path):
+    content = copy_site("minimal", {"assets/photo.jpg": _jpeg_with_gps()})
+    report = content / "reports/alpha-report.md"
+    report.write_text(report.read_text() + "\n![A photograph](../assets/photo.jpg)\n")
+    out = tmp_path / "out"
+    build(content, out, "--profile", "public", pdf=True)
+    for path in sorted(out.rglob("*.pdf")):
+        reader = PdfReader(path)
+        assert set(reader.metadata) == {"/Title", "/Creator", "/Producer", "/Author", "/Subject", "/contentversion"}
+        assert reader.metadata["/Creator"] == "briefing"
+        xmp = reader.xmp_metadata.stream.get_data()
+        assert reader.metadata["/Title"].encode() in xmp
+        assert b"SecretCam" not in path.read_bytes() and b"HiddenXmp" not in path.read_bytes(), path
+    paper = PdfReader(out / "reports/alpha-report.pdf").metadata
+    assert paper["/Title"] == "Alpha report" and paper["/Author"] == "An Officer"
