@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, release,
+from builder import (accessibility, exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, release,
                      scaffold, search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
@@ -115,6 +115,8 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     site.excluded_link_warnings(selected, problems)
     problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
+    if not settings.drafts:
+        accessibility.statement_warnings(selected, problems)
     return selected, problems
 
 

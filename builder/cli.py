@@ -19,6 +19,8 @@ from builder.model import PROFILES
 SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold)
 # A Word paper becomes an item of Markdown.
 IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
+# Items `briefing new` writes by a name of their own (see `scaffold.SPECIAL`).
+NEW_SPECIAL = ("accessibility-statement",)
 
 
 def _date(value: str) -> dt.date:
@@ -99,8 +101,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", dest="open_browser", action="store_true",
                        help="open the preview in the web browser once it is built (off by default)")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
-    new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
-    new.add_argument("title", help="the item's title; its file name is made from it")
+    new.add_argument("kind", choices=SCAFFOLD_KINDS + NEW_SPECIAL, metavar="KIND",
+                     help=f"one of: {', '.join(SCAFFOLD_KINDS + NEW_SPECIAL)}")
+    new.add_argument("title", nargs="?", help="the item's title; its file name is made from it "
+                                              "(accessibility-statement needs none)")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
     word = commands.add_parser("import", help="turn a Word paper (.docx) into a draft content file, and check it")
@@ -122,7 +126,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "new" and args.title is None and args.kind not in NEW_SPECIAL:
+        parser.error(f"'briefing new {args.kind}' needs the new item's title, in quotes")
     with interrupt.remembered():
         return _run(args)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, lifecycle, markdown, scaffold, scrub, templates
+from builder import accessibility, charts, lifecycle, markdown, scaffold, scrub, templates
 from builder.errors import ContentError, Problem, Problems
 from builder.kinds import kind_of
 from builder.model import Item, Project, highest_marking
@@ -80,6 +80,7 @@ class PageRenderer:
         self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
+        self.statement = accessibility.statement_address(job.project)
         self.search_bundles = list(job.search_bundles)
         self.all_markings = {m.classification for m in (*job.project.items, *job.project.facts, *job.project.actions)}
         # A drafts preview marks the skeleton text `briefing new` left, so the author sees what to replace.
@@ -141,6 +142,7 @@ class PageRenderer:
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=self.nav,
+            accessibility_statement=relative_url(self.statement, spec.path) if self.statement else None,
             search_bundles=self.search_bundles,
             breadcrumbs=breadcrumbs(spec),
             today=self.job.today,
