@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (accessibility, exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf, release,
-                     scaffold, search, site, templates, version, views)
+from builder import (accessibility, exports, hosting, incremental, interrupt, lifecycle, output, pages, parallel, pdf,
+                     redirects, release, scaffold, search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -204,7 +204,9 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
                     read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
     for spec in planned:
         prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
-    export_files = exports.exports(selected, today, [spec.path for spec in planned])
+    # An old address that only redirects is no page of its own for a search engine.
+    export_files = exports.exports(selected, today, [spec.path for spec in planned
+                                                     if spec.template != redirects.TEMPLATE])
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
     existing = prints.item((sorted(selected.by_path), assets))

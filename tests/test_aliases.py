@@ -1,0 +1,59 @@
+"""Renamed items keep their addresses (issue 23): aliases become redirect pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import build, cli
+
+THREAT = "---\ntitle: {title}\nclassification: {marking}\naliases:\n  - {alias}\n---\nText.\n"
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_alias_becomes_a_redirect_page(copy_site, tmp_path, profile):
+    content = copy_site("minimal", {
+        "threats/renamed-threat.md": THREAT.format(title="Renamed threat", marking="OFFICIAL", alias="old-threat"),
+        "threats/secret-threat.md": THREAT.format(title="Secret threat", marking="OFFICIAL-SENSITIVE",
+                                                  alias="old-secret"),
+    })
+    out = tmp_path / "out"
+    build(content, out, "--profile", profile)
+    html = (out / "threats/old-threat.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=renamed-threat.html">' in html
+    assert re.search(r'<a href="renamed-threat.html">Renamed threat</a>', html)
+    assert (out / "threats/renamed-threat.html").is_file()
+    # The redirect is no second copy of the item for search.
+    assert "old-threat" not in (out / "content.json").read_text()
+    secret = out / "threats/old-secret.html"
+    if profile == "public":
+        assert not secret.exists()
+        assert not any("old-secret" in path.read_text(errors="replace") for path in out.rglob("*") if path.is_file())
+    else:
+        assert "OFFICIAL-SENSITIVE" in secret.read_text()
+
+
+def test_alias_that_is_another_items_id_is_an_error_at_its_line(copy_site, tmp_path):
+    content = copy_site("minimal", {
+        "threats/renamed-threat.md": THREAT.format(title="Renamed", marking="OFFICIAL", alias="alpha-threat"),
+    })
+    out = tmp_path / "out"
+    result = build(content, out, expect=1)
+    assert ("threats/renamed-threat.md:5: the alias 'alpha-threat' is the id of threats/alpha-threat.md"
+            in result.out + result.err)
+    assert not out.exists()
+
+
+def test_alias_two_items_claim_is_an_error(copy_site):
+    content = copy_site("minimal", {
+        "threats/one-threat.md": THREAT.format(title="One", marking="OFFICIAL", alias="old-name"),
+        "threats/two-threat.md": THREAT.format(title="Two", marking="OFFICIAL", alias="old-name"),
+        "pages/bad.md": "---\ntitle: Bad\naliases: [Old_Name, bad]\n---\nText.\n",
+    })
+    result = cli("check", "--content", content)
+    text = result.out + result.err
+    assert result.code == 1
+    assert "threats/two-threat.md:4: the alias 'old-name' is also an alias of threats/one-threat.md" in text
+    assert "pages/bad.md:3: the alias 'Old_Name' is not an id" in text
+    assert "pages/bad.md:3: the alias 'bad' is the item's own id" in text
