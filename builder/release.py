@@ -47,7 +47,8 @@ def origins(project: Project, pages, pdf_jobs) -> dict[str, Origin]:
     """Published path -> its origin, for the pages of items, the PDFs and the assets."""
     found = {}
     for spec in pages:
-        item = spec.inputs.get("item") if spec.kind_label else None
+        # An item's page, or a page at its old address (`redirects`).
+        item = spec.inputs.get("item") if spec.kind_label else spec.inputs.get("moved")
         found[spec.path] = Origin(item.path if item else "", spec.marking)
     for job in pdf_jobs:
         item = project.by_path.get(job.source)
