@@ -134,6 +134,7 @@ class Item:
     appendices: tuple[str, ...] = ()  # markers of items, or "assets/<name>" (reports)
     actions: tuple[Action, ...] = ()  # spotlights and reports
     agenda: tuple[AgendaEntry, ...] = ()  # meetings
+    aliases: tuple[str, ...] = ()  # old ids (each holds the marker): their addresses redirect
     fields: dict = field(default_factory=dict, hash=False)  # the kind's other fields, as written
 
     @property
@@ -239,6 +240,8 @@ class Project:
             fields["summary"] = item.summary
         if item.owner:
             fields["owner"] = item.owner
+        if item.aliases:
+            fields["aliases"] = list(item.aliases)
         fields.update({name: value for name, value in item.fields.items() if value not in ([], {}, "")})
         if item.exempt:
             fields["exempt"] = item.exempt
@@ -345,6 +348,7 @@ def _item(draw, kind: str, mark: str, site: Site, others: list[Item], shared: li
         owner=draw(st.sampled_from(("",) + site.groups)),
         body=tuple(_text(draw, mark, 3, 10, capital=True) + "." for _ in range(draw(st.integers(1, 3)))),
         links=_some(draw, [o.marker for o in others]), assets=tuple(a.name for a in own_assets),
+        aliases=(f"old-{mark}",) if draw(st.integers(0, 3)) == 3 else (),
     )
     if kind == "threat":
         if draw(st.booleans()):
@@ -488,8 +492,11 @@ def edits(draw, project: Project) -> Edit:
         return Edit("edit the body", mark, _replace_item(project, item, body=item.body[1:] + (paragraph,)))
     if what == "rename":
         taken = {i.id for i in project.items if i.kind == item.kind}
-        new_id = draw(st.sampled_from(WORDS).map(lambda word: f"{word}-{mark}").filter(lambda i: i not in taken))
-        return Edit("rename the file", mark, _replace_item(project, item, id=new_id))
+        new_id = draw(st.sampled_from(WORDS).map(lambda word: f"{word}-{mark}")
+                      .filter(lambda i: i not in taken and i not in item.aliases))
+        # A renamed item keeps its old address, as an author is told to.
+        return Edit("rename the file", mark, _replace_item(project, item, id=new_id,
+                                                          aliases=item.aliases + (item.id,)))
     if what == "remove":
         return Edit(f"remove a {item.kind}", mark, replace(
             project, items=tuple(i for i in project.items if i is not item),
