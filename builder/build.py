@@ -160,6 +160,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     needed |= {job.template for job in pdf.plan_pdfs(shown)}
     for name in sorted(needed):
         _load_template(env, name, problems)
+    problems.items.extend(site.refused_assets(selected, content_dir))
     problems.raise_if_errors()
     return selected, sorted(problems.warnings)
 

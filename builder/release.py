@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder import output
 from builder.errors import Problem
 from builder.model import Project, highest_marking
 
@@ -79,7 +80,8 @@ def _sha256(path: Path) -> str:
 def manifest_files(output_dir: Path, found: dict[str, Origin]) -> dict[str, dict]:
     files = {}
     for path in sorted(output_dir.rglob("*")):
-        if path.is_file():
+        # The marker by which a build knows its own output folder is no published file.
+        if path.is_file() and path.name != output.MARKER:
             name = path.relative_to(output_dir).as_posix()
             origin = found.get(name, Origin())
             files[name] = {"sha256": _sha256(path), "source": origin.source, "marking": origin.marking}

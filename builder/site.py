@@ -182,6 +182,19 @@ def write_pages(paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
     return _worker.write(paths)
 
 
+def _cleaned(name: str, source: Path) -> tuple[bytes | None, Problem | None]:
+    try:
+        return scrub.cleaned(source), None
+    except scrub.Refused as refused:
+        return None, Problem(name, 0, str(refused))
+
+
+def refused_assets(project: Project, content_dir: Path) -> list[Problem]:
+    """What `copy_files` would refuse to publish, for `check`, which copies nothing."""
+    return [refused for name in sorted(used_assets(project))
+            for _, refused in [_cleaned(name, content_dir / name)] if refused]
+
+
 def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
     """Static files of the templates, and the assets that kept items use, each
     asset without the metadata it hides (`scrub`): every file that cannot be
@@ -193,10 +206,9 @@ def copy_files(project: Project, static_files: dict[str, Path], content_dir: Pat
     for name, source in sorted(copies.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            clean = scrub.cleaned(source) if name in assets else None
-        except scrub.Refused as refused:
-            problems.append(Problem(name, 0, str(refused)))
+        clean, refused = _cleaned(name, source) if name in assets else (None, None)
+        if refused:
+            problems.append(refused)
             continue
         if clean is None:
             shutil.copyfile(source, target)

@@ -11,7 +11,7 @@ import pytest
 from PIL import ExifTags, Image
 from pypdf import PdfReader
 
-from conftest import build
+from conftest import build, cli
 
 PAGE = "---\ntitle: Evidence\n---\n![A photograph](../assets/photo.jpg)\n\n[The paper](../assets/paper.pdf)\n\n" \
        "[The sheet](../assets/sheet.docx)\n"
@@ -89,6 +89,8 @@ def test_office_file_with_comments_is_refused(project, tmp_path):
     assert "assets/sheet.docx: this .docx file holds comments (word/comments.xml)" in result.out + result.err
     assert "assets/paper.pdf: the PDF cannot be read" in result.out + result.err
     assert not out.exists()
+    checked = cli("check", "--content", project)
+    assert checked.code == 1 and "assets/sheet.docx: this .docx file holds comments" in checked.out + checked.err
 
 
 def test_briefing_pdfs_carry_only_chosen_metadata(copy_site, tmp_path):
@@ -106,3 +108,13 @@ def test_briefing_pdfs_carry_only_chosen_metadata(copy_site, tmp_path):
         assert b"SecretCam" not in path.read_bytes() and b"HiddenXmp" not in path.read_bytes(), path
     paper = PdfReader(out / "reports/alpha-report.pdf").metadata
     assert paper["/Title"] == "Alpha report" and paper["/Author"] == "An Officer"
+
+
+def test_tracked_changes_and_old_office_files_are_refused(make_project, tmp_path):
+    tracked = _docx({"word/footnotes.xml": '<w:footnotes><w:ins w:author="Jo">x</w:ins></w:footnotes>'})
+    content = make_project({"pages/files.md": "---\ntitle: Files\n---\n[a](../assets/a.docx) [b](../assets/b.doc)\n",
+                            "assets/a.docx": tracked, "assets/b.doc": b"\xd0\xcf\x11\xe0 old"})
+    result = build(content, tmp_path / "out", "--profile", "public", expect=1)
+    text = result.out + result.err
+    assert "assets/a.docx: this .docx file holds tracked changes" in text
+    assert "assets/b.doc: an old .doc file" in text
