@@ -43,6 +43,11 @@ _EMPTY_CUSTOM = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Pro
 _EMPTY_ODF_META = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta '
                    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2">'
                    b'<office:meta/></office:document-meta>')
+_SVG_HIDDEN = (
+    re.compile(rb"<metadata\b[^>]*/>|<metadata\b.*?</metadata\s*>", re.DOTALL),
+    re.compile(rb"<sodipodi:namedview\b[^>]*/>|<sodipodi:namedview\b.*?</sodipodi:namedview\s*>", re.DOTALL),
+    re.compile(rb"\s(?:sodipodi|inkscape):[\w.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*')"),
+)
 # Fixed so that the same file makes the same bytes on every build.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -56,6 +61,8 @@ def cleaned(source: Path) -> bytes | None:
     ending = source.suffix.lower()
     if ending in _IMAGES:
         return _image(source, _IMAGES[ending])
+    if ending == ".svg":
+        return _svg(source)
     if ending == ".pdf":
         return _pdf(source)
     if ending in _OFFICE or ending in _OPEN_DOCUMENT:
@@ -88,6 +95,16 @@ def _image(source: Path, format_name: str) -> bytes:
     except (OSError, ValueError, SyntaxError) as exc:
         raise Refused(f"the image cannot be read to take out its hidden data ({exc}): save it again as a plain "
                       "image") from None
+
+
+def _svg(source: Path) -> bytes:
+    """An SVG image (already checked as safe XML by `assets`) without its <metadata>
+    (an author, a licence, XMP) and the drawing program's notes, which name the file
+    and the folders it was saved and exported to."""
+    text = source.read_bytes()
+    for pattern in _SVG_HIDDEN:
+        text = pattern.sub(b"", text)
+    return text
 
 
 def _pdf(source: Path) -> bytes:

@@ -14,7 +14,15 @@ from pypdf import PdfReader
 from conftest import build, cli
 
 PAGE = "---\ntitle: Evidence\n---\n![A photograph](../assets/photo.jpg)\n\n[The paper](../assets/paper.pdf)\n\n" \
-       "[The sheet](../assets/sheet.docx)\n"
+       "[The sheet](../assets/sheet.docx)\n\n![A drawing](../assets/drawing.svg)\n"
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" viewBox="0 0 10 10"
+     sodipodi:docname="secret-plan.svg" inkscape:export-filename="/home/jo/secret/plan.png">
+  <metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">Jo Secret</rdf:RDF></metadata>
+  <sodipodi:namedview id="view" pagecolor="#ffffff"/>
+  <rect width="10" height="10" fill="teal"/>
+</svg>
+"""
 
 
 def _jpeg_with_gps() -> bytes:
@@ -58,7 +66,7 @@ def _docx(extra: dict[str, bytes] | None = None) -> bytes:
 @pytest.fixture
 def project(make_project):
     return make_project({"pages/evidence.md": PAGE, "assets/photo.jpg": _jpeg_with_gps(),
-                         "assets/paper.pdf": _pdf_with_author(), "assets/sheet.docx": _docx()})
+                         "assets/paper.pdf": _pdf_with_author(), "assets/sheet.docx": _docx(), "assets/drawing.svg": SVG})
 
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
@@ -77,6 +85,8 @@ def test_published_assets_carry_no_hidden_metadata(project, tmp_path, profile):
         everything = b"".join(archive.read(name) for name in archive.namelist())
         assert b"Jo Secret" not in everything and b"Secret Ltd" not in everything
         assert b"Text" in archive.read("word/document.xml")
+    drawing = (out / "assets/drawing.svg").read_text()
+    assert "secret" not in drawing.lower() and '<rect width="10" height="10" fill="teal"/>' in drawing
     # The author's own files are left as they were.
     assert b"SecretCam" in (project / "assets/photo.jpg").read_bytes()
 
