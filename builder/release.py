@@ -92,7 +92,7 @@ def why_left_out(everything: Project, source: str) -> str:
     """Why a content file published before is not now: the reason a sign-off needs."""
     item = everything.by_path.get(source)
     if item is None:
-        return "deleted" if source.endswith((".md", ".yaml")) or source.startswith("assets/") else "left out"
+        return "deleted"
     if item.classification != "OFFICIAL":
         return f"re-marked {item.classification}"
     if item.is_exempt:
@@ -110,11 +110,12 @@ def changes(previous: dict[str, dict], current: dict[str, dict], everything: Pro
     removed = sorted(set(previous) - set(current))
     reasons = {path: why_left_out(everything, previous[path].get("source", "")) for path in removed
                if previous[path].get("source")}
+    withheld = [path for path, reason in reasons.items() if reason.startswith(("re-marked", "now exempt"))]
     return {
         "added": sorted(set(current) - set(previous)),
         "removed": removed,
         "remarked": sorted([path for path in common if previous[path]["marking"] != current[path]["marking"]]
-                           + [path for path, reason in reasons.items() if reason.startswith(("re-marked", "now exempt"))]),
+                           + withheld),
         "changed": [path for path in common if previous[path]["sha256"] != current[path]["sha256"]],
         "reasons": reasons,
     }
