@@ -30,8 +30,8 @@ _KEPT_PDF_KEYS = {"/Title"}
 # Annotations that are a reviewer's notes rather than part of the page.
 _COMMENT_ANNOTATIONS = {"/Text", "/Popup", "/FreeText", "/Sound", "/FileAttachment"}
 # Parts of an Office file that say who worked on it and what they said.
-_OFFICE_COMMENTS = re.compile(r"(^|/)(comments[^/]*\.xml|threadedComments/.*|persons/.*|people\.xml|"
-                              r"commentAuthors\.xml)$", re.IGNORECASE)
+_OFFICE_COMMENTS = re.compile(r"(^|/)(comments[^/]*\.xml|(comments|threadedComments|persons|revisions)/.*|"
+                              r"people\.xml|authors\.xml|commentAuthors\.xml)$", re.IGNORECASE)
 _TRACKED = re.compile(rb"<w:(ins|del|moveFrom|moveTo) ")
 _EMPTY_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
                b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -147,8 +147,9 @@ def _zipped(source: Path, ending: str) -> bytes:
             name = entry.filename
             data = archive.read(entry)
             if _OFFICE_COMMENTS.search(name):
-                raise Refused(f"this {ending} file holds comments ({name}), which name their authors: delete "
-                              "them in Word, Excel or PowerPoint (Review > Delete all comments), save, and build again")
+                raise Refused(f"this {ending} file holds comments or the names of the people who edited it "
+                              f"({name}): delete the comments and accept the changes in Word, Excel or PowerPoint "
+                              "(Review > Delete all comments, Accept all changes), save, and build again")
             if name.startswith(("word/document", "word/footnotes", "word/endnotes")) and _TRACKED.search(data):
                 raise Refused(f"this {ending} file holds tracked changes, which name who made them: accept or "
                               "reject them (Review > Accept all changes), save, and build again")
