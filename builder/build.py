@@ -58,7 +58,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), cache)
         last, on_disk = cache.record(), output.file_stats(target.path)
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
-        if last.state == state and on_disk == last.files:  # nothing changed, and the output is as it was left
+        # Nothing changed, the output is as it was left, and so is a public build's release manifest.
+        if last.state == state and on_disk == last.files and not (profile == "public" and not drafts
+                                                                   and release.missing(output_dir)):
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
         fingerprints = incremental.Fingerprinter()
         model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)

@@ -36,6 +36,10 @@ def folder(output_dir: Path) -> Path:
     return output_dir.parent / f"{output_dir.name}{FOLDER_ENDING}"
 
 
+def missing(output_dir: Path) -> bool:
+    return not (folder(output_dir) / MANIFEST).is_file()
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a published file comes from: the content file, and its marking ("" for the site's own files)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from conftest import build, cli
 
@@ -23,6 +24,16 @@ def test_public_build_writes_manifest_beside_output_never_inside(copy_site, tmp_
     assert len(page["sha256"]) == 64
     assert manifest["files"]["assets/plan.txt"]["source"] == "reports/alpha-report.md"
     assert manifest["changes"]["added"] == sorted(manifest["files"])
+
+
+def test_manifest_removed_is_written_again_by_an_unchanged_build(copy_site, tmp_path):
+    content = copy_site("minimal")
+    out = tmp_path / "site"
+    build(content, out, "--profile", "public")
+    first = _manifest(out)
+    shutil.rmtree(tmp_path / "site.release")
+    build(content, out, "--profile", "public")
+    assert _manifest(out)["files"] == first["files"]
 
 
 def test_internal_build_writes_no_manifest(copy_site, tmp_path):
