@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 # Pillow's names of the raster formats whose metadata is taken out.
 _IMAGES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".tif": "TIFF",
@@ -77,7 +77,9 @@ def _image(source: Path, format_name: str) -> bytes:
     try:
         with Image.open(source) as image:
             frames = getattr(image, "n_frames", 1)
-            upright = ImageOps.exif_transpose(image) if format_name in ("JPEG", "WEBP", "TIFF") else image
+            # The orientation goes with the rest of the EXIF data: the picture is turned as it said first.
+            turned = image.getexif().get(ExifTags.Base.Orientation, 1) not in (1, None)
+            upright = ImageOps.exif_transpose(image) if turned else image
             options: dict = {}
             if format_name == "JPEG":
                 options["quality"] = "keep" if upright is image else 92

@@ -25,9 +25,10 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inks
 """
 
 
-def _jpeg_with_gps() -> bytes:
+def _jpeg_with_gps(orientation: int = 1) -> bytes:
     image = Image.new("RGB", (40, 30), "teal")
     exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "SecretCam"
     exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (55.0, 57.0, 1.0)}
     out = io.BytesIO()
@@ -89,6 +90,14 @@ def test_published_assets_carry_no_hidden_metadata(project, tmp_path, profile):
     assert "secret" not in drawing.lower() and '<rect width="10" height="10" fill="teal"/>' in drawing
     # The author's own files are left as they were.
     assert b"SecretCam" in (project / "assets/photo.jpg").read_bytes()
+
+
+def test_a_photo_taken_sideways_is_turned_before_its_exif_goes(make_project, tmp_path):
+    content = make_project({"pages/evidence.md": "---\ntitle: Evidence\n---\n![A photo](../assets/photo.jpg)\n",
+                            "assets/photo.jpg": _jpeg_with_gps(orientation=6)})
+    build(content, tmp_path / "out")
+    with Image.open(tmp_path / "out/assets/photo.jpg") as image:
+        assert image.size == (30, 40) and not image.getexif()
 
 
 def test_office_file_with_comments_is_refused(project, tmp_path):
