@@ -57,7 +57,8 @@ class Refused(Exception):
 
 
 def cleaned(source: Path) -> bytes | None:
-    """The file's bytes without hidden metadata, or None when it has none to take out."""
+    """The file's bytes without hidden metadata, or None for a kind of file that
+    carries none (text, a bitmap, an icon): it is published as it is."""
     ending = source.suffix.lower()
     if ending in _IMAGES:
         return _image(source, _IMAGES[ending])
@@ -94,7 +95,7 @@ def _image(source: Path, format_name: str) -> bytes:
             out = io.BytesIO()
             upright.save(out, format_name, **{key: value for key, value in options.items() if value is not None})
             return out.getvalue()
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise Refused(f"the image cannot be read to take out its hidden data ({exc}): save it again as a plain "
                       "image") from None
 
