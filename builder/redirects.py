@@ -21,15 +21,17 @@ def alias_path(item: Item, alias: str) -> str:
     return f"{item.folder}/{alias}.html"
 
 
-def alias_problems(project: Project, problems: Problems) -> None:
+def alias_problems(project: Project, problems: Problems, lines: dict[tuple[str, str], int]) -> None:
+    """Each alias two items of a kind claim, at its line (`lines`: (file, alias) -> line) in the second file."""
     for kind in KINDS:
         claimed: dict[str, Item] = {}
         for item in sorted(getattr(project, kind.attribute), key=lambda item: item.path):
             for alias in item.aliases:
                 first = claimed.setdefault(alias, item)
                 if first is not item:
-                    problems.error(item.path, item.line_of("aliases"), f"the alias '{alias}' is also an alias of "
-                                   f"{first.path}: an old address can lead to one item only; remove it from one")
+                    line = lines.get((item.path, alias), item.line_of("aliases"))
+                    problems.error(item.path, line, f"the alias '{alias}' is also an alias of {first.path}: an old "
+                                                    "address can lead to one item only; remove it from one")
 
 
 def redirects(project: Project) -> list[tuple[str, str]]:

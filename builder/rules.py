@@ -33,6 +33,8 @@ class Known:
     assets: frozenset[str]
     endings: Mapping[str, str]  # item folder -> the ending of its files, in the order of the kinds
     problems: Problems
+    # (file, alias) -> its line, noted as each item is read, for the check across items (`redirects`).
+    alias_lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -204,6 +206,7 @@ class Aliases(Rule):
                                            "remove the alias, or rename that item")
             else:
                 seen.add(alias)
+                reading.known.alias_lines[(path, alias)] = line
         return tuple(sorted(seen))
 
 

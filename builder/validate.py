@@ -45,7 +45,7 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
                                                     for source in files.items[kind.folder]) if item is not None)
             for kind in KINDS}
     project = Project(site=site, facts=facts, assets=tuple(sorted(files.assets)), **made)
-    alias_problems(project, problems)
+    alias_problems(project, problems, known.alias_lines)
     problems.raise_if_errors()
     return project, problems.warnings
 

@@ -51,13 +51,13 @@ def test_alias_that_is_another_items_id_is_an_error_at_its_line(copy_site, tmp_p
 def test_alias_two_items_claim_is_an_error(copy_site):
     content = copy_site("minimal", {
         "threats/one-threat.md": THREAT.format(title="One", marking="OFFICIAL", alias="old-name"),
-        "threats/two-threat.md": THREAT.format(title="Two", marking="OFFICIAL", alias="old-name"),
+        "threats/two-threat.md": "---\ntitle: Two\naliases:\n  - two-old\n  - old-name\n---\nText.\n",
         "pages/bad.md": "---\ntitle: Bad\naliases: [Old_Name, bad]\n---\nText.\n",
     })
     result = cli("check", "--content", content)
     text = result.out + result.err
     assert result.code == 1
-    assert "threats/two-threat.md:4: the alias 'old-name' is also an alias of threats/one-threat.md" in text
+    assert "threats/two-threat.md:5: the alias 'old-name' is also an alias of threats/one-threat.md" in text
     assert "pages/bad.md:3: the alias 'Old_Name' is not an id" in text
     assert "pages/bad.md:3: the alias 'bad' is the item's own id" in text
 
