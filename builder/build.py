@@ -15,9 +15,9 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (exports, hosting, incremental, interrupt, issued, lifecycle, minutes_check, minutes_exports,
-                     output, pages, parallel, pdf, publication, scaffold, search, site, templates, version,
-                     views)
+from builder import (accessibility, exports, hosting, incremental, interrupt, issued, lifecycle, minutes_check,
+                     minutes_exports, output, pages, parallel, pdf, publication, redirects, release, scaffold, search,
+                     site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -60,7 +60,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), cache)
         last, on_disk = cache.record(), output.file_stats(target.path)
         state = incremental.fingerprint(inputs.key, settings, str(target.path))
-        if last.state == state and on_disk == last.files:  # nothing changed, and the output is as it was left
+        # Nothing changed, the output is as it was left, and so is a public build's release manifest.
+        if last.state == state and on_disk == last.files and not (profile == "public" and not drafts
+                                                                   and release.missing(output_dir)):
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
         fingerprints = incremental.Fingerprinter()
         model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
@@ -89,6 +91,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             raise output.Replaced() from None
         # The server/ folder beside the output; a failure there is a warning.
         warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
+        if profile == "public" and not drafts:
+            warnings += tuple(release.write(selected, model.project, plan.pages, plan.pdf_jobs, output_dir, today))
         return BuildResult(written, cache.told + warnings, len(reusable))
 
 
@@ -120,6 +124,8 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     lifecycle.review_warnings(selected, settings.today, problems)
     publication.late_warnings(project, problems)
     minutes_check.date_problems(project, settings.today, problems)
+    if not settings.drafts:
+        accessibility.statement_warnings(selected, problems)
     return selected, problems
 
 
@@ -164,6 +170,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     needed |= {job.template for job in pdf.plan_pdfs(shown)}
     for name in sorted(needed):
         _load_template(env, name, problems)
+    problems.items.extend(site.refused_assets(selected, content_dir))
     problems.raise_if_errors()
     return selected, sorted(problems.warnings)
 
@@ -208,7 +215,9 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
                     read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
     for spec in planned:
         prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
-    export_files = {**exports.exports(selected, today, [spec.path for spec in planned]),
+    # An old address that only redirects is no page of its own for a search engine.
+    export_files = {**exports.exports(selected, today, [spec.path for spec in planned
+                                                        if spec.template != redirects.TEMPLATE]),
                     **minutes_exports.decision_files(selected)}
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.

@@ -20,6 +20,8 @@ from builder.model import PROFILES
 SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold) + ("minutes",)
 # A Word paper becomes an item of Markdown.
 IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
+# Items `briefing new` writes by a name of their own (see `scaffold.SPECIAL`).
+NEW_SPECIAL = ("accessibility-statement",)
 
 
 def _date(value: str) -> dt.date:
@@ -100,8 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", dest="open_browser", action="store_true",
                        help="open the preview in the web browser once it is built (off by default)")
     new = commands.add_parser("new", help="write a new item, ready to edit, that passes check")
-    new.add_argument("kind", choices=SCAFFOLD_KINDS, metavar="KIND", help=f"one of: {', '.join(SCAFFOLD_KINDS)}")
-    new.add_argument("title", help="the item's title, from which its file name is made (for minutes: the meeting's id)")
+    new.add_argument("kind", choices=SCAFFOLD_KINDS + NEW_SPECIAL, metavar="KIND",
+                     help=f"one of: {', '.join(SCAFFOLD_KINDS + NEW_SPECIAL)}")
+    new.add_argument("title", nargs="?", help="the item's title, from which its file name is made (for minutes: "
+                                              "the meeting's id; accessibility-statement needs none)")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
     word = commands.add_parser("import", help="turn a Word paper (.docx) into a draft content file, and check it")
@@ -115,11 +119,18 @@ def _parser() -> argparse.ArgumentParser:
                            "left out (without it, any of them stops the import)")
     word.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
+    diff = commands.add_parser("diff-release", help="show what the last public build publishes, and what it "
+                                                    "adds, removes, re-marks and changes since the release before")
+    diff.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                      help="the output folder of the public build (default: output)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "new" and args.title is None and args.kind not in NEW_SPECIAL:
+        parser.error(f"'briefing new {args.kind}' needs the new item's title, in quotes")
     with interrupt.remembered():
         return _run(args)
 
@@ -134,6 +145,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "diff-release":
+            return _diff_release(args.output)
         if args.command == "new":
             from builder.scaffold import create
 
@@ -195,6 +208,18 @@ def _run(args: argparse.Namespace) -> int:
         # Ctrl-C waits for the instant the new output is put in place: it came before or after.
         print(getattr(stop, "message", "Stopped; the output folder is unchanged."), file=sys.stderr)
         return 130
+    return 0
+
+
+def _diff_release(output: Path) -> int:
+    from builder import release
+
+    shown = release.show(output)
+    if shown is None:
+        print(f"{release.folder(output) / release.MANIFEST}: no release manifest; build with --profile public "
+              f"--output {output} first", file=sys.stderr)
+        return 1
+    print(shown, end="")
     return 0
 
 

@@ -28,6 +28,7 @@ import jinja2
 from builder import csp, templates
 from builder.errors import ContentError, Problem
 from builder.model import Access, Project, Site
+from builder.redirects import redirects as moved
 
 SERVER_FOLDER = "server"
 OUTPUT_FILES = (".htaccess", "web.config")  # written into every output; robots.txt too, at a host's root
@@ -94,6 +95,10 @@ class Hosting:
     text_types: tuple[str, ...]
     csp_page: str = csp.header_value()
     csp_pdf: str = PDF_POLICY
+    # A renamed item's old address -> its page, both relative to the output. Only a
+    # public build's server answers them itself: a server redirects before it asks
+    # who the reader is, and an internal item's new address is not for everyone.
+    redirects: tuple[tuple[str, str], ...] = ()
 
     @property
     def internal(self) -> bool:
@@ -105,7 +110,8 @@ class Hosting:
         return self.internal and self.access is None
 
 
-def hosting(site: Site, output_dir: Path, profile: str) -> tuple[Hosting, list[Problem]]:
+def hosting(site: Site, output_dir: Path, profile: str,
+            redirects: tuple[tuple[str, str], ...] = ()) -> tuple[Hosting, list[Problem]]:
     """What the configuration of this build says, and a warning when the output's
     own path could not be written into it."""
     internal = profile != "public"
@@ -150,7 +156,7 @@ def hosting(site: Site, output_dir: Path, profile: str) -> tuple[Hosting, list[P
         realm=(access.realm if access and access.realm else _realm_from(site.title)),
         headers=tuple(common), pdf_headers=tuple(pdf_headers),
         cache_revalidate=f"{scope}, no-cache", cache_long=f"{scope}, max-age={YEAR}, immutable",
-        hashed=HASHED, types=TYPES, text_types=TEXT_TYPES,
+        hashed=HASHED, types=TYPES, text_types=TEXT_TYPES, redirects=() if internal else redirects,
     )
     return hosting_, problems
 
@@ -186,11 +192,12 @@ def _environment(content_dir: Path) -> jinja2.Environment:
     return env
 
 
-def render(content_dir: Path, site: Site, output_dir: Path, profile: str) -> tuple[dict[str, str], list[Problem]]:
+def render(content_dir: Path, site: Site, output_dir: Path, profile: str,
+           redirects: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str], list[Problem]]:
     """Every file of the configuration by where it goes, relative to the output's
     parent folder (`output/.htaccess`, `server/nginx/output.conf`); a template
     that fails stops the build, naming its file and line."""
-    setting, problems = hosting(site, output_dir, profile)
+    setting, problems = hosting(site, output_dir, profile, redirects)
     name = output_dir.name
     # The folder's name, for the comments that say how to install the files.
     shown_name = name if _SAFE_PATH.fullmatch(name) else "OUTPUT"
@@ -251,7 +258,7 @@ def write_output_files(project: Project, output_dir: Path, profile: str, content
     """The files a server reads inside the output (`.htaccess`, `web.config`,
     `robots.txt`), into the build's staging folder before it is swapped in, so the
     output is never served for a moment without them."""
-    files, _ = render(content_dir, project.site, output_dir, profile)
+    files, _ = render(content_dir, project.site, output_dir, profile, tuple(moved(project)))
     prefix = f"{output_dir.name}/"
     for target, text in files.items():
         if target.startswith(prefix):
@@ -264,7 +271,7 @@ def write_server_config(project: Project, output_dir: Path, profile: str, conten
     """The site files beside the output (`server/nginx/<output>.conf`,
     `server/apache/<output>.conf`), after the output is swapped in. Returns
     warnings; a folder that cannot be written is one, as the output is already built."""
-    files, problems = render(content_dir, project.site, output_dir, profile)
+    files, problems = render(content_dir, project.site, output_dir, profile, tuple(moved(project)))
     parent = output_dir.parent
     for target, text in files.items():
         if target.startswith(f"{SERVER_FOLDER}/"):

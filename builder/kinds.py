@@ -153,6 +153,7 @@ COMMON = {
     "updated": c.Date(),
     "review_by": c.Date(),
     "owner": c.GroupId(),
+    "aliases": c.Aliases(default=()),
 }
 
 KINDS: tuple[Kind, ...] = (

@@ -53,6 +53,7 @@ class Item:
     updated: dt.date | None = None
     review_by: dt.date | None = None
     owner: str | None = None
+    aliases: tuple[str, ...] = ()  # old ids: their addresses redirect to the item's page
     # The text, and what is found in it, are left out of the repr: a template that
     # prints an item whole (`{{ items | string }}`, `'%r' % item`) shows no text.
     body: str = field(default="", repr=False)

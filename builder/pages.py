@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from builder import charts, lifecycle, search
+from builder import charts, lifecycle, redirects, search
 from builder.kinds import KINDS, kind_of
 from builder.model import OBJECTIVES, TRENDS, Item, Project, highest_marking
 from builder.minutes_views import MinutesViews, decisions_files
@@ -255,8 +255,17 @@ def key_facts(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                    _marking(project.facts, *users.values()), "facts")
 
 
+def redirect_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """A renamed item's old addresses (`redirects`), each leading to its page."""
+    for item in shown.project.items:
+        for alias in item.aliases:
+            yield PageSpec(redirects.alias_path(item, alias), redirects.TEMPLATE, item.title,
+                           {"moved": item, "target": page_path(item)}, item.classification, kind_of(item).folder)
+
+
 PLANNERS: tuple[Planner, ...] = (home, section_lists, threats, case_studies, spotlights, reports, meetings,
-                                 minutes_pages, information, action_plans, objectives, reviews, key_facts)
+                                 minutes_pages, information, action_plans, objectives, reviews, key_facts,
+                                 redirect_pages)
 
 
 def plan_pages(shown: Views, pdfs: dict | None = None) -> list[PageSpec]:

@@ -9,6 +9,7 @@ reads a file's front matter by them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -32,6 +33,8 @@ class Known:
     assets: frozenset[str]
     endings: Mapping[str, str]  # item folder -> the ending of its files, in the order of the kinds
     problems: Problems
+    # (file, alias) -> its line, noted as each item is read, for the check across items (`redirects`).
+    alias_lines: dict[tuple[str, str], int] = field(default_factory=dict, compare=False)
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -181,6 +184,34 @@ class ListOf(Rule):
             made = (self.rule.build(reading, entry) for entry in reading.fields.mappings(name))
             return tuple(value for value in made if value is not None)
         return reading.fields.get_list(name, lambda value: self.rule.check(value, reading))
+
+
+class Aliases(Rule):
+    """An item's old ids, from before it was renamed: each must be a possible id
+    that names no other item of its kind (its address becomes a redirect page)."""
+
+    def read(self, reading, name):
+        folder, own = reading.key.split("/", 1)
+        problems, path, seen = reading.known.problems, reading.fields.path, set()
+        for alias, line in reading.fields.get_lines(name, f.text):
+            taken = f"{folder}/{alias}" in reading.known.referable and alias != own
+            if not _ID.fullmatch(alias) or alias == "index":
+                problems.error(path, line, f"the alias '{alias}' is not an id an item could have had: an old file "
+                                           "name without its ending, in a-z, 0-9 and -")
+            elif alias == own or alias in seen:
+                what = "the item's own id" if alias == own else "listed twice"
+                problems.error(path, line, f"the alias '{alias}' is {what}: remove it")
+            elif taken:
+                problems.error(path, line, f"the alias '{alias}' is the id of {folder}/{alias}"
+                                           f"{reading.known.endings[folder]}, whose page is at that address: "
+                                           "remove the alias, or rename that item")
+            else:
+                seen.add(alias)
+                reading.known.alias_lines[(path, alias)] = line
+        return tuple(sorted(seen))
+
+
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
 
 
 class Ids(Rule):

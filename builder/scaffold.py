@@ -7,6 +7,7 @@ them like any other template.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import datetime as dt
 import json
 import re
@@ -17,8 +18,23 @@ from builder.content import read_yaml_file
 from builder.errors import ContentError, Problem, Problems
 from builder.fields import make_slug
 from builder.kinds import BY_NAME, KINDS, Kind
-from builder.model import Item, Site, Threat
+from builder.accessibility import STATEMENT_ID
+from builder.model import Item, Page, Site, Threat
 from builder.settings import read_site
+
+
+@dataclass(frozen=True)
+class Special:
+    """An item `briefing new` writes by a name of its own, with a fixed id and skeleton."""
+
+    kind: str
+    id: str
+    title: str
+    template: str
+
+
+SPECIAL = {STATEMENT_ID: Special(Page.kind, STATEMENT_ID, "Accessibility statement",
+                                 f"scaffold/{STATEMENT_ID}.md")}
 
 
 def yaml_string(value: object) -> str:
@@ -37,10 +53,12 @@ def _months_later(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
-def create(content_dir: Path, kind_name: str, title: str, today: dt.date) -> Path:
+def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date) -> Path:
     """Write the new item and return its path; refuse to overwrite anything."""
-    kind = BY_NAME[kind_name]
-    item_id = make_slug(title)
+    special = SPECIAL.get(kind_name)
+    kind = BY_NAME[special.kind if special else kind_name]
+    title = title or (special.title if special else "")
+    item_id = special.id if special else make_slug(title)
     if not item_id:
         raise ContentError([Problem(title, 0, "the title needs at least one letter or digit to make a file name from")])
     if not content_dir.is_dir():
@@ -53,20 +71,22 @@ def create(content_dir: Path, kind_name: str, title: str, today: dt.date) -> Pat
     problems = Problems()
     site_file = content_dir / "site.yaml"
     site = read_site(read_yaml_file(site_file, "site.yaml", problems) if site_file.is_file() else None, problems)
-    text = _render(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site)
+    text = _render(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site,
+                   template=special.template if special else None)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
         file.write(text)
     return target
 
 
-def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt.date, site: Site) -> str:
+def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt.date, site: Site,
+            template: str | None = None) -> str:
     board_ids = [b.id for b in site.boards]
     group_ids = [g.id for g in site.groups]
     env = templates.environment(content_dir)
     env.filters["yaml"] = yaml_string
     threats = BY_NAME[Threat.kind]
-    return env.get_template(f"scaffold/{kind.name}{kind.ending}").render(
+    return env.get_template(template or f"scaffold/{kind.name}{kind.ending}").render(
         placeholder=placeholder,
         title=title,
         today=today.isoformat(),
@@ -95,6 +115,9 @@ def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
     for kind in KINDS:
         if kind.scaffold:
             _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
+    for special in SPECIAL.values():
+        _render(content_dir, BY_NAME[special.kind], record, title=marker, today=dt.date(2000, 1, 1), site=site,
+                template=special.template)
     # Longest first, so that a phrase is never matched by a shorter one inside it.
     ordered = sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
     return re.compile("|".join(re.escape(phrase).replace(re.escape(marker), ".+?") for phrase in ordered) or "(?!)")

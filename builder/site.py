@@ -11,8 +11,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builder import charts, lifecycle, markdown, scaffold, templates
-from builder.errors import Problem, Problems
+from builder import accessibility, charts, lifecycle, markdown, scaffold, scrub, templates
+from builder.errors import ContentError, Problem, Problems
 from builder.kinds import kind_of
 from builder.model import Item, Project, highest_marking
 from builder.pages import breadcrumbs, navigation
@@ -80,6 +80,7 @@ class PageRenderer:
         self.env = templates.environment(job.content_dir)
         self.specs = {spec.path: spec for spec in job.specs}
         self.nav = navigation(job.project)
+        self.statement = accessibility.statement_address(job.project)
         self.search_bundles = list(job.search_bundles)
         self.all_markings = {m.classification for m in (*job.project.items, *job.project.facts, *job.project.actions)}
         # A drafts preview marks the skeleton text `briefing new` left, so the author sees what to replace.
@@ -141,6 +142,7 @@ class PageRenderer:
             kind_label=spec.kind_label,
             root_url=relative_url("index.html", spec.path).removesuffix("index.html") or "./",
             nav=self.nav,
+            accessibility_statement=relative_url(self.statement, spec.path) if self.statement else None,
             search_bundles=self.search_bundles,
             breadcrumbs=breadcrumbs(spec),
             today=self.job.today,
@@ -180,12 +182,38 @@ def write_pages(paths: list[str]) -> tuple[list[Problem], dict[str, list]]:
     return _worker.write(paths)
 
 
+def _cleaned(name: str, source: Path) -> tuple[bytes | None, Problem | None]:
+    try:
+        return scrub.cleaned(source), None
+    except scrub.Refused as refused:
+        return None, Problem(name, 0, str(refused))
+
+
+def refused_assets(project: Project, content_dir: Path) -> list[Problem]:
+    """What `copy_files` would refuse to publish, for `check`, which copies nothing."""
+    return [refused for name in sorted(used_assets(project))
+            for _, refused in [_cleaned(name, content_dir / name)] if refused]
+
+
 def copy_files(project: Project, static_files: dict[str, Path], content_dir: Path, out: Path) -> list[str]:
-    """Static files of the templates, and the assets that kept items use."""
+    """Static files of the templates, and the assets that kept items use, each
+    asset without the metadata it hides (`scrub`): every file that cannot be
+    cleaned is an error, and nothing is published."""
     copies = dict(static_files)
-    copies.update((asset, content_dir / asset) for asset in used_assets(project))
+    assets = used_assets(project)
+    copies.update((asset, content_dir / asset) for asset in assets)
+    problems = []
     for name, source in sorted(copies.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        clean, refused = _cleaned(name, source) if name in assets else (None, None)
+        if refused:
+            problems.append(refused)
+            continue
+        if clean is None:
+            shutil.copyfile(source, target)
+        else:
+            target.write_bytes(clean)
+    if problems:
+        raise ContentError(problems)
     return sorted(copies)

@@ -16,6 +16,7 @@ from builder.content import ASSETS_FOLDER, ContentFiles, ParseCache, read_conten
 from builder.errors import Problem, Problems
 from builder.kinds import BY_FOLDER, KINDS
 from builder.model import TEXT_FIELDS, Project
+from builder.redirects import alias_problems
 from builder.settings import read_facts, read_site
 from builder.yamlread import LineDict
 
@@ -44,8 +45,10 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
                                                     for source in files.items[kind.folder]) if item is not None)
             for kind in KINDS}
     made = minutes_check.settle(made, problems)
+    project = Project(site=site, facts=facts, assets=tuple(sorted(files.assets)), **made)
+    alias_problems(project, problems, known.alias_lines)
     problems.raise_if_errors()
-    return Project(site=site, facts=facts, assets=tuple(sorted(files.assets)), **made), problems.warnings
+    return project, problems.warnings
 
 
 def revisable(path: str) -> bool:

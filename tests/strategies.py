@@ -142,6 +142,7 @@ class Item:
     actions: tuple[Action, ...] = ()  # spotlights and reports
     agenda: tuple[AgendaEntry, ...] = ()  # meetings
     minutes_of: str = ""  # minutes: the marker of their meeting, whose id they share
+    aliases: tuple[str, ...] = ()  # old ids (each holds the marker): their addresses redirect
     fields: dict = field(default_factory=dict, hash=False)  # the kind's other fields, as written
 
     @property
@@ -261,6 +262,8 @@ class Project:
             fields["summary"] = item.summary
         if item.owner:
             fields["owner"] = item.owner
+        if item.aliases:
+            fields["aliases"] = list(item.aliases)
         fields.update({name: value for name, value in item.fields.items() if value not in ([], {}, "")})
         if item.exempt:
             fields["exempt"] = item.exempt
@@ -389,6 +392,7 @@ def _item(draw, kind: str, mark: str, site: Site, others: list[Item], shared: li
         owner=draw(st.sampled_from(("",) + site.groups)),
         body=tuple(_text(draw, mark, 3, 10, capital=True) + "." for _ in range(draw(st.integers(1, 3)))),
         links=_some(draw, [o.marker for o in others]), assets=tuple(a.name for a in own_assets),
+        aliases=(f"old-{mark}",) if draw(st.integers(0, 3)) == 3 else (),
     )
     if kind == "threat":
         if draw(st.booleans()):
@@ -552,9 +556,12 @@ def edits(draw, project: Project) -> Edit:
             item = project.item(item.minutes_of)
             mark = item.marker
         taken = {i.id for i in project.items if i.kind == item.kind}
-        new_id = draw(st.sampled_from(WORDS).map(lambda word: f"{word}-{mark}").filter(lambda i: i not in taken))
-        renamed = replace(project, items=tuple(replace(i, id=new_id) if i is item or (i.minutes_of == mark) else i
-                                               for i in project.items))
+        new_id = draw(st.sampled_from(WORDS).map(lambda word: f"{word}-{mark}")
+                      .filter(lambda i: i not in taken and i not in item.aliases))
+        # A renamed item keeps its old address, as an author is told to; its minutes share its id.
+        renamed = replace(project, items=tuple(
+            replace(i, id=new_id, aliases=i.aliases + (i.id,)) if i is item
+            else replace(i, id=new_id) if i.minutes_of == mark else i for i in project.items))
         return Edit("rename the file", mark, renamed)
     if what == "remove":
         return Edit(f"remove a {item.kind}", mark, replace(

@@ -169,8 +169,9 @@ def test_a_public_build_into_a_web_root_leaves_no_sensitive_byte_under_it(tmp_pa
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     assert build(content, output, "--profile", "public") == 0
-    # Beside the output: only the server configuration the build writes for the web editor.
-    assert sorted(p.name for p in web_root.iterdir()) == ["briefing", "server"]
+    # Beside the output: only the server configuration the build writes for the web editor,
+    # and the release manifest for whoever signs the public release off.
+    assert sorted(p.name for p in web_root.iterdir()) == ["briefing", "briefing.release", "server"]
     everything = _every_byte_under(web_root)
     for secret in (SECRET, "DRAFT-TITLE-9Z", "HIDDEN-TITLE-4K", "Case two", "hidden-zq", "not-ready-zq"):
         assert secret.encode() not in everything, secret

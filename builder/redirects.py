@@ -1,0 +1,40 @@
+"""Renamed items keep their addresses: each of an item's `aliases` (its old ids)
+becomes a page at the old address that sends the reader on to the new one (a
+meta refresh, which is not script, and a plain link), and generated server
+configuration answers the old address with a real redirect (`hosting`).
+
+An alias that is another item's id is refused as the item is read (`rules.Aliases`);
+one that two items of a kind both claim is refused here, once every item is read.
+"""
+
+from __future__ import annotations
+
+from builder.errors import Problems
+from builder.kinds import KINDS
+from builder.model import Item, Project
+from builder.paths import page_path
+
+TEMPLATE = "redirect.html"
+
+
+def alias_path(item: Item, alias: str) -> str:
+    return f"{item.folder}/{alias}.html"
+
+
+def alias_problems(project: Project, problems: Problems, lines: dict[tuple[str, str], int]) -> None:
+    """Each alias two items of a kind claim, at its line (`lines`: (file, alias) -> line) in the second file."""
+    for kind in KINDS:
+        claimed: dict[str, Item] = {}
+        for item in sorted(getattr(project, kind.attribute), key=lambda item: item.path):
+            for alias in item.aliases:
+                first = claimed.setdefault(alias, item)
+                if first is not item:
+                    line = lines.get((item.path, alias), item.line_of("aliases"))
+                    problems.error(item.path, line, f"the alias '{alias}' is also an alias of {first.path}: an old "
+                                                    "address can lead to one item only; remove it from one")
+
+
+def redirects(project: Project) -> list[tuple[str, str]]:
+    """(old address, new address) of every alias of the items this build publishes."""
+    return sorted((alias_path(item, alias), page_path(item)) for item in project.items for alias in item.aliases)
+

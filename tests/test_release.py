@@ -1,0 +1,78 @@
+"""Publication control (issue 23): the release manifest of a public build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import build, cli
+
+
+def _manifest(out):
+    return json.loads((out.parent / f"{out.name}.release" / "release.json").read_text(encoding="utf-8"))
+
+
+def test_public_build_writes_manifest_beside_output_never_inside(copy_site, tmp_path):
+    content = copy_site("minimal")
+    out = tmp_path / "site"
+    build(content, out, "--profile", "public")
+    manifest = _manifest(out)
+    assert not any("release" in path for path in manifest["files"])
+    assert not list(out.rglob("release*"))
+    page = manifest["files"]["reports/alpha-report.html"]
+    assert page["source"] == "reports/alpha-report.md" and page["marking"] == "OFFICIAL"
+    assert len(page["sha256"]) == 64
+    assert manifest["files"]["assets/plan.txt"]["source"] == "reports/alpha-report.md"
+    assert manifest["changes"]["added"] == sorted(manifest["files"])
+
+
+def test_manifest_removed_is_written_again_by_an_unchanged_build(copy_site, tmp_path):
+    content = copy_site("minimal")
+    out = tmp_path / "site"
+    build(content, out, "--profile", "public")
+    first = _manifest(out)
+    shutil.rmtree(tmp_path / "site.release")
+    build(content, out, "--profile", "public")
+    assert _manifest(out)["files"] == first["files"]
+
+
+def test_internal_build_writes_no_manifest(copy_site, tmp_path):
+    out = tmp_path / "site"
+    build(copy_site("minimal"), out)
+    assert not (tmp_path / "site.release").exists()
+
+
+def test_manifest_against_previous_release(copy_site, tmp_path):
+    content = copy_site("minimal")
+    out = tmp_path / "site"
+    build(content, out, "--profile", "public")
+    first = _manifest(out)
+    # Rebuilding the same content keeps the release and its comparison as they were.
+    build(content, out, "--profile", "public", "--today", "2016-01-15")
+    assert _manifest(out) == first
+    assert not (tmp_path / "site.release" / "release.previous.json").exists()
+
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text().replace("About the partnership.", "About the partnership, changed."))
+    threat = content / "threats" / "alpha-threat.md"
+    threat.write_text(threat.read_text().replace("owner: prevent", "owner: prevent\nclassification: OFFICIAL-SENSITIVE"))
+    (content / "pages" / "new-page.md").write_text("---\ntitle: New page\n---\nHello.\n")
+    build(content, out, "--profile", "public")
+    second = _manifest(out)
+    assert json.loads((tmp_path / "site.release" / "release.previous.json").read_text()) == first
+    found = second["changes"]
+    assert "pages/new-page.html" in found["added"]
+    assert "threats/alpha-threat.html" in found["removed"] and "threats/alpha-threat.html" in found["remarked"]
+    assert found["reasons"]["threats/alpha-threat.html"] == "re-marked OFFICIAL-SENSITIVE"
+    assert "pages/about.html" in found["changed"]
+
+    shown = cli("diff-release", "--output", out)
+    assert shown.code == 0, shown.err
+    assert "## Added" in shown.out and "- pages/new-page.html (from pages/new-page.md)" in shown.out
+    assert "- threats/alpha-threat.html (from threats/alpha-threat.md): re-marked OFFICIAL-SENSITIVE" in shown.out
+    assert (tmp_path / "site.release" / "release.md").read_text() == shown.out
+
+
+def test_diff_release_without_manifest_says_what_to_do(tmp_path):
+    shown = cli("diff-release", "--output", tmp_path / "site")
+    assert shown.code == 1 and "build with --profile public" in shown.err
