@@ -27,7 +27,8 @@ import jinja2
 
 from builder import csp, templates
 from builder.errors import ContentError, Problem
-from builder.model import Access, Project, Site
+from builder.model import Project
+from builder.sitemodel import Access, Site
 from builder.redirects import redirects as moved
 
 SERVER_FOLDER = "server"

@@ -12,7 +12,8 @@ from builder import fields as f
 from builder.content import ASSETS_FOLDER, SourceFile
 from builder.errors import Problems
 from builder.kinds import KINDS, Kind
-from builder.model import Fact, Item, Link, Site
+from builder.model import Fact, Item, Link
+from builder.sitemodel import Site
 from builder.rules import Known, Reading, read_all
 from builder.yamlread import LineDict
 

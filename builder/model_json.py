@@ -15,11 +15,11 @@ import datetime as dt
 import json
 from dataclasses import fields, is_dataclass
 
-from builder import minutes, model
+from builder import minutes, model, sitemodel
 from builder.sourcejson import typed_number
 from builder.yamlread import TypedFloat, TypedInt
 
-_CLASSES = {cls.__name__: cls for module in (model, minutes) for cls in vars(module).values()
+_CLASSES = {cls.__name__: cls for module in (model, minutes, sitemodel) for cls in vars(module).values()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
 _PLAIN = (str, int, float, bool, type(None))
 

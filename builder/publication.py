@@ -13,7 +13,8 @@ import datetime as dt
 
 from builder import fields as f
 from builder.errors import Problems
-from builder.model import ClearDays, Meeting, Project, Report
+from builder.model import Meeting, Project, Report
+from builder.sitemodel import ClearDays
 from builder.yamlread import LineDict
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from builder import fields as f
 from builder.errors import Problems
-from builder.model import Appendix, BackgroundPaper, Item, Site
+from builder.model import Appendix, BackgroundPaper, Item
+from builder.sitemodel import Site
 from builder.yamlread import LineDict
 
 

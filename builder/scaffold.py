@@ -19,7 +19,8 @@ from builder.errors import ContentError, Problem, Problems
 from builder.fields import make_slug
 from builder.kinds import BY_NAME, KINDS, Kind
 from builder.accessibility import STATEMENT_ID
-from builder.model import Item, Page, Site, Threat
+from builder.model import Item, Page, Threat
+from builder.sitemodel import Site
 from builder.settings import read_site
 
 

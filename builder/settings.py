@@ -11,7 +11,8 @@ from builder.yamlread import LineDict, LineList
 from builder.errors import Problems
 from builder.kinds import KINDS
 from builder.publication import read_clear_days
-from builder.model import ACCESS_METHODS, Access, Board, Contact, Fact, Group, Site
+from builder.model import Fact
+from builder.sitemodel import ACCESS_METHODS, Access, Board, Contact, Group, Site
 
 SITE_FIELDS = ("title", "organisation", "classification", "boards", "groups", "contacts", "implications", "url",
                "logo", "accent", "review_months", "access", "clear_days")

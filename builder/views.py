@@ -15,8 +15,9 @@ from functools import cached_property
 from typing import NamedTuple
 
 from builder import lifecycle
-from builder.model import (STATUSES, Action, Fact, Group, Item, Meeting, Presenter, Project, Report, exempt_line,
+from builder.model import (STATUSES, Action, Fact, Item, Meeting, Presenter, Project, Report, exempt_line,
                            highest_marking)
+from builder.sitemodel import Group
 from builder.paths import group_path, page_path
 
 STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in STATUSES}

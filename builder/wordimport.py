@@ -24,7 +24,7 @@ from builder import fields as f
 from builder.content import file_id, read_yaml_file
 from builder.errors import ContentError, Problem, Problems
 from builder.kinds import BY_NAME
-from builder.model import Site
+from builder.sitemodel import Site
 from builder.settings import read_site
 from builder.wordfile import DAMAGED, accept_review_marks, open_document, quote, review_marks, unwrap_containers
 from builder.wordhtml import convert

@@ -35,7 +35,7 @@ import pytest
 from conftest import SITES, TESTS, build, cli, write_files
 
 from builder import csp, hosting
-from builder.model import Access
+from builder.sitemodel import Access
 from builder.validate import load_project
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -420,7 +420,7 @@ def test_meeting_dates_as_officers_write_them(written, expected):
 
 
 def test_implication_headings_as_officers_write_them():
-    from builder.model import Site
+    from builder.sitemodel import Site
     from builder.wordimport import implication_matcher
 
     site = Site(title="t", organisation="o", classification="OFFICIAL",

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from builder import pages, pdf, templates
-from builder.model import Action, Group, Page
+from builder.model import Action, Page
+from builder.sitemodel import Group
 from builder.validate import load_project
 from builder.views import ActionRow, AppendixLink, Views
 from conftest import REPO, SITES
