@@ -22,13 +22,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import yaml
-
 from builder.errors import Problems
+from builder.issued_record import MANIFEST, read_manifest
 from builder.model import AgendaItem, Meeting, Project
 from builder.paths import pdf_path, supplement_path
 
-MANIFEST = "issued.yaml"
 HEADER = """\
 # The agenda packs as issued, written by `briefing build` when a pack is first
 # built on or after its meeting's `issued` date: a hash of each part of each item.
@@ -73,22 +71,6 @@ def _pack(project: Project, content_dir: Path, meeting: Meeting) -> dict:
     cover = _hash([meeting.title, meeting.board, meeting.date, meeting.time, meeting.venue])
     return {"cover": cover, "items": {number: _item_parts(project, content_dir, entry)
                                       for number, entry in enumerate(meeting.items, start=1)}}
-
-
-def read_manifest(content_dir: Path, problems: Problems) -> dict:
-    file = content_dir / MANIFEST
-    if not file.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict) or not all(isinstance(packs, list) for packs in data.values()):
-            raise ValueError("it is not a list of packs for each meeting")
-        return {path: [{**pack, "items": {int(n): dict(p) for n, p in pack["items"].items()}} for pack in packs]
-                for path, packs in data.items()}
-    except (OSError, UnicodeError, yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        problems.error(MANIFEST, 1, f"the record of issued packs cannot be read ({str(exc).splitlines()[0]}); "
-                                    "restore it from version control")
-        return {}
 
 
 def check(project: Project, content_dir: Path, today: dt.date, problems: Problems) -> dict:
