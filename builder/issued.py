@@ -83,7 +83,8 @@ def check(project: Project, content_dir: Path, today: dt.date, problems: Problem
             for number in supplement.items:
                 if not 1 <= number <= len(meeting.items):
                     problems.error(meeting.path, supplement.line, f"supplementary pack {supplement.number} lists item "
-                                   f"{number}, but the agenda has {len(meeting.items)} items")
+                                   f"{number}, but the agenda has {len(meeting.items)} items: give the number "
+                                   "the item has on the agenda")
         if meeting.issued is None or meeting.issued > today:
             continue
         current = _pack(project, content_dir, meeting)

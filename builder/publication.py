@@ -38,7 +38,9 @@ def _weekday_or_date(value: object) -> int | dt.date:
         return WEEKDAYS.index(value.strip().lower())
     try:
         return f.date(value)
-    except f.Invalid:
+    except f.Invalid as exc:
+        if "not a date that exists" in str(exc):
+            raise
         raise f.Invalid(f"must be a day of the week (such as saturday) or a holiday's date written YYYY-MM-DD, "
                         f"not '{f.visible(str(value))}'") from None
 
