@@ -122,6 +122,7 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     site.excluded_link_warnings(selected, problems)
     problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
+    publication.date_problems(project, problems)
     publication.late_warnings(project, problems)
     minutes_check.date_problems(project, settings.today, problems)
     if not settings.drafts:

@@ -66,9 +66,9 @@ def _meeting_event(project: Project, meeting: Meeting) -> icalendar.Event:
     start = dt.datetime.combine(meeting.date, dt.time(hour, minute))
     end = start + dt.timedelta(hours=MEETING_HOURS)
     agenda = project.agenda(meeting)
-    lines_of_agenda = [f"{entry.number}. " + (entry.report.title if entry.report else
-                                               ". ".join(filter(None, (entry.item.title, entry.item.withheld))))
-                       for entry in agenda]
+    lines_of_agenda = [f"{entry.number}. " + ". ".join(filter(None, (
+        entry.report.title if entry.report else entry.item.title, None if entry.report else entry.item.withheld,
+        entry.item.urgent_reason and f"Urgent item: {entry.item.urgent_reason}"))) for entry in agenda]
     marking = highest_marking([meeting.classification] + [e.report.classification for e in agenda if e.report])
     updated = meeting.updated or meeting.date
     event = icalendar.Event()
@@ -165,10 +165,20 @@ def _item_record(project: Project, item: Item) -> dict:
         record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
                               "classification": a.classification} for a in item.actions]
     if isinstance(item, Meeting):
-        record["items"] = [{"number": e.number, "report": e.report.id, "classification": e.report.classification}
-                           if e.report else {"number": e.number, "title": e.item.title, "withheld": e.item.withheld}
-                           if e.item.withheld else {"number": e.number, "title": e.item.title}
-                           for e in project.agenda(item)]
+        record["items"] = [_agenda_record(e) for e in project.agenda(item)]
+    return record
+
+
+def _agenda_record(entry) -> dict:
+    if entry.report:
+        record = {"number": entry.number, "report": entry.report.id, "classification": entry.report.classification}
+    else:
+        record = {"number": entry.number, "title": entry.item.title}
+        if entry.item.withheld:
+            record["withheld"] = entry.item.withheld
+    # The Chair's reason for taking a late item, as the agenda prints it.
+    if entry.item.urgent_reason:
+        record["urgent_reason"] = entry.item.urgent_reason
     return record
 
 

@@ -22,13 +22,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import yaml
-
 from builder.errors import Problems
+from builder.issued_record import MANIFEST, read_manifest
 from builder.model import AgendaItem, Meeting, Project
 from builder.paths import pdf_path, supplement_path
 
-MANIFEST = "issued.yaml"
 HEADER = """\
 # The agenda packs as issued, written by `briefing build` when a pack is first
 # built on or after its meeting's `issued` date: a hash of each part of each item.
@@ -75,22 +73,6 @@ def _pack(project: Project, content_dir: Path, meeting: Meeting) -> dict:
                                       for number, entry in enumerate(meeting.items, start=1)}}
 
 
-def read_manifest(content_dir: Path, problems: Problems) -> dict:
-    file = content_dir / MANIFEST
-    if not file.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict) or not all(isinstance(packs, list) for packs in data.values()):
-            raise ValueError("it is not a list of packs for each meeting")
-        return {path: [{**pack, "items": {int(n): dict(p) for n, p in pack["items"].items()}} for pack in packs]
-                for path, packs in data.items()}
-    except (OSError, UnicodeError, yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        problems.error(MANIFEST, 1, f"the record of issued packs cannot be read ({str(exc).splitlines()[0]}); "
-                                    "restore it from version control")
-        return {}
-
-
 def check(project: Project, content_dir: Path, today: dt.date, problems: Problems) -> dict:
     """Errors for every change to an issued pack; the records this build adds (by
     meeting path), to be written by `record` once the build has succeeded."""
@@ -101,7 +83,8 @@ def check(project: Project, content_dir: Path, today: dt.date, problems: Problem
             for number in supplement.items:
                 if not 1 <= number <= len(meeting.items):
                     problems.error(meeting.path, supplement.line, f"supplementary pack {supplement.number} lists item "
-                                   f"{number}, but the agenda has {len(meeting.items)} items")
+                                   f"{number}, but the agenda has {len(meeting.items)} items: give the number "
+                                   "the item has on the agenda")
         if meeting.issued is None or meeting.issued > today:
             continue
         current = _pack(project, content_dir, meeting)

@@ -53,8 +53,10 @@ def action_plan_pdf_path() -> str:
 
 
 def group_actions_pdf_path(group_id: str) -> str:
-    """A group's action plan on paper, beside its page."""
-    return f"actions/{group_id}.pdf"
+    """A group's action plan on paper, offered beside its page. In a folder of its
+    own: a group id is the author's, and beside the whole plan and the boards'
+    folder an id such as 'action-plan' or 'boards' would take another PDF's name."""
+    return f"actions/groups/{group_id}.pdf"
 
 
 def board_actions_pdf_path(board_id: str) -> str:

@@ -39,7 +39,9 @@ def _weekday_or_date(value: object) -> int | dt.date:
         return WEEKDAYS.index(value.strip().lower())
     try:
         return f.date(value)
-    except f.Invalid:
+    except f.Invalid as exc:
+        if "not a date that exists" in str(exc):
+            raise
         raise f.Invalid(f"must be a day of the week (such as saturday) or a holiday's date written YYYY-MM-DD, "
                         f"not '{f.visible(str(value))}'") from None
 
@@ -62,12 +64,29 @@ def not_yet(report: Report, today: dt.date) -> bool:
     return report.publish_from is not None and report.publish_from > today
 
 
+def date_problems(project: Project, problems: Problems) -> None:
+    """Publication dates that cannot be right: papers due after the meeting has met,
+    or a supplementary pack issued before the pack it adds to."""
+    for meeting in project.meetings:
+        if meeting.publish_by and meeting.date and meeting.publish_by >= meeting.date:
+            problems.error(meeting.path, meeting.line_of("publish_by"),
+                           f"'publish_by' is {meeting.publish_by.isoformat()}, but the meeting is on "
+                           f"{meeting.date.isoformat()}: papers must be published before it, so give an earlier "
+                           "date, or leave it out for three clear days before the meeting")
+        for supplement in meeting.supplementary:
+            if meeting.issued and supplement.issued < meeting.issued:
+                problems.error(meeting.path, supplement.line,
+                               f"supplementary pack {supplement.number} is issued on {supplement.issued.isoformat()}, "
+                               f"before the agenda pack it adds to ({meeting.issued.isoformat()}): correct one of "
+                               "the dates")
+
+
 def late_warnings(project: Project, problems: Problems) -> None:
     """An agenda item added, or a paper published, after the meeting's `publish_by`
     date is a late item: a warning, unless the Chair's urgent reason is given."""
     for meeting in project.meetings:
         due = publish_by(meeting, project.site.clear_days)
-        if due is None:
+        if due is None or (meeting.date and due >= meeting.date):  # `date_problems` says what is wrong
             continue
         for number, entry in enumerate(meeting.items, start=1):
             report = project.report(entry.report) if entry.report else None

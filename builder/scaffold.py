@@ -93,6 +93,9 @@ def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt
         today=today.isoformat(),
         review=_months_later(today, 12).isoformat() if kind.reviewed else None,
         due=_months_later(today, 3).isoformat(),
+        # A meeting's examples of when its papers were due and issued, and a late item.
+        before=(today - dt.timedelta(days=7)).isoformat(),
+        later=(today - dt.timedelta(days=2)).isoformat(),
         site=site,
         board=board_ids[0] if board_ids else None,
         boards=", ".join(board_ids),

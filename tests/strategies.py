@@ -211,6 +211,13 @@ class Project:
         hidden = {id(thing) for thing in self.excluded(profile)}
         return [item for item in self.items if id(item) not in hidden]
 
+    def withheld_assets(self) -> list[str]:
+        """The assets a public build must not copy: exempt appendices of papers that
+        are themselves published (an excluded paper's assets carry its marker)."""
+        published = {id(item) for item in self.published("public")}
+        return [mark.removeprefix("assets/") for item in self.items if id(item) in published
+                for mark, _ in item.exempt_appendices if mark.startswith("assets/") and mark in item.appendices]
+
     def markers_of(self, thing: Item | Fact) -> frozenset[str]:
         """The strings of which none may appear where the thing must not: its
         marker (in all its texts, its id, its assets' and its own facts' names)."""
@@ -272,7 +279,8 @@ class Project:
         if item.threats and self._ids(item.threats):
             fields["threats"] = self._ids(item.threats)
         exempt = dict(item.exempt_appendices)
-        appendices = [a if a.startswith("assets/") else
+        appendices = [{"file": a, "exempt": exempt[a]} if a.startswith("assets/") and a in exempt else
+                      a if a.startswith("assets/") else
                       {"item": self.item(a).key, "exempt": exempt[a]} if a in exempt else self.item(a).key
                       for a in item.appendices if a.startswith("assets/") or self.item(a)]
         if appendices:
@@ -424,7 +432,12 @@ def _item(draw, kind: str, mark: str, site: Site, others: list[Item], shared: li
         # line would then be its own.
         kinds = {o.marker: o.kind for o in others}
         exempt_appendices = tuple((a, draw(st.integers(1, 15))) for a in appendices
-                                  if kinds.get(a, "report") != "report" and draw(st.integers(0, 2)) == 2)
+                                  if (a.startswith("assets/") or kinds.get(a, "report") != "report")
+                                  and draw(st.integers(0, 2)) == 2)
+        # An exempt asset is not also linked from the text, so that the file, if a public
+        # build copied it, would be found there (`Project.withheld_assets`).
+        withheld = {a.removeprefix("assets/") for a, _ in exempt_appendices}
+        item = replace(item, assets=tuple(name for name in item.assets if name not in withheld))
         item = replace(item, exempt=draw(st.integers(1, 15)) if draw(st.integers(0, 3)) == 3 else None,
                        threats=_some(draw, threats), actions=_actions(draw, mark, site), appendices=appendices,
                        exempt_appendices=exempt_appendices,

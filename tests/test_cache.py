@@ -187,7 +187,7 @@ def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
 
 # The action plans on paper that list the minimal spotlight's action record the version
 # of its file; the Integrity Group's plan, the paper and the pack do not.
-SPOTLIGHT_ACTION_PLANS = {"actions/action-plan.pdf", "actions/boards/main-board.pdf", "actions/prevent.pdf"}
+SPOTLIGHT_ACTION_PLANS = {"actions/action-plan.pdf", "actions/boards/main-board.pdf", "actions/groups/prevent.pdf"}
 
 
 def test_pdfs_whose_inputs_did_not_change_are_not_rendered_again(tmp_path):

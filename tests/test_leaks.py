@@ -56,6 +56,12 @@ def test_a_public_build_shows_nothing_of_an_excluded_item(project, with_pdf, tmp
             where = readable.find(marker)
             assert where < 0, f"{thing.kind} {marker} leaks: ...{readable[max(0, where - 300):where + 60]}..."
 
+    # An exempt appendix that is a file of a published paper: its name is the paper's
+    # marker, which is published, so the file itself and any link to it are looked for.
+    for name in project.withheld_assets():
+        assert not list(web_root.rglob(name)), f"exempt appendix {name} was copied"
+        assert name.lower() not in readable, f"exempt appendix {name} is linked"
+
     excluded = {id(thing) for thing in project.excluded_in_public()}
     for meeting in project.published("public"):
         if meeting.kind != "meeting":

@@ -201,16 +201,16 @@ def test_action_plans_on_paper_per_board_and_group_as_at_today(copy_site, tmp_pa
     offered = [href for _, href in index.find("ul", "downloads").urls()]
     assert {"action-plan.pdf", "boards/main-board.pdf"} <= set(offered)
     group = parse_html(out / "actions/integrity.html")
-    assert [href for _, href in group.find("ul", "downloads").urls()] == ["integrity.pdf"]
+    assert [href for _, href in group.find("ul", "downloads").urls()] == ["groups/integrity.pdf"]
 
     whole = pdf_pages(out / "actions/action-plan.pdf")
     text = " ".join(" ".join(whole).split())
     assert "As at 15 January 2016" in text and "Agree the plan Alpha report 31 March 2016 In progress" in text
     board = pdf_text(out / "actions/boards/main-board.pdf")
     assert "Board Main Board" in board and "Agree the plan" in board
-    integrity = pdf_text(out / "actions/integrity.pdf")
+    integrity = pdf_text(out / "actions/groups/integrity.pdf")
     assert "Agree the plan" in integrity and "awareness session" not in integrity
-    prevent = pdf_pages(out / "actions/prevent.pdf")
+    prevent = pdf_pages(out / "actions/groups/prevent.pdf")
     if profile == "internal":
         assert "Sensitive SENSACTION" in " ".join(prevent)
         assert all(page.splitlines()[-1].startswith("OFFICIAL-SENSITIVE") for page in prevent + whole)
