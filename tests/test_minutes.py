@@ -175,7 +175,10 @@ def test_new_minutes_are_written_from_the_agenda_and_never_overwrite(copy_site):
 
 @pytest.mark.parametrize("path, old, new", [
     ("minutes/2015-12-02-board.yaml", "outcome: agreed\n", "outcome: deferred\n"),  # the first are unconfirmed again
-    ("minutes/2015-09-02-board.yaml", "DECIDEDOPEN amendments", "DECIDEDOPEN changes"),
+    # The first minutes are confirmed: an edit to them comes with its correction.
+    ("minutes/2015-09-02-board.yaml", "decisions:\n  1:\n    outcome: noted\n    text: Apologies were noted.",
+     "corrections: [{meeting: 2016-03-02-board, text: Apologies were CORRECTED.}]\n"
+     "decisions:\n  1:\n    outcome: noted\n    text: Apologies were CORRECTED."),
     ("reports/open-paper.md", "Paper OPENPAPER title", "Paper OPENPAPER retitled"),
 ])
 def test_an_edit_rebuilds_what_shows_the_minutes_as_a_cold_build_would(copy_site, tmp_path, path, old, new):
