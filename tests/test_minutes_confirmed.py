@@ -4,8 +4,10 @@ is tests/sites/minutes: the first meeting's minutes are confirmed at the second.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
-from conftest import build, cli, errors_only, parse_html, pdf_text
+from conftest import SITES, build, cli, errors_only, parse_html, pdf_text
 
 TODAY = "2016-04-01"
 FIRST = "minutes/2015-09-02-board.yaml"
@@ -96,10 +98,6 @@ EXEMPT_WORDS = ("DECIDEDEXEMPT", "DECLAREDEXEMPT", "DECIDEDEXEMPTACTION")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    import shutil
-
-    from conftest import SITES
-
     root = tmp_path_factory.mktemp("private-minutes")
     shutil.copytree(SITES / "minutes", root / "content")
     build(root / "content", root / "internal", pdf=True, today=TODAY)
@@ -138,3 +136,39 @@ def test_the_public_build_has_no_private_minutes(built):
     for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html"):
         assert not any("private" in link for link in _downloads(public / page))
     assert not any(word in _flat(public / "meetings/2015-09-02-board-minutes.pdf") for word in EXEMPT_WORDS)
+
+
+SECOND_MEETING = "meetings/2015-12-02-board.yaml"
+
+
+OTHER_BOARD = "board: other-board\ndate: 2015-08-05\nitems:\n  - title: Apologies\n"
+
+
+@pytest.mark.parametrize("new, message", [
+    ("minutes: 2016-03-02-board", "the minutes of 2016-03-02-board are approved here, but that meeting is not an "
+                                  "earlier one; approve minutes at a later meeting"),
+    ("minutes: 2015-08-05-other", "the minutes of 2015-08-05-other are put for approval here, but that is a "
+                                  "meeting of another board (other-board); approve minutes at a later meeting of "
+                                  "their own board"),
+])
+def test_minutes_put_for_approval_must_be_an_earlier_meeting_of_the_same_board(copy_site, new, message):
+    content = copy_site("minutes", {"meetings/2015-08-05-other.yaml": OTHER_BOARD})
+    _edit(content, "site.yaml", "boards:\n", "boards:\n  other-board: {name: Other Board}\n")
+    _edit(content, SECOND_MEETING, "minutes: 2015-09-02-board", new)
+    run = cli("check", "--content", content, "--today", TODAY)
+    assert run.code == 1
+    # The error points at the approving item's own line, not at the agenda as a whole.
+    line = _line(content, SECOND_MEETING, new)
+    assert line != _line(content, SECOND_MEETING, "items:")
+    assert f"{SECOND_MEETING}:{line}: {message}" in errors_only(run.err), run.err
+
+
+def test_an_urgent_reason_is_printed_beside_the_items_decision(copy_site, tmp_path):
+    content = copy_site("minutes")
+    _edit(content, SECOND_MEETING, "  - report: later-paper\n", "  - report: later-paper\n"
+          "    added: 2015-11-30\n    urgent_reason: The grant closes on URGENTREASON.\n")
+    build(content, tmp_path / "out", today=TODAY, pdf=True)
+    expected = "3. Paper LATERPAPER title Urgent item: The grant closes on URGENTREASON. Decision: Noted."
+    for page in ("minutes/2015-12-02-board.html", "meetings/2015-12-02-board.html"):
+        assert expected in " ".join(parse_html(tmp_path / "out" / page).find("main").text().split()), page
+    assert expected in _flat(tmp_path / "out/meetings/2015-12-02-board-minutes.pdf")
