@@ -1,13 +1,11 @@
-"""Confirmed minutes never change silently (issue 21), private minutes of the
-exempt items, and the checks on the agendas that approve minutes. The fixture
-is tests/sites/minutes: the first meeting's minutes are confirmed at the second."""
+"""Confirmed minutes never change silently (issue 21), the checks on the agendas
+that approve minutes, and urgent reasons in the minutes. The fixture is
+tests/sites/minutes: the first meeting's minutes are confirmed at the second."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import SITES, build, cli, errors_only, parse_html, pdf_text
+from conftest import build, cli, errors_only, parse_html, pdf_text
 
 TODAY = "2016-04-01"
 FIRST = "minutes/2015-09-02-board.yaml"
@@ -22,6 +20,10 @@ def _edit(content, path, old, new):
 
 def _line(content, path, text) -> int:
     return next(n for n, line in enumerate((content / path).read_text().splitlines(), start=1) if text in line)
+
+
+def _flat(path) -> str:
+    return " ".join(pdf_text(path).split())
 
 
 def test_an_edit_to_confirmed_minutes_fails_at_its_line_until_recorded_as_a_correction(copy_site, tmp_path):
@@ -89,53 +91,6 @@ def test_a_correction_to_unconfirmed_minutes_or_naming_no_meeting_is_refused(cop
     run = cli("check", "--content", content, "--today", TODAY)
     assert any(e.startswith(f"{FIRST}:{_line(content, FIRST, '- meeting:')}: 'meeting' names '2016-03-03-board', "
                             "but there is no meetings/2016-03-03-board.yaml") for e in errors_only(run.err)), run.err
-
-
-EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph 14 of Part 1 of Schedule 7A to the "
-               "Local Government (Scotland) Act 1973")
-EXEMPT_WORDS = ("DECIDEDEXEMPT", "DECLAREDEXEMPT", "DECIDEDEXEMPTACTION")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("private-minutes")
-    shutil.copytree(SITES / "minutes", root / "content")
-    build(root / "content", root / "internal", pdf=True, today=TODAY)
-    build(root / "content", root / "public", "--profile", "public", pdf=True, today=TODAY)
-    return root
-
-
-def _flat(path) -> str:
-    return " ".join(pdf_text(path).split())
-
-
-def _downloads(page) -> list[str]:
-    return [a.attrs["href"] for a in parse_html(page).find_all("a") if "download" in a.attrs]
-
-
-def test_the_open_minutes_pdf_prints_the_exempt_line_and_the_private_minutes_hold_the_exempt_item(built):
-    open_minutes = _flat(built / "internal/meetings/2015-09-02-board-minutes.pdf")
-    assert EXEMPT_LINE in open_minutes and "DECIDEDOPEN" in open_minutes
-    assert not any(word in open_minutes for word in EXEMPT_WORDS)
-    private = _flat(built / "internal/meetings/2015-09-02-board-minutes-private.pdf")
-    assert all(word in private for word in EXEMPT_WORDS)
-    assert "DECIDEDOPEN" not in private and "OFFICIAL-SENSITIVE" in private
-    assert "Minutes: Main Board, 2 September 2015 (exempt items)" in private
-    # A meeting with no exempt item has no private minutes.
-    assert not (built / "internal/meetings/2015-12-02-board-minutes-private.pdf").exists()
-    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html"):
-        links = _downloads(built / "internal" / page)
-        assert any(link.endswith("2015-09-02-board-minutes.pdf") for link in links), (page, links)
-        assert any(link.endswith("2015-09-02-board-minutes-private.pdf") for link in links), (page, links)
-
-
-def test_the_public_build_has_no_private_minutes(built):
-    public = built / "public"
-    assert not list(public.rglob("*-minutes-private.pdf"))
-    assert (public / "meetings/2015-09-02-board-minutes.pdf").exists()
-    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html"):
-        assert not any("private" in link for link in _downloads(public / page))
-    assert not any(word in _flat(public / "meetings/2015-09-02-board-minutes.pdf") for word in EXEMPT_WORDS)
 
 
 SECOND_MEETING = "meetings/2015-12-02-board.yaml"
