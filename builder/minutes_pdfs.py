@@ -32,8 +32,9 @@ def minutes_jobs(shown: Views, job_class, with_settings) -> list:
     both offered beside the minutes' page (and the meeting's)."""
     project, jobs = shown.project, []
     for view in MinutesViews(shown.open_pack.project).all():
+        board = project.site.board(view.meeting.board).name
         jobs.append(job_class(minutes_pdf_path(view.meeting), "pdf/minutes.html", view.minutes.title,
-                              view.minutes.path, {"minutes": view, "board": project.site.board(view.meeting.board).name},
+                              view.minutes.path, {"minutes": view, "board": board},
                               with_settings(minutes_sources(view))))
     if project.profile != "internal":
         return jobs
