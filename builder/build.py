@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 
 from builder import (accessibility, exports, hosting, incremental, interrupt, issued, lifecycle, minutes_check,
-                     minutes_exports, output, pages, parallel, pdf, publication, redirects, release, scaffold, search,
-                     site, templates, version, views)
+                     minutes_confirmed, minutes_exports, output, pages, parallel, pdf, publication, redirects, release,
+                     scaffold, search, site, templates, version, views)
 from builder.errors import ContentError, Problem, Problems
 from builder.incremental import Cache, Made, Prints, Record
 from builder.model import Project
@@ -52,7 +52,8 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     With `pdfs_later` (the preview, showing the pages first), the pages link
     their PDFs as usual but only the PDFs that did not change are there: the next
     build makes the others, and nothing more. A pack issued since the last build is
-    recorded in the content's issued.yaml (not by the preview: `record_issued`).
+    recorded in the content's issued.yaml, and minutes confirmed since in its
+    confirmed.yaml (not by the preview: `record_issued`).
     """
     settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
     with output.prepare(content_dir, output_dir) as target, \
@@ -69,6 +70,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         selected, problems = _select(content_dir, model.project, model.warnings, settings,
                                      (cache, fingerprints, inputs))
         newly_issued = issued.check(model.project, content_dir, today, problems)
+        newly_confirmed = minutes_confirmed.check(model.project, content_dir, problems)
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
         reusable = incremental.reusable(plan.prints, last, on_disk)
@@ -87,6 +89,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             _record(cache, record, target, state if model.steady else "")
             if record_issued:
                 issued.record(content_dir, newly_issued)
+                minutes_confirmed.record(content_dir, newly_confirmed)
         except KeyboardInterrupt:
             raise output.Replaced() from None
         # The server/ folder beside the output; a failure there is a warning.
@@ -165,6 +168,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     project, warnings = load_project(content_dir)
     selected, problems = _select(content_dir, project, warnings, incremental.Settings(profile, today))
     issued.check(project, content_dir, today, problems)
+    minutes_confirmed.check(project, content_dir, problems)
     env = templates.environment(content_dir)
     shown = views.Views(selected, today)
     needed = {spec.template for spec in pages.plan_pages(shown)}

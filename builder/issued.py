@@ -19,13 +19,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 
 from builder.errors import Problems
 from builder.issued_record import MANIFEST, read_manifest
 from builder.model import AgendaItem, Meeting, Project
 from builder.paths import pdf_path, supplement_path
+from builder.records import canonical, digest, quote, write_record
 
 HEADER = """\
 # The agenda packs as issued, written by `briefing build` when a pack is first
@@ -34,41 +34,24 @@ HEADER = """\
 # an issued pack fails, unless the meeting lists the change in a supplementary
 # pack or gives a `reissued` reason.
 """
-# Line numbers say where a field is written, not what the pack says; an action's
-# status and history are its progress since, which the papers report as it stands.
-_NOT_HASHED = {"field_lines", "body_line", "links", "line", "path", "origin", "status", "history"}
-
-
-def _hash(value: object) -> str:
-    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _canonical(value: object) -> object:
-    if dataclasses.is_dataclass(value):
-        return {field.name: _canonical(getattr(value, field.name)) for field in dataclasses.fields(value)
-                if field.name not in _NOT_HASHED and getattr(value, field.name) != field.default}
-    if isinstance(value, tuple):
-        return [_canonical(entry) for entry in value]
-    return value
 
 
 def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[str, str]:
     line = {"report": entry.report, "title": entry.title, "note": entry.note, "urgent_reason": entry.urgent_reason}
-    parts = {"agenda line": _hash(line)}
+    parts = {"agenda line": digest(line)}
     report = project.report(entry.report) if entry.report else None
     if report is not None:
-        parts["paper"] = _hash(_canonical(dataclasses.replace(report, body="")))
-        parts["text"] = _hash(report.body)
+        parts["paper"] = digest(canonical(dataclasses.replace(report, body="")))
+        parts["text"] = digest(report.body)
         for number, appendix in enumerate(report.appendices, start=1):
             item = project.by_key.get(appendix.target)
             parts[f"appendix {number}"] = (hashlib.sha256((content_dir / appendix.target).read_bytes()).hexdigest()[:16]
-                                           if appendix.is_asset else _hash(_canonical(item)))
+                                           if appendix.is_asset else digest(canonical(item)))
     return parts
 
 
 def _pack(project: Project, content_dir: Path, meeting: Meeting) -> dict:
-    cover = _hash([meeting.title, meeting.board, meeting.date, meeting.time, meeting.venue])
+    cover = digest([meeting.title, meeting.board, meeting.date, meeting.time, meeting.venue])
     return {"cover": cover, "items": {number: _item_parts(project, content_dir, entry)
                                       for number, entry in enumerate(meeting.items, start=1)}}
 
@@ -154,21 +137,14 @@ def record(content_dir: Path, added: dict) -> None:
         manifest.setdefault(path, []).extend(records)
     lines = [HEADER]
     for path in sorted(manifest):
-        lines.append(f"{_quote(path)}:\n")
+        lines.append(f"{quote(path)}:\n")
         for pack in manifest[path]:
-            lines.append(f"  - pack: {_quote(pack['pack'])}\n")
+            lines.append(f"  - pack: {quote(pack['pack'])}\n")
             for key in ("file", "issued", "reason", "cover"):
                 if pack.get(key) is not None:
-                    lines.append(f"    {key}: {_quote(str(pack[key]))}\n")
+                    lines.append(f"    {key}: {quote(str(pack[key]))}\n")
             lines.append("    items:\n" if pack["items"] else "    items: {}\n")
             for number, parts in sorted(pack["items"].items()):
                 lines.append(f"      {number}:\n")
-                lines.extend(f"        {_quote(part)}: {_quote(digest)}\n" for part, digest in sorted(parts.items()))
-    file = content_dir / MANIFEST
-    temporary = file.with_name(f".{MANIFEST}.tmp")
-    temporary.write_text("".join(lines), encoding="utf-8")
-    temporary.replace(file)
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+                lines.extend(f"        {quote(part)}: {quote(value)}\n" for part, value in sorted(parts.items()))
+    write_record(content_dir, MANIFEST, "".join(lines))

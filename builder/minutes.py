@@ -52,6 +52,15 @@ class Decision:
     withheld: str = ""  # where this build leaves the item's paper out: the line printed instead
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A change to minutes after they were confirmed, and the meeting that agreed it."""
+
+    meeting: str  # the id of a meeting on or after the one that confirmed them
+    text: str  # what was corrected, printed with the minutes
+    line: int = 0
+
+
 @dataclass(frozen=True, kw_only=True)
 class Minutes(Item):
     """The minutes of the meeting of the same id."""
@@ -62,6 +71,7 @@ class Minutes(Item):
     attendance: Attendance = field(default_factory=Attendance)
     declarations: tuple[Declaration, ...] = ()
     decisions: tuple[Decision, ...] = ()  # in agenda order
+    corrections: tuple[Correction, ...] = ()  # the only way confirmed minutes change (`minutes_confirmed`)
 
     def __post_init__(self):
         # Draft minutes are a draft like any other item: only a drafts preview shows them.

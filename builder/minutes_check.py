@@ -53,9 +53,14 @@ def _approving(meeting: Meeting, meetings: dict[str, Meeting], problems: Problem
     for agenda_item in meeting.items:
         minuted = meetings.get(agenda_item.minutes) if agenda_item.minutes else None
         if minuted is not None:
-            if minuted.date and meeting.date and minuted.date >= meeting.date:
-                problems.error(meeting.path, meeting.line_of("items"), f"the minutes of {minuted.id} are approved "
-                               "here, but that meeting is not an earlier one; approve minutes at a later meeting")
+            line = agenda_item.line or meeting.line_of("items")
+            if minuted.board != meeting.board:
+                problems.error(meeting.path, line, f"the minutes of {minuted.id} are put for approval here, but that "
+                               f"is a meeting of another board ({minuted.board}); approve minutes at a later meeting "
+                               "of their own board")
+            elif minuted.date and meeting.date and minuted.date >= meeting.date:
+                problems.error(meeting.path, line, f"the minutes of {minuted.id} are approved here, but that meeting "
+                               "is not an earlier one; approve minutes at a later meeting")
             if not agenda_item.title:
                 agenda_item = replace(agenda_item, title=f"Minutes of the previous meeting: {minuted.title}")
         items.append(agenda_item)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from builder import rules as c
-from builder.minutes import MINUTES_STATUSES, OUTCOMES, Attendance, Attendee, Decision, Declaration
+from builder.minutes import MINUTES_STATUSES, OUTCOMES, Attendance, Attendee, Correction, Decision, Declaration
 from builder.model import Meeting
 from builder.yamlread import LineDict
 
@@ -20,6 +20,12 @@ def _declaration(reading: c.Reading, values: dict) -> Declaration | None:
     if None in values.values():
         return None
     return Declaration(**values, line=reading.fields.data.line)
+
+
+def _correction(reading: c.Reading, values: dict) -> Correction | None:
+    if None in values.values():
+        return None
+    return Correction(**values, line=reading.fields.data.line)
 
 
 def _decision(reading: c.Reading, values: dict) -> Decision | None:
@@ -92,4 +98,8 @@ def minutes_fields(common: dict, actions: c.Rule) -> dict:
             "text": c.Text(default=""),
             "actions": actions,
         }, _decision)),
+        "corrections": c.ListOf(c.Group("a correction", {
+            "meeting": c.Ids(Meeting, many=False, required=True),
+            "text": c.Text(required=True),
+        }, _correction)),
     }

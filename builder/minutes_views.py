@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from builder.minutes import Confirmation, Decision, Declaration, Minutes, confirmation
+from builder.minutes import Confirmation, Correction, Decision, Declaration, Minutes, confirmation
 from builder.model import AgendaEntry, Meeting, Project, Report, highest_marking
 from builder.paths import decisions_path
 from builder.views import Download, View
@@ -48,6 +48,7 @@ class MinutesView(View):
     rows: tuple[MinuteRow, ...]
     confirmed: Confirmation | None
     marking: str
+    corrected: tuple[tuple[Correction, Meeting | None], ...] = ()  # each correction, by the meeting that agreed it
 
     @property
     def declarations(self) -> tuple[Declaration, ...]:
@@ -104,8 +105,11 @@ class MinutesViews:
             minutes = minutes.withhold({entry.number: entry.item.withheld for entry in self.project.agenda(meeting)
                                         if entry.item.withheld})
             rows = _rows(self.project, minutes, meeting)
+            corrected = tuple((c, self.project.by_key.get(f"{Meeting.folder}/{c.meeting}"))
+                              for c in minutes.corrections)
             views[meeting.key] = MinutesView(minutes, meeting, rows, confirmation(self.project, minutes),
-                                             highest_marking([minutes.classification] + [r.marking for r in rows]))
+                                             highest_marking([minutes.classification] + [r.marking for r in rows]),
+                                             corrected)
         return views
 
     def of(self, meeting: Meeting) -> MinutesView | None:
@@ -147,4 +151,4 @@ def minutes_sources(view: MinutesView) -> tuple[str, ...]:
     confirmed = view.confirmed.meeting if view.confirmed else None
     confirming = (confirmed.path, f"{Minutes.folder}/{confirmed.id}.yaml") if confirmed else ()
     return (view.minutes.path, view.meeting.path) + tuple(r.entry.report.path for r in view.rows if r.entry.report) \
-        + confirming
+        + confirming + tuple(meeting.path for _, meeting in view.corrected if meeting)

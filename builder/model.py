@@ -305,7 +305,7 @@ class Project:
     reports: tuple[Report, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     pages: tuple[Page, ...] = ()
-    minutes: tuple[Minutes, ...] = ()  # builder.minutes, which is built on this module
+    minutes: tuple[Item, ...] = ()  # builder.minutes.Minutes, built on this module
     assets: tuple[str, ...] = ()
     profile: str = "internal"
     excluded_keys: frozenset[str] = field(default=frozenset())

@@ -169,7 +169,8 @@ def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
         yield _item_page(meeting, {"agenda": agenda, "upcoming": upcoming,
                                    "label": "Meeting" if upcoming else "Past meeting",
                                    "since": shown.since(meeting), "pdfs": pdfs.get(meeting.path, ()),
-                                   "minutes": recorded},
+                                   "minutes": recorded,
+                                   "minutes_pdfs": pdfs.get(recorded.minutes.path, ()) if recorded else ()},
                          [entry.report for entry in agenda if entry.report], [recorded] if recorded else [])
 
 

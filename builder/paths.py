@@ -29,6 +29,11 @@ def minutes_pdf_path(meeting: Meeting) -> str:
     return f"{meeting.folder}/{meeting.id}-minutes.pdf"
 
 
+def private_minutes_path(meeting: Meeting) -> str:
+    """The minutes of a meeting's exempt items, beside its private pack (internal build only)."""
+    return f"{meeting.folder}/{meeting.id}-minutes-private.pdf"
+
+
 def decisions_path(board_id: str, ending: str = "html") -> str:
     """A board's decisions log (also as csv and json)."""
     return f"decisions/{board_id}.{ending}"

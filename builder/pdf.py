@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder import actionpdfs, charts, markdown, templates, typeset
+from builder import actionpdfs, charts, markdown, minutes_pdfs, templates, typeset
 from builder.errors import Problem
 from builder.model import AgendaItem, Item, Meeting, Project, Report, Supplement, highest_marking
 from builder.minutes_views import MinutesView, MinutesViews, minutes_sources
-from builder.paths import minutes_pdf_path, pdf_path, private_pack_path, supplement_path
+from builder.paths import pdf_path, private_pack_path, supplement_path
 from builder.views import AppendixLink, Download, Views
 
 PDF_VARIANT = "pdf/ua-1"
@@ -233,10 +233,7 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
                                              "actions-chart"),
             "actions": actionpdfs.rows_as_at(shown.actions_of(spotlight), spotlight.date),
         }, _with_settings((spotlight.path,))))
-    for view in MinutesViews(project).all():
-        jobs.append(PdfJob(minutes_pdf_path(view.meeting), "pdf/minutes.html", view.minutes.title, view.minutes.path,
-                           {"minutes": view, "board": project.site.board(view.meeting.board).name},
-                           _with_settings(minutes_sources(view))))
+    jobs += minutes_pdfs.minutes_jobs(shown, PdfJob, _with_settings)
     jobs += actionpdfs.action_plan_jobs(shown, PdfJob)
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
@@ -255,8 +252,10 @@ def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:
               "pdf/pack.html": "Agenda pack", "pdf/minutes.html": "Download these minutes"}
     links: dict[str, list[Download]] = {}
     for job in jobs:
-        label = "Private agenda pack (exempt papers)" if job.inputs.get("private") else labels.get(job.template,
-                                                                                                   job.title)
+        label = labels.get(job.template, job.title)
+        if job.inputs.get("private"):
+            label = "Private minutes (exempt items)" if job.template == "pdf/minutes.html" else \
+                "Private agenda pack (exempt papers)"
         if job.inputs.get("supplement"):
             label = f"Supplementary agenda {job.inputs['supplement'].number}"
         links.setdefault(job.beside or job.source, []).append(Download(label, job.path))

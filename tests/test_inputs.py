@@ -9,7 +9,6 @@ import http.client
 import http.server
 import io
 import threading
-from pathlib import Path
 
 import pytest
 from conftest import hang_guard
@@ -79,7 +78,7 @@ def test_deep_block_nesting_and_alias_bombs_are_errors(tmp_path):
     result = check(project)
     assert result.code == 1
     assert "meetings/2015-09-02-deep.yaml:" in result.err and "nested more than" in result.err
-    assert f"facts.yaml:1: with its aliases (*name) written out, this YAML is more than" in result.err
+    assert "facts.yaml:1: with its aliases (*name) written out, this YAML is more than" in result.err
 
 
 @pytest.mark.parametrize("body, message", [

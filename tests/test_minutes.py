@@ -20,6 +20,10 @@ def _text(path) -> str:
     return parse_html(path).find("main").text()
 
 
+def _flat(path) -> str:
+    return " ".join(pdf_text(path).split())
+
+
 def _marking(path) -> str:
     return parse_html(path).find(cls="marking").attrs["data-marking"]
 
@@ -122,6 +126,38 @@ def test_draft_minutes_only_in_a_drafts_preview(internal):
     assert "DRAFTMINUTE" in preview and "Draft" in preview
 
 
+EXEMPT_WORDS = ("DECIDEDEXEMPT", "DECLAREDEXEMPT", "DECIDEDEXEMPTACTION")
+
+
+def _downloads(page) -> list[str]:
+    return [a.attrs["href"] for a in parse_html(page).find_all("a") if "download" in a.attrs]
+
+
+def test_the_open_minutes_pdf_prints_the_exempt_line_and_the_private_minutes_hold_the_exempt_item(internal):
+    open_minutes = _flat(internal / "internal/meetings/2015-09-02-board-minutes.pdf")
+    assert EXEMPT_LINE in open_minutes and "DECIDEDOPEN" in open_minutes
+    assert not any(word in open_minutes for word in EXEMPT_WORDS)
+    private = _flat(internal / "internal/meetings/2015-09-02-board-minutes-private.pdf")
+    assert all(word in private for word in EXEMPT_WORDS)
+    assert "DECIDEDOPEN" not in private and "OFFICIAL-SENSITIVE" in private
+    assert "Minutes: Main Board, 2 September 2015 (exempt items)" in private
+    # A meeting with no exempt item has no private minutes.
+    assert not (internal / "internal/meetings/2015-12-02-board-minutes-private.pdf").exists()
+    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html"):
+        links = _downloads(internal / "internal" / page)
+        assert any(link.endswith("2015-09-02-board-minutes.pdf") for link in links), (page, links)
+        assert any(link.endswith("2015-09-02-board-minutes-private.pdf") for link in links), (page, links)
+
+
+def test_the_public_build_has_no_private_minutes(internal):
+    public = internal / "public"
+    assert not list(public.rglob("*-minutes-private.pdf"))
+    assert (public / "meetings/2015-09-02-board-minutes.pdf").exists()
+    for page in ("meetings/2015-09-02-board.html", "minutes/2015-09-02-board.html"):
+        assert not any("private" in link for link in _downloads(public / page))
+    assert not any(word in _flat(public / "meetings/2015-09-02-board-minutes.pdf") for word in EXEMPT_WORDS)
+
+
 GOOD_MINUTES = "status: unconfirmed\ndecisions:\n  2:\n    outcome: agreed\n"
 
 
@@ -175,7 +211,10 @@ def test_new_minutes_are_written_from_the_agenda_and_never_overwrite(copy_site):
 
 @pytest.mark.parametrize("path, old, new", [
     ("minutes/2015-12-02-board.yaml", "outcome: agreed\n", "outcome: deferred\n"),  # the first are unconfirmed again
-    ("minutes/2015-09-02-board.yaml", "DECIDEDOPEN amendments", "DECIDEDOPEN changes"),
+    # The first minutes are confirmed: an edit to them comes with its correction.
+    ("minutes/2015-09-02-board.yaml", "decisions:\n  1:\n    outcome: noted\n    text: Apologies were noted.",
+     "corrections: [{meeting: 2016-03-02-board, text: Apologies were CORRECTED.}]\n"
+     "decisions:\n  1:\n    outcome: noted\n    text: Apologies were CORRECTED."),
     ("reports/open-paper.md", "Paper OPENPAPER title", "Paper OPENPAPER retitled"),
 ])
 def test_an_edit_rebuilds_what_shows_the_minutes_as_a_cold_build_would(copy_site, tmp_path, path, old, new):
