@@ -1,0 +1,143 @@
+"""Adversarial review of issue 23's "nothing hidden in published files" and
+"renamed items keep their addresses", through the command line: hidden data a
+scrubber can miss, and old addresses a redirect can miss."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from PIL import Image, PngImagePlugin
+
+from conftest import build, cli
+
+XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+       b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>HIDDENAUTHOR</dc:creator>'
+       b'</rdf:Description></rdf:RDF></x:xmpmeta>')
+
+
+def _image(format_name: str, **options) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), "teal").save(out, format_name, **options)
+    return out.getvalue()
+
+
+def _png_with_text() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "HIDDENAUTHOR")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    return _image("PNG", pnginfo=info)
+
+
+def _pdf_with_page_xmp() -> bytes:
+    document = pikepdf.new()
+    document.add_blank_page()
+    stream = pikepdf.Stream(document, XMP)
+    stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+    document.pages[0].obj.Metadata = stream
+    out = io.BytesIO()
+    document.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+def _published(make_project, tmp_path, name: str, data: bytes, profile: str = "public") -> bytes:
+    content = make_project({f"assets/{name}": data,
+                            "pages/evidence.md": f"---\ntitle: Evidence\n---\n[The file](../assets/{name})\n"})
+    build(content, tmp_path / "out", "--profile", profile)
+    published = tmp_path / "out/assets" / name
+    assert published.exists()
+    raw = published.read_bytes()
+    if name.endswith(".pdf"):  # streams may be compressed on the way: read them back whole
+        with pikepdf.open(io.BytesIO(raw)) as document:
+            raw += b"".join(obj.read_bytes() for obj in document.objects if isinstance(obj, pikepdf.Stream))
+    return raw
+
+
+@pytest.mark.parametrize("name, data", [
+    ("photo.png", _png_with_text()),
+    ("photo.webp", _image("WEBP", xmp=XMP)),
+    ("photo.gif", _image("GIF", comment=b"HIDDENAUTHOR took this")),
+    ("photo.jpg", _image("JPEG", xmp=XMP)),
+])
+def test_hidden_text_of_an_image_is_not_published(make_project, tmp_path, name, data):
+    assert b"HIDDENAUTHOR" in data
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, name, data)
+
+
+@pytest.mark.xfail(strict=True, reason="scrub keeps a JPEG's comment (COM segment): Pillow writes im.info['comment'] "
+                                       "back, so 'taken by ... at ...' is published")
+def test_a_jpeg_comment_is_not_published(make_project, tmp_path):
+    data = _image("JPEG", comment=b"HIDDENAUTHOR took this at 12 Main Street")
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "photo.jpg", data)
+
+
+@pytest.mark.xfail(strict=True, reason="scrub keeps a TIFF's XMP (and IPTC/Photoshop) tags: Pillow's TIFF writer "
+                                       "copies them from the opened image")
+def test_the_xmp_of_a_tiff_is_not_published(make_project, tmp_path):
+    data = _image("TIFF", tiffinfo={700: XMP})
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "scan.tif", data)
+
+
+@pytest.mark.xfail(strict=True, reason="scrub removes only the PDF's document-level XMP: a page's own /Metadata "
+                                       "stream (an author in dc:creator) is published")
+def test_the_xmp_of_a_pdf_page_is_not_published(make_project, tmp_path):
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "paper.pdf", _pdf_with_page_xmp())
+
+
+# Aliases ---------------------------------------------------------------------------
+
+REPORT = """---
+title: Renamed report
+to: main-board
+on: 2015-09-02
+report_by: Director of Tests
+aliases: [old-report]
+---
+## Summary
+
+Text.
+"""
+SITE = ("title: Test site\norganisation: Test Partnership\nclassification: OFFICIAL\nurl: https://example.org/safety/\n"
+        "boards:\n  main-board: {name: Main Board}\ngroups:\n  prevent: {name: Prevent Group, remit: R}\n")
+
+
+@pytest.mark.xfail(strict=True, reason="a renamed paper's old PDF address (reports/<alias>.pdf) is neither written "
+                                       "nor redirected: bookmarks to the paper's PDF break")
+def test_a_renamed_papers_old_pdf_address_still_works(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE, "reports/new-report.md": REPORT})
+    build(content, tmp_path / "out", "--profile", "public", pdf=True)
+    assert (tmp_path / "out/reports/new-report.pdf").exists()
+    nginx = (tmp_path / "server/nginx/out.conf").read_text()
+    assert (tmp_path / "out/reports/old-report.pdf").exists() or "old-report.pdf" in nginx
+
+
+def test_the_server_redirects_renamed_pages_under_the_sites_path(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE, "reports/new-report.md": REPORT})
+    build(content, tmp_path / "out", "--profile", "public")
+    apache = (tmp_path / "server/apache/out.conf").read_text()
+    assert 'Redirect permanent "/safety/reports/old-report.html" "/safety/reports/new-report.html"' in apache
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ("[index]", "the alias 'index' is not an id"),
+    ("['../../evil']", "the alias '../../evil' is not an id"),
+    ("['old name']", "the alias 'old name' is not an id"),
+    ("[new-report]", "the alias 'new-report' is the item's own id"),
+    ("[old-a, old-a]", "the alias 'old-a' is listed twice"),
+])
+def test_an_alias_that_cannot_be_an_old_address_is_an_error_at_its_line(make_project, aliases, message):
+    content = make_project({"reports/new-report.md": REPORT.replace("[old-report]", aliases)})
+    run = cli("check", "--content", content, "--today", "2016-01-15")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"reports/new-report.md:6: {message}" in run.err
+
+
+def test_an_alias_of_a_withheld_paper_leaves_no_redirect_in_a_public_build(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE,
+                            "reports/new-report.md": REPORT.replace("aliases:", "publish_from: 2099-01-01\naliases:")})
+    build(content, tmp_path / "out", "--profile", "public")
+    for folder in (tmp_path / "out", tmp_path / "server", tmp_path / "out.release"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert b"old-report" not in path.read_bytes(), path
