@@ -174,3 +174,14 @@ def test_a_public_build_writes_a_damaged_manifest_again(tmp_path):
     (tmp_path / "out.release/release.json").write_text('{"files": {"a": 5}, "changes": 3}')
     build(content, tmp_path / "out", "--profile", "public", today=TODAY)
     assert isinstance(json.loads((tmp_path / "out.release/release.json").read_text())["changes"], dict)
+
+
+def test_nothing_private_is_written_inside_the_output_or_beside_it_but_the_documented_files(tmp_path):
+    content = minutes_project(tmp_path, {"2015-12-02-board": "2015-11-25"})
+    out = tmp_path / "www" / "site"
+    build(content, out, "--profile", "public", pdf=True, today=TODAY)
+    inside = {path.relative_to(out).as_posix() for path in out.rglob("*")}
+    assert not [name for name in inside if any(word in name for word in ("release", "issued", "cache", "sqlite",
+                                                                         "pickle", ".briefing/", "lock"))]
+    assert sorted(path.name for path in (tmp_path / "www").iterdir()) == ["server", "site", "site.release"]
+    assert (content / "issued.yaml").is_file() and not (content / ".briefing").exists()
