@@ -141,3 +141,42 @@ def test_an_alias_of_a_withheld_paper_leaves_no_redirect_in_a_public_build(make_
         for path in folder.rglob("*"):
             if path.is_file():
                 assert b"old-report" not in path.read_bytes(), path
+
+
+# Exempt appendices that are files ----------------------------------------------------
+
+EXEMPT_FILE_PAPER = """---
+title: Open paper
+to: main-board
+on: 2015-09-02
+report_by: Director of Tests
+appendices:
+  - {file: assets/bids.txt, exempt: 8}
+  - {item: case-studies/bid-case, exempt: 8}
+---
+## Summary
+
+The tenders are summarised in the appendices.
+"""
+LINKING_PAGE = ("---\ntitle: Procurement\n---\nSee [the bids](../assets/bids.txt) and "
+                "[the case](../case-studies/bid-case.md).\n")
+
+
+def _exempt_file_project(make_project):
+    return make_project({"reports/open-paper.md": EXEMPT_FILE_PAPER, "pages/procurement.md": LINKING_PAGE,
+                         "assets/bids.txt": "Prices BIDSSECRET\n",
+                         "case-studies/bid-case.md": "---\ntitle: Case BIDCASE\nsummary: S.\n---\nBody BIDCASE.\n"})
+
+
+def test_an_exempt_appendix_item_linked_from_a_public_page_is_plain_text_with_a_warning(make_project, tmp_path):
+    run = build(_exempt_file_project(make_project), tmp_path / "out", "--profile", "public")
+    assert "pages/procurement.md:4: warning: links to case-studies/bid-case.md" in run.err
+    assert not (tmp_path / "out/case-studies/bid-case.html").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="a file bound in as an exempt appendix is published by a public build when "
+                                       "any public page links it, with no warning (items are left out)")
+def test_an_exempt_appendix_file_is_never_published_by_a_public_build(make_project, tmp_path):
+    build(_exempt_file_project(make_project), tmp_path / "out", "--profile", "public")
+    assert not (tmp_path / "out/assets/bids.txt").exists()
+    assert not any(b"BIDSSECRET" in path.read_bytes() for path in (tmp_path / "out").rglob("*") if path.is_file())
