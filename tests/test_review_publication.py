@@ -7,7 +7,7 @@ import json
 import shutil
 
 import pytest
-from conftest import SITES, build, checksums, cli, errors_only, pdf_text, run_process
+from conftest import SITES, build, checksums, cli, errors_only, everything_readable, pdf_text, run_process
 
 TODAY = "2016-04-01"
 
@@ -185,3 +185,17 @@ def test_nothing_private_is_written_inside_the_output_or_beside_it_but_the_docum
                                                                          "pickle", ".briefing/", "lock"))]
     assert sorted(path.name for path in (tmp_path / "www").iterdir()) == ["server", "site", "site.release"]
     assert (content / "issued.yaml").is_file() and not (content / ".briefing").exists()
+
+
+def test_the_urgent_reason_and_note_of_an_exempt_item_are_only_in_the_private_pack(tmp_path):
+    content = minutes_project(tmp_path)
+    edit(content / "meetings/2015-09-02-board.yaml", "  - report: exempt-paper\n",
+         "  - report: exempt-paper\n    added: 2015-08-31\n    urgent_reason: URGENTSECRET expires.\n"
+         "    note: Note NOTESECRET.\n")
+    build(content, tmp_path / "public", "--profile", "public", pdf=True, today=TODAY)
+    build(content, tmp_path / "internal", pdf=True, today=TODAY)
+    public = everything_readable(tmp_path / "public")
+    assert "URGENTSECRET" not in public and "NOTESECRET" not in public
+    open_pack = pdf_text(tmp_path / "internal/meetings/2015-09-02-board.pdf")
+    assert "URGENTSECRET" not in open_pack and "NOTESECRET" not in open_pack
+    assert "URGENTSECRET" in pdf_text(tmp_path / "internal/meetings/2015-09-02-board-private.pdf")
