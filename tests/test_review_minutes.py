@@ -143,8 +143,6 @@ def test_the_meeting_approving_minutes_with_an_exempt_minute_binds_that_minute_i
     assert "DECIDEDEXEMPT" in pdf_text(private)
 
 
-@pytest.mark.xfail(strict=True, reason="confirmed minutes can be edited silently: issue 21 asks for an error "
-                                       "unless the edit is recorded as a correction (not implemented)")
 def test_an_edit_to_confirmed_minutes_is_an_error(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(SITES / "minutes", content)

@@ -88,8 +88,6 @@ def test_a_supplementary_pack_without_an_issued_pack_is_a_content_error_at_its_l
                                         for line in errors_only(run.err))
 
 
-@pytest.mark.xfail(strict=True, reason="a supplementary pack issued before the pack it supplements is accepted, "
-                                       "and its cover then says it was issued before the pack")
 def test_a_supplementary_pack_issued_before_the_agenda_pack_is_refused(tmp_path):
     content = minutes_project(tmp_path)
     path = content / "meetings/2015-09-02-board.yaml"
@@ -98,7 +96,6 @@ def test_a_supplementary_pack_issued_before_the_agenda_pack_is_refused(tmp_path)
     assert run.code == 1 and "supplementary" in run.err
 
 
-@pytest.mark.xfail(strict=True, reason="a meeting's publish_by after the meeting itself is accepted without a word")
 def test_papers_due_after_their_meeting_are_refused_or_warned_about(tmp_path):
     content = minutes_project(tmp_path)
     path = content / "meetings/2015-09-02-board.yaml"
