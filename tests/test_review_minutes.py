@@ -153,9 +153,7 @@ def test_an_edit_to_confirmed_minutes_is_an_error(tmp_path):
     assert run.code == 1 and any("minutes/2015-09-02-board.yaml" in line for line in errors_only(run.err))
 
 
-@pytest.mark.xfail(strict=True, reason="a board's action plan PDF leaves out the actions its own minutes agreed "
-                                       "(origins are only its spotlights and papers), though the group plans hold them")
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_a_boards_action_plan_on_paper_holds_the_actions_its_minutes_agreed(builds, profile):
-    assert "DECIDEDOPENACTION" in pdf_text(builds / profile / "actions/prevent.pdf")
+    assert "DECIDEDOPENACTION" in pdf_text(builds / profile / "actions/groups/prevent.pdf")
     assert "DECIDEDOPENACTION" in pdf_text(builds / profile / "actions/boards/main-board.pdf")
