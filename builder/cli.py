@@ -216,8 +216,8 @@ def _diff_release(output: Path) -> int:
 
     shown = release.show(output)
     if shown is None:
-        print(f"{release.folder(output) / release.MANIFEST}: no release manifest; build with --profile public "
-              f"--output {output} first", file=sys.stderr)
+        print(f"{release.folder(output) / release.MANIFEST}: no release manifest, or one that is damaged; "
+              f"build with --profile public --output {output} first", file=sys.stderr)
         return 1
     print(shown, end="")
     return 0

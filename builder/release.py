@@ -37,7 +37,8 @@ def folder(output_dir: Path) -> Path:
 
 
 def missing(output_dir: Path) -> bool:
-    return not (folder(output_dir) / MANIFEST).is_file()
+    """Whether there is no manifest a build could compare with: none, or a damaged one."""
+    return _read(folder(output_dir) / MANIFEST) is None
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,29 @@ def changes(previous: dict[str, dict], current: dict[str, dict], everything: Pro
     }
 
 
+_CHANGES = ("added", "removed", "remarked", "changed")
+
+
 def _read(path: Path) -> dict | None:
+    """The manifest at `path`, or None where there is none or it is not of the shape
+    a build writes (edited by hand, cut short): such a manifest is written again."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
+    if not isinstance(data, dict) or not all(isinstance(data.get(key), str) for key in ("output", "built")):
+        return None
+    files, found = data.get("files"), data.get("changes")
+    entry_keys = {"sha256": str, "source": str, "marking": str}
+    if not isinstance(files, dict) or not all(
+            isinstance(entry, dict) and all(isinstance(entry.get(key), kind) for key, kind in entry_keys.items())
+            for entry in files.values()):
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("reasons"), dict) or not all(
+            isinstance(found.get(key), list) and all(isinstance(path, str) for path in found[key])
+            for key in _CHANGES):
+        return None
+    return data
 
 
 def write(project: Project, everything: Project, pages, pdf_jobs, output_dir: Path,
