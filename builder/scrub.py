@@ -17,11 +17,13 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageOps, ImageSequence, JpegImagePlugin
 
 # Pillow's names of the raster formats whose metadata is taken out.
 _IMAGES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".tif": "TIFF",
            ".tiff": "TIFF"}
+# What an image's own info says about how it looks; the rest (comments, EXIF, XMP, IPTC, text) is left behind.
+_APPEARANCE = {"transparency", "gamma", "background", "duration", "disposal", "blend", "compression"}
 _OFFICE = {".docx", ".xlsx", ".pptx", ".docm", ".xlsm", ".pptm"}
 _OPEN_DOCUMENT = {".odt", ".ods", ".odp"}
 _BINARY_OFFICE = {".doc", ".xls", ".ppt"}
@@ -81,23 +83,32 @@ def _image(source: Path, format_name: str) -> bytes:
             # The orientation goes with the rest of the EXIF data: the picture is turned as it said first.
             turned = image.getexif().get(ExifTags.Base.Orientation, 1) not in (1, None)
             upright = ImageOps.exif_transpose(image) if turned else image
-            options: dict = {}
+            options: dict = {"icc_profile": image.info.get("icc_profile") or None, "dpi": image.info.get("dpi")}
             if format_name == "JPEG":
-                options["quality"] = "keep" if upright is image else 92
-                options["subsampling"] = "keep" if upright is image else -1
-            if image.info.get("icc_profile"):
-                options["icc_profile"] = image.info["icc_profile"]
+                # The same compression as the original when it is not turned, so the picture is not made worse.
+                options["qtables"] = None if turned else getattr(image, "quantization", None)
+                options["subsampling"] = -1 if turned else JpegImagePlugin.get_sampling(image)
+                options["quality"] = 92 if turned else None
+            pictures = [_pixels_only(upright)]
             if frames > 1 and format_name in ("GIF", "WEBP", "PNG"):
-                options.update(save_all=True, duration=image.info.get("duration"), loop=image.info.get("loop", 0))
-            if format_name == "GIF":
-                # Pillow writes a GIF's comment from the image's own info: there is none to write.
-                upright.info.pop("comment", None)
+                pictures = [_pixels_only(frame) for frame in ImageSequence.Iterator(image)]
+                options.update(save_all=True, append_images=pictures[1:], loop=image.info.get("loop", 0),
+                               duration=[picture.info.get("duration", 0) for picture in pictures])
             out = io.BytesIO()
-            upright.save(out, format_name, **{key: value for key, value in options.items() if value is not None})
+            pictures[0].save(out, format_name, **{key: value for key, value in options.items() if value is not None})
             return out.getvalue()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise Refused(f"the image cannot be read to take out its hidden data ({exc}): save it again as a plain "
                       "image") from None
+
+
+def _pixels_only(frame: Image.Image) -> Image.Image:
+    """The frame as a new image that knows only how it looks: Pillow's writers copy
+    what the opened file carried (a JPEG's comment, a TIFF's XMP, IPTC and Photoshop
+    tags) from the image they are given, and a copy carries none of the file's tags."""
+    picture = frame.copy()
+    picture.info = {key: value for key, value in frame.info.items() if key in _APPEARANCE}
+    return picture
 
 
 def _svg(source: Path) -> bytes:
@@ -122,20 +133,28 @@ def _pdf(source: Path) -> bytes:
         for key in list(document.docinfo.keys()):
             if key not in _KEPT_PDF_KEYS:
                 del document.docinfo[key]
-        for key in ("/Metadata", "/PieceInfo"):
-            if key in document.Root:
-                del document.Root[key]
         for page in document.pages:
-            if "/PieceInfo" in page.obj:
-                del page.obj["/PieceInfo"]
             if "/Annots" in page.obj:
                 kept_annotations = [annotation for annotation in page.obj.Annots
                                     if annotation.get("/Subtype") not in _COMMENT_ANNOTATIONS]
                 page.obj.Annots = pikepdf.Array(kept_annotations)
+                for annotation in kept_annotations:
+                    _without_hidden_keys(annotation)
+        # Not only the catalog: a page, a form, an image or an annotation may keep its own XMP (its author,
+        # the program and file it came from), and everything written out is an object of the document.
+        for obj in document.objects:
+            _without_hidden_keys(obj)
         out = io.BytesIO()
         # Written whole: the earlier revisions an edited PDF keeps after its end are gone.
         document.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _without_hidden_keys(obj) -> None:
+    if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+        for key in ("/Metadata", "/PieceInfo"):
+            if key in obj:
+                del obj[key]
 
 
 def _zipped(source: Path, ending: str) -> bytes:
