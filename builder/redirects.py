@@ -10,9 +10,9 @@ one that two items of a kind both claim is refused here, once every item is read
 from __future__ import annotations
 
 from builder.errors import Problems
-from builder.kinds import KINDS
+from builder.kinds import KINDS, kind_of
 from builder.model import Item, Project
-from builder.paths import page_path
+from builder.paths import page_path, pdf_path
 
 TEMPLATE = "redirect.html"
 
@@ -35,6 +35,15 @@ def alias_problems(project: Project, problems: Problems, lines: dict[tuple[str, 
 
 
 def redirects(project: Project) -> list[tuple[str, str]]:
-    """(old address, new address) of every alias of the items this build publishes."""
-    return sorted((alias_path(item, alias), page_path(item)) for item in project.items for alias in item.aliases)
+    """(old address, new address) of every alias of the items this build publishes:
+    its page and, where the item is also a PDF beside its page, that PDF (a PDF
+    cannot send its reader on by itself, so only the server redirects it)."""
+    moved = []
+    for item in project.items:
+        beside = kind_of(item).pdf and pdf_path(item) == f"{item.folder}/{item.id}.pdf"
+        for alias in item.aliases:
+            moved.append((alias_path(item, alias), page_path(item)))
+            if beside:
+                moved.append((f"{item.folder}/{alias}.pdf", pdf_path(item)))
+    return sorted(moved)
 
