@@ -3,7 +3,8 @@
 A meeting with `issued: DATE` has its pack frozen from that date: the first build
 on or after it records, in the content folder's `issued.yaml` (committed with the
 content), a hash of each part of each agenda item (its agenda line, its paper's
-fields, its text, each appendix) and of the cover. A later build that would
+fields, its text, each appendix, or each part of the minutes it binds in, as
+`minutes_confirmed` hashes them) and of the cover. A later build that would
 change any of them fails, naming what changed, unless the item is listed in a
 new supplementary pack (`supplementary`), or the meeting gives the reason the
 pack is issued again (`reissued`); each of those is recorded in turn.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from builder.errors import Problems
 from builder.issued_record import MANIFEST, read_manifest
+from builder.minutes_confirmed import parts as minutes_parts
 from builder.model import AgendaItem, Meeting, Project
 from builder.paths import pdf_path, supplement_path
 from builder.records import canonical, digest, quote, write_record
@@ -47,6 +49,12 @@ def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[
             item = project.by_key.get(appendix.target)
             parts[f"appendix {number}"] = (hashlib.sha256((content_dir / appendix.target).read_bytes()).hexdigest()[:16]
                                            if appendix.is_asset else digest(canonical(item)))
+    minutes = project.by_key.get(f"minutes/{entry.minutes}") if entry.minutes else None
+    if minutes is not None:
+        # Corrections and the progress of actions come after the pack, as in the
+        # record of confirmed minutes; the id ties each part to the minutes bound in.
+        for part, value in minutes_parts(minutes).items():
+            parts[f"minutes {part}"] = digest([entry.minutes, value])
     return parts
 
 

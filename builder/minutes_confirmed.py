@@ -31,7 +31,7 @@ HEADER = """\
 _NOT_HASHED = NOT_HASHED | {"classification"}
 
 
-def _parts(minutes: Minutes) -> dict[str, str]:
+def parts(minutes: Minutes) -> dict[str, str]:
     parts = {"attendance": digest(canonical(minutes.attendance, _NOT_HASHED))}
     for number in sorted({d.item for d in minutes.declarations}):
         parts[f"declarations on item {number}"] = digest(canonical(
@@ -72,7 +72,7 @@ def check(project: Project, content_dir: Path, problems: Problems) -> dict:
         _check_corrections(project, minutes, confirmed, problems)
         if confirmed is None or len(problems.errors) > before:
             continue
-        now = {"meeting": confirmed.meeting.id, "parts": _parts(minutes),
+        now = {"meeting": confirmed.meeting.id, "parts": parts(minutes),
                "corrections": [digest(canonical(c)) for c in minutes.corrections]}
         was = recorded.get(minutes.path)
         if was is None or (was["parts"] == now["parts"] and was["corrections"] == now["corrections"]):

@@ -66,13 +66,17 @@ def not_yet(report: Report, today: dt.date) -> bool:
 
 def date_problems(project: Project, problems: Problems) -> None:
     """Publication dates that cannot be right: papers due after the meeting has met,
-    or a supplementary pack issued before the pack it adds to."""
+    or a supplementary pack without an issued pack to add to, or issued before it."""
     for meeting in project.meetings:
         if meeting.publish_by and meeting.date and meeting.publish_by >= meeting.date:
             problems.error(meeting.path, meeting.line_of("publish_by"),
                            f"'publish_by' is {meeting.publish_by.isoformat()}, but the meeting is on "
                            f"{meeting.date.isoformat()}: papers must be published before it, so give an earlier "
                            "date, or leave it out for three clear days before the meeting")
+        if meeting.supplementary and meeting.issued is None:
+            problems.error(meeting.path, meeting.line_of("supplementary"),
+                           "a supplementary pack adds to an issued agenda pack, but this meeting has no 'issued' "
+                           "date: give the date the agenda pack was issued as 'issued', or take 'supplementary' out")
         for supplement in meeting.supplementary:
             if meeting.issued and supplement.issued < meeting.issued:
                 problems.error(meeting.path, supplement.line,
