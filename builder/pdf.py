@@ -182,11 +182,13 @@ def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
         minuted = project.by_key.get(f"{Meeting.folder}/{entry.item.minutes}") if entry.item.minutes else None
-        bound = minutes.of(minuted) if minuted is not None and not exempt else None
+        bound = minutes.of(minuted) if minuted is not None else None
+        if bound and exempt:  # the minutes of the exempt items, which members confirm too
+            bound = minutes_pdfs.private_view(bound)
         if bound and bound.confirmed and bound.confirmed.meeting.key == meeting.key:
             bound = replace(bound, confirmed=None)  # as they were put to this meeting: unconfirmed
         entries.append(PackEntry(entry.number, entry.item, entry.report, paper, elsewhere, bound))
-    if exempt and not papers:
+    if exempt and not papers and not any(entry.minutes for entry in entries):
         return None
     title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
     if supplement is not None:

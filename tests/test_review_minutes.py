@@ -135,8 +135,6 @@ def test_the_private_pack_binds_the_exempt_appendix(builds):
     assert "APPXCASE" in pdf_text(builds / "internal/meetings/2015-09-02-board-private.pdf")
 
 
-@pytest.mark.xfail(strict=True, reason="a meeting that approves minutes holding an exempt minute has no private "
-                                       "pack, so its members never receive the exempt minute they confirm")
 def test_the_meeting_approving_minutes_with_an_exempt_minute_binds_that_minute_in_its_private_pack(builds):
     private = builds / "internal/meetings/2015-12-02-board-private.pdf"
     assert private.exists()
