@@ -356,11 +356,28 @@ class Project:
             entries.append(AgendaEntry(number, agenda_item, report))
         return tuple(entries)
 
+    @cached_property
+    def exempt_appendices(self) -> dict[str, int]:
+        """Each item or asset that some paper binds in as an exempt appendix, with its
+        (first) paragraph: it is exempt material wherever else it is listed."""
+        exempt: dict[str, int] = {}
+        for report in self.reports:
+            for appendix in report.appendices:
+                if appendix.exempt and not appendix.withheld:
+                    exempt.setdefault(appendix.target, appendix.exempt)
+        return exempt
+
+    def withheld_appendix(self, appendix: Appendix) -> Appendix | None:
+        """What stays of an appendix where exempt material is left out: the exempt line
+        if it is exempt here or as another paper's appendix, else None."""
+        paragraph = appendix.exempt or self.exempt_appendices.get(appendix.target)
+        return replace(appendix, exempt=paragraph).left_out() if paragraph else None
+
     def without_exempt(self) -> Project:
         """What an open agenda pack may draw on: everything but the exempt papers and
         exempt appendices (each of which keeps its number and the exempt line)."""
         exempt = {r.key for r in self.reports if r.is_exempt}
-        reports = tuple(replace(r, appendices=tuple(a.left_out() if a.exempt else a for a in r.appendices
+        reports = tuple(replace(r, appendices=tuple(self.withheld_appendix(a) or a for a in r.appendices
                                                     if a.target not in exempt))
                         for r in self.reports if not r.is_exempt)
 

@@ -31,7 +31,7 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
     waiting = {report.key for report in project.reports
                if profile == "public" and today is not None and not_yet(report, today)}
     # An item bound in as an exempt appendix is exempt material, even where its paper is published.
-    exempt_appendices = {a.target for r in project.reports for a in r.appendices if a.exempt and not a.is_asset}
+    exempt_appendices = project.exempt_appendices
     kept = {
         item.key
         for item in project.items
@@ -54,9 +54,10 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
         if isinstance(item, Threat):
             changes["facts"] = tuple(f for f in item.facts if f in fact_ids)
         if isinstance(item, Report):
+            withheld = {a: project.withheld_appendix(a) for a in item.appendices} if profile == "public" else {}
             changes["appendices"] = tuple(
-                a.left_out() if a.exempt and profile == "public" else a
-                for a in item.appendices if a.is_asset or a.target in kept or (a.exempt and profile == "public")
+                withheld.get(a) or a
+                for a in item.appendices if withheld.get(a) or (a.is_asset or a.target in kept)
             )
         if isinstance(item, Meeting):
             # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
@@ -80,5 +81,7 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
     def keep(items):
         return tuple(prune(i) for i in items if i.key in kept)
 
-    return replace(project, facts=facts, profile=profile, excluded_keys=frozenset(i.key for i in project.items) - kept,
+    # A file bound in as an exempt appendix is left out of a public build like an exempt item.
+    assets = tuple(a for a in project.assets if profile != "public" or a not in exempt_appendices)
+    return replace(project, facts=facts, profile=profile, assets=assets, excluded_keys=frozenset(i.key for i in project.items) - kept,
                    drafts=drafts, **{kind.attribute: keep(getattr(project, kind.attribute)) for kind in KINDS})

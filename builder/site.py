@@ -33,7 +33,7 @@ def excluded_link_warnings(project: Project, problems: Problems) -> None:
     why = "the public profile leaves out" if project.profile == "public" else "is a draft, left out of the build"
     for item in project.items:
         for link in item.links:
-            if content_path_to_output(project, link.target) is None and not link.target.startswith("assets/"):
+            if content_path_to_output(project, link.target) is None:
                 problems.warn(item.path, link.line, f"links to {link.target}, which {why}; the link text is shown without a link")
 
 
@@ -44,7 +44,7 @@ def used_assets(project: Project) -> set[str]:
     used.update(a.target for r in project.reports for a in r.appendices if a.is_asset)
     if project.site.logo:
         used.add(project.site.logo)
-    return used
+    return used & set(project.assets)
 
 
 @dataclass(frozen=True)

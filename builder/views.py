@@ -157,7 +157,7 @@ class Views:
     @cached_property
     def open_pack(self) -> Views:
         """What an open agenda pack may show: the same rows, without the exempt papers."""
-        if not any(report.is_exempt or any(a.exempt for a in report.appendices) for report in self.project.reports):
+        if not any(report.is_exempt for report in self.project.reports) and not self.project.exempt_appendices:
             return self
         return Views(self.project.without_exempt(), self.today)
 
