@@ -96,7 +96,8 @@ class Minutes(Item):
         return replace(self, decisions=tuple(
             replace(d, text="", actions=(), withheld=lines[d.item]) if d.item in lines else d
             for d in self.decisions), declarations=tuple(
-            replace(d, nature="", withheld=lines[d.item]) if d.item in lines else d for d in self.declarations))
+            replace(d, member="", nature="", withheld=lines[d.item]) if d.item in lines else d
+            for d in self.declarations))
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,10 @@ def test_the_public_build_holds_no_exempt_minute_and_prints_the_shared_line(inte
         assert marker not in everything
     assert EXEMPT_LINE in _text(out / "meetings/2015-09-02-board.html")
     assert EXEMPT_LINE in (out / "decisions/main-board.csv").read_text(encoding="utf-8-sig")
+    register = parse_html(out / "declarations/main-board.html")
+    withheld = [cell.text() for cell in register.find_all("td") if EXEMPT_LINE in cell.text()]
+    assert withheld and not [cell for cell in withheld if "PRESENTTWO" in cell], \
+        "who declared an interest in an item left out is left out with it"
     assert "DECIDEDOPENACTION" in _text(out / "actions/index.html")
 
 
