@@ -38,6 +38,11 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
             except f.Invalid as exc:
                 problems.error("site.yaml", line, f"the {key[:-1]} id {exc}")
                 continue
+            if key == "groups" and entry_id == "index":
+                # A group's plan is actions/<id>.html, beside the whole plan's actions/index.html.
+                problems.error("site.yaml", line, "the group id 'index' is the address of the whole action plan; "
+                                                  "choose another id for this group")
+                continue
             if not isinstance(entry, LineDict):
                 problems.error("site.yaml", line, f"{key[:-1]} '{entry_id}' must have fields, such as '{entry_id}: {{name: ...}}'")
                 continue

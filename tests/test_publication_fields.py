@@ -112,3 +112,12 @@ def test_no_group_id_takes_an_action_plan_pdf_name(make_project, tmp_path):
     assert (out / "actions/boards/main-board.pdf").exists()
     group = parse_html(out / "actions/action-plan.html")
     assert [href for _, href in group.find("ul", "downloads").urls()] == ["groups/action-plan.pdf"]
+
+
+def test_no_group_id_takes_the_action_plans_own_page(make_project, tmp_path):
+    site = SITE_YAML.replace("groups:\n", "groups:\n  index: {name: Index Group, remit: Lists}\n")
+    content = project(make_project, site=site)
+    result = cli("check", "--content", str(content))
+    assert result.code == 1
+    assert any(line.startswith("site.yaml:") and "the group id 'index' is the address of the whole action plan"
+               in line for line in result.err.splitlines()), result.err
