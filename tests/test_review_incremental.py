@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from conftest import SITES, build, checksums
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.property
@@ -68,6 +68,9 @@ def _project(root):
     return content
 
 
+# Each example is several builds of the minutes fixture, and the edits are few: in the
+# deep tier, 40 examples try most sequences and keep CI well inside its time.
+@settings(max_examples=40 if settings.get_current_profile_name() == "deep" else settings().max_examples)
 @given(profile=st.sampled_from(["internal", "public"]),
        edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=3))
 def test_an_incremental_build_after_edits_equals_a_cold_build(tmp_path_factory, profile, edits):
