@@ -14,5 +14,6 @@ def test_the_example_content_checks_and_builds_without_errors(tmp_path):
     for profile in ("internal", "public"):
         code, _, err = cli("check", "--content", content, "--profile", profile)
         assert code == 0 and errors_only(err) == [], err
-    build(content, tmp_path / "output", today=None)
+    # As `make build` does: today's date, and every PDF (packs, minutes, action plans).
+    build(content, tmp_path / "output", today=None, pdf=True)
     assert (tmp_path / "output/index.html").is_file()
