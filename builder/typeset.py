@@ -13,8 +13,13 @@ import re
 
 SHORT_TABLE_ROWS = 8  # header row included
 SHORT_LIST_ITEMS = 6  # at every level
+# A few long items are no short list: kept whole, they can leave most of a page empty.
+SHORT_TEXT = 400  # characters of text, about five lines of a paper
 
 _TAG = re.compile(r"<(/?)(table|ul|ol|tr|li)\b([^>]*)>")
+
+
+_TAG_ANY = re.compile(r"<[^>]*>")
 
 
 def keep_short_blocks(html: str) -> str:
@@ -39,7 +44,7 @@ def keep_short_blocks(html: str) -> str:
         elif opened and opened[-1][1] == name:
             start, block_name, count = opened.pop()
             limit = SHORT_TABLE_ROWS if block_name == "table" else SHORT_LIST_ITEMS
-            if count <= limit:
+            if count <= limit and len(_TAG_ANY.sub("", html[start:match.start()])) <= SHORT_TEXT:
                 marks.append(start)
     for position in sorted(marks, reverse=True):
         attributes = re.match(r'[^>]*?\bclass="', html[position:])
