@@ -15,16 +15,21 @@ from pathlib import Path
 
 import jinja2
 
-from builder import (accessibility, exports, hosting, incremental, interrupt, issued, lifecycle, minutes_check,
-                     minutes_confirmed, minutes_exports, output, pages, parallel, pdf, publication, redirects, release,
-                     scaffold, search, site, templates, version, views)
-from builder.errors import ContentError, Problem, Problems
-from builder.incremental import Cache, Made, Prints, Record
-from builder.model import Project
-from builder.profile import select
-from builder.validate import load_project, revisable, revise_project
+from builder.commands import new
+from builder.incremental import reuse
+from builder.meetings import issued, minutes_check, confirmed, publication
+from builder.plan import pages, views
+from builder.project import accessibility, lifecycle, redirects
+from builder.publish import hosting, output_folder, release
+from builder.render import exports, minutes_exports, pdf, search, site_pages, templates
+from builder.system import interrupt, parallel, content_version
+from builder.model.errors import ContentError, Problem, Problems
+from builder.incremental.reuse import Cache, Made, Prints, Record
+from builder.model.content import Project
+from builder.selection.profile import select
+from builder.project.loading import load_project, revisable, revise_project
 
-OUTPUT_MARKER = output.MARKER
+OUTPUT_MARKER = output_folder.MARKER
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
 PDFS_PER_WORKER = 40
 # Below these counts per process, starting another process costs more than it saves.
@@ -55,27 +60,27 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     recorded in the content's issued.yaml, and minutes confirmed since in its
     confirmed.yaml (not by the preview: `record_issued`).
     """
-    settings = incremental.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
-    with output.prepare(content_dir, output_dir) as target, \
-            incremental.open_cache(content_dir, target.path, settings) as cache:
-        inputs = incremental.scan(content_dir, with_pdf and version.last_commit(content_dir), cache)
-        last, on_disk = cache.record(), output.file_stats(target.path)
-        state = incremental.fingerprint(inputs.key, settings, str(target.path))
+    settings = reuse.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
+    with output_folder.prepare(content_dir, output_dir) as target, \
+            reuse.open_cache(content_dir, target.path, settings) as cache:
+        inputs = reuse.scan(content_dir, with_pdf and content_version.last_commit(content_dir), cache)
+        last, on_disk = cache.record(), output_folder.file_stats(target.path)
+        state = reuse.fingerprint(inputs.key, settings, str(target.path))
         # Nothing changed, the output is as it was left, and so is a public build's release manifest.
         if last.state == state and on_disk == last.files and not (profile == "public" and not drafts
                                                                    and release.missing(output_dir)):
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
-        fingerprints = incremental.Fingerprinter()
-        model = incremental.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
+        fingerprints = reuse.Fingerprinter()
+        model = reuse.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
         selected, problems = _select(content_dir, model.project, model.warnings, settings,
                                      (cache, fingerprints, inputs))
         newly_issued = issued.check(model.project, content_dir, today, problems)
-        newly_confirmed = minutes_confirmed.check(model.project, content_dir, problems)
+        newly_confirmed = confirmed.check(model.project, content_dir, problems)
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
-        reusable = incremental.reusable(plan.prints, last, on_disk)
+        reusable = reuse.reusable(plan.prints, last, on_disk)
         warnings = tuple(sorted(problems.warnings))
-        with output.Staging(target) as staging:
+        with output_folder.Staging(target) as staging:
             written, record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings,
                                      jobs, on_pdf, warnings)
             record.basis = model.key
@@ -89,9 +94,9 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             _record(cache, record, target, state if model.steady else "")
             if record_issued:
                 issued.record(content_dir, newly_issued)
-                minutes_confirmed.record(content_dir, newly_confirmed)
+                confirmed.record(content_dir, newly_confirmed)
         except KeyboardInterrupt:
-            raise output.Replaced() from None
+            raise output_folder.Replaced() from None
         # The server/ folder beside the output; a failure there is a warning.
         warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
         if profile == "public" and not drafts:
@@ -115,14 +120,14 @@ def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Proj
     return project, warnings, not parsed.unsteady
 
 
-def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: incremental.Settings,
-            memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None = None) -> tuple[Project, Problems]:
+def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: reuse.Settings,
+            memo: tuple[Cache, reuse.Fingerprinter, reuse.Inputs] | None = None) -> tuple[Project, Problems]:
     """The part of the model the profile shows, with the warnings and errors of it."""
     selected = select(project, settings.profile, settings.drafts, settings.today)
     problems = Problems()
     problems.items.extend(warnings)
     _skeleton_problems(content_dir, project, selected, problems, memo)
-    site.excluded_link_warnings(selected, problems)
+    site_pages.excluded_link_warnings(selected, problems)
     problems.items.extend(templates.override_problems(content_dir))
     lifecycle.review_warnings(selected, settings.today, problems)
     publication.date_problems(project, problems)
@@ -134,24 +139,24 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
 
 
 def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems,
-                       memo: tuple[Cache, incremental.Fingerprinter, incremental.Inputs] | None) -> None:
+                       memo: tuple[Cache, reuse.Fingerprinter, reuse.Inputs] | None) -> None:
     """Text left from `briefing new`'s skeleton: an error in what this build
     publishes, a warning in a draft (which a drafts preview shows). What each item
     holds is kept in the cache by the item's fingerprint."""
     items = project.items
     if memo is None:
-        phrases = scaffold.skeleton_phrases(content_dir, project.site)
-        found = [scaffold.skeleton_text(item, phrases) for item in items]
+        phrases = new.skeleton_phrases(content_dir, project.site)
+        found = [new.skeleton_text(item, phrases) for item in items]
     else:
         cache, fingerprints, inputs = memo
         # The phrases come from the skeleton templates, filled in from the settings.
         pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
-                                 lambda index: scaffold.skeleton_phrases(content_dir, project.site).pattern)
+                                 lambda index: new.skeleton_phrases(content_dir, project.site).pattern)
         phrases = re.compile(pattern)
         # The check reads every field but the text through `light`, and the text.
         keys = [fingerprints.light(item, item.body) for item in items]
         found = cache.derived("skeleton", phrases.pattern, keys,
-                              lambda index: [list(entry) for entry in scaffold.skeleton_text(items[index], phrases)])
+                              lambda index: [list(entry) for entry in new.skeleton_text(items[index], phrases)])
     for item, texts in zip(items, found):
         published = item.key in selected.by_key and not item.draft
         for line, text in texts:
@@ -166,16 +171,16 @@ def _skeleton_problems(content_dir: Path, project: Project, selected: Project, p
 def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
     """Validate the content and the templates it needs; write nothing."""
     project, warnings = load_project(content_dir)
-    selected, problems = _select(content_dir, project, warnings, incremental.Settings(profile, today))
+    selected, problems = _select(content_dir, project, warnings, reuse.Settings(profile, today))
     issued.check(project, content_dir, today, problems)
-    minutes_confirmed.check(project, content_dir, problems)
+    confirmed.check(project, content_dir, problems)
     env = templates.environment(content_dir)
     shown = views.Views(selected, today)
     needed = {spec.template for spec in pages.plan_pages(shown)}
     needed |= {job.template for job in pdf.plan_pdfs(shown)}
     for name in sorted(needed):
         _load_template(env, name, problems)
-    problems.items.extend(site.refused_assets(selected, content_dir))
+    problems.items.extend(site_pages.refused_assets(selected, content_dir))
     problems.raise_if_errors()
     return selected, sorted(problems.warnings)
 
@@ -202,8 +207,8 @@ class Plan:
     prints: Prints
 
 
-def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, inputs: incremental.Inputs,
-          fingerprints: incremental.Fingerprinter, model: incremental.Loaded, last: Record) -> Plan:
+def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs: reuse.Inputs,
+          fingerprints: reuse.Fingerprinter, model: reuse.Loaded, last: Record) -> Plan:
     today = settings.today
     bundles = tuple(pages.search_bundles(selected)) if settings.with_search else ()
     shown = views.Views(selected, today)  # the rows pages and PDFs share
@@ -215,7 +220,7 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
     # found in its text, so the text stands for both.
     read_values = {"text": lambda key: getattr(selected.by_key.get(key), "body", None),
                    "fact": selected.facts_by_id.get,
-                   "path": lambda path: site.content_path_to_output(selected, path)}
+                   "path": lambda path: site_pages.content_path_to_output(selected, path)}
     prints = Prints(inputs, settings, (selected.site, pages.navigation(selected), [b.name for b in bundles]),
                     read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
     for spec in planned:
@@ -227,7 +232,7 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
     existing = prints.item((sorted(selected.by_path), assets))
-    version_of = version.content_versions(content_dir, inputs.content)
+    version_of = content_version.content_versions(content_dir, inputs.content)
     pdf_versions = {job.path: version_of(job.sources) for job in pdf_jobs}
     for job in pdf_jobs:
         prints.whole(job.path, existing, job.template, job.title, job.inputs, pdf_versions[job.path])
@@ -237,14 +242,14 @@ def _plan(selected: Project, content_dir: Path, settings: incremental.Settings, 
 # Render, index, PDFs ---------------------------------------------------------------------------
 
 def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected: Project, content_dir: Path,
-           staging: output.Staging, settings: incremental.Settings, jobs: int, on_pdf,
+           staging: output_folder.Staging, settings: reuse.Settings, jobs: int, on_pdf,
            warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], Record]:
     """Write every output into the staging folder: what changed is made, the rest
     taken from the last output. Returns what was written and the record of it."""
-    previous = output.Previous(staging.target.path, staging.path, on_disk)
+    previous = output_folder.Previous(staging.target.path, staging.path, on_disk)
     # Copied first, so that a full disk is found before Pagefind runs short of room.
-    copied = site.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
-    setup = site.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,
+    copied = site_pages.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
+    setup = site_pages.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,
                          tuple(bundle.name for bundle in plan.bundles))
     changed_pdfs = [job for job in plan.pdf_jobs if job.path not in reusable]
     left = {job.path for job in changed_pdfs} if settings.pdfs_later else set()
@@ -273,7 +278,7 @@ def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected
     written = tuple(spec.path for spec in plan.pages) + tuple(copied) + tuple(plan.exports)
     written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
     record = Record(written=written, warnings=warnings, outputs=outputs,
-                    bundles={b.folder: incremental.bundle_print(b, made) for b in plan.bundles})
+                    bundles={b.folder: reuse.bundle_print(b, made) for b in plan.bundles})
     return written, record
 
 
@@ -284,8 +289,8 @@ def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> 
         raise ContentError(failures + list(warnings))
 
 
-def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, setup: site.SiteJob,
-                 previous: output.Previous, indexer: search.Indexer, jobs: int,
+def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, setup: site_pages.SiteJob,
+                 previous: output_folder.Previous, indexer: search.Indexer, jobs: int,
                  warnings: tuple[Problem, ...]) -> dict[str, list]:
     """Render the pages that changed. The search bundles whose pages changed go to
     the indexer as soon as their pages are written, so that Pagefind works while
@@ -294,7 +299,7 @@ def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, se
     current = {spec.path: (last.outputs[spec.path].made_from if spec.path in reusable else
                            plan.prints.made_from(spec.path, last.outputs[spec.path].reads)
                            if spec.path in last.outputs else None) for spec in plan.pages}
-    kept = incremental.unchanged_folders(plan.bundles, current, last, on_disk)
+    kept = reuse.unchanged_folders(plan.bundles, current, last, on_disk)
     stale = [bundle for bundle in plan.bundles if bundle.folder not in kept]
     # Pagefind needs every page of its bundle in place.
     for page in (page for bundle in stale for page in bundle.pages if page in reusable):
@@ -311,8 +316,8 @@ def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, se
     processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
     work = parallel.slices(to_render, PAGES_PER_SLICE)
     problems, reads = [], {}
-    for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site.write_pages, work, processes,
-                                                                           site.start_worker, (setup,))):
+    for written, (chunk_problems, chunk_reads) in zip(work, parallel.run(site_pages.write_pages, work, processes,
+                                                                           site_pages.start_worker, (setup,))):
         interrupt.stop_if_pressed()
         problems.extend(chunk_problems)
         reads.update(chunk_reads)
@@ -351,10 +356,10 @@ def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, 
 
 # Record ---------------------------------------------------------------------------------------
 
-def _record(cache: Cache, record: Record, target: output.Target, state: str) -> None:
+def _record(cache: Cache, record: Record, target: output_folder.Target, state: str) -> None:
     """Keep what this build made for the next, once its output is in place: the
     files as they are now, and the state it was made from ("" when a content file
     changed while it was read: the next build then looks at everything again)."""
-    record.files = output.file_stats(target.path)
+    record.files = output_folder.file_stats(target.path)
     record.state = state
     cache.save(record)

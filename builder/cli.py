@@ -11,10 +11,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from builder import __version__, interrupt, private
-from builder.errors import ContentError
-from builder.kinds import KINDS
-from builder.model import PROFILES
+from builder import __version__
+from builder.system import interrupt, project_folder
+from builder.model.errors import ContentError
+from builder.project.kinds import KINDS
+from builder.model.content import PROFILES
 
 # `briefing new minutes MEETING-ID` writes a meeting's minutes from its agenda.
 SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold) + ("minutes",)
@@ -38,7 +39,7 @@ def _port(value: str) -> int:
 
 
 def _host_name(value: str) -> str:
-    from builder.serve import host_name
+    from builder.commands.serve import host_name
 
     try:
         return host_name(value)
@@ -138,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     # Imported here so that `briefing --help` stays quick.
     from builder.build import build, check
-    from builder.console import Progress, print_problems
-    from builder.output import Busy as OutputBusy
+    from builder.system.console import Progress, print_problems
+    from builder.publish.output_folder import Busy as OutputBusy
 
     today = getattr(args, "today", None) or dt.date.today()
     try:
@@ -148,17 +149,17 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "diff-release":
             return _diff_release(args.output)
         if args.command == "new":
-            from builder.scaffold import create
+            from builder.commands.new import create
 
             if args.kind == "minutes":
-                from builder.minutes_scaffold import create_minutes
+                from builder.commands.new_minutes import create_minutes
 
                 path = create_minutes(args.content, args.title)
             else:
                 path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
         elif args.command == "import":
-            from builder.wordimport import import_word
+            from builder.word.importer import import_word
 
             imported = import_word(args.content, args.file, args.kind, args.item_id, args.accept_changes, today)
             print_problems(imported.warnings)
@@ -194,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written. Fix the lines above and run again.",
               file=sys.stderr)
         return 1
-    except (private.Busy, OutputBusy) as busy:
+    except (project_folder.Busy, OutputBusy) as busy:
         print(busy, file=sys.stderr)
         return 1
     except OSError as exc:
@@ -212,7 +213,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _diff_release(output: Path) -> int:
-    from builder import release
+    from builder.publish import release
 
     shown = release.show(output)
     if shown is None:
@@ -225,11 +226,11 @@ def _diff_release(output: Path) -> int:
 
 def _refuse_private_output(content: Path, output: Path) -> None:
     """What a build keeps for itself is never published: no output inside the private folder."""
-    from builder.errors import Problem
+    from builder.model.errors import Problem
 
-    if Path(os.path.realpath(output)).is_relative_to(private.location(content)):
+    if Path(os.path.realpath(output)).is_relative_to(project_folder.location(content)):
         raise ContentError([Problem(str(output), 0, "the output folder must not be inside the project's private "
-                                    f"folder {private.NAME}/ (which the preview uses); choose another --output")])
+                                    f"folder {project_folder.NAME}/ (which the preview uses); choose another --output")])
 
 
 @contextlib.contextmanager
@@ -238,14 +239,14 @@ def _project_lock(content: Path, command: str) -> Iterator[None]:
     folder cannot be used, the build goes on without it and says so once; where
     the content folder is missing, the build says that, and nothing is made."""
     with contextlib.ExitStack() as held:
-        found = private.folder(content) if content.is_dir() else None
+        found = project_folder.folder(content) if content.is_dir() else None
         if found is not None and found.path is None:
             warning = found.warning_once()
             if warning:
                 print(warning, file=sys.stderr)
         elif found is not None:
             try:
-                held.enter_context(private.lock(found.path, command))
+                held.enter_context(project_folder.lock(found.path, command))
             except OSError as exc:
                 print(f"{exc.filename or found.path}: warning: the lock cannot be taken ({exc.strerror or exc}); "
                       "building without it", file=sys.stderr)
@@ -254,18 +255,18 @@ def _project_lock(content: Path, command: str) -> Iterator[None]:
 
 def _serve(args: argparse.Namespace) -> int:
     """The preview builds only into the project's private folder, under its lock."""
-    from builder.serve import PREVIEW_FOLDER, log_to_terminal, rebuild_function, serve
+    from builder.commands.serve import PREVIEW_FOLDER, log_to_terminal, rebuild_function, serve
 
     if not args.content.is_dir():
         print(f"{args.content}: the content folder does not exist; give its path with --content", file=sys.stderr)
         return 1
-    found = private.folder(args.content)
+    found = project_folder.folder(args.content)
     if found.path is None:
-        print(found.problem(private.NO_PREVIEW), file=sys.stderr)
+        print(found.problem(project_folder.NO_PREVIEW), file=sys.stderr)
         return 1
     with contextlib.ExitStack() as held:
         try:
-            held.enter_context(private.lock(found.path, "serve"))
+            held.enter_context(project_folder.lock(found.path, "serve"))
         except OSError as exc:
             print(f"{exc.filename or found.path}: the lock cannot be taken ({exc.strerror or exc}); "
                   "the preview cannot start", file=sys.stderr)

@@ -247,10 +247,10 @@ def test_a_page_that_shows_another_items_text_is_rendered_again_when_it_changes(
 
 
 def test_adding_an_item_re_indexes_only_the_search_slice_it_falls_in(project, tmp_path, monkeypatch):
-    import builder.search
+    import builder.render.search
 
     content, output = project[0], tmp_path / "sliced"
-    monkeypatch.setattr(builder.search, "PAGES_PER_BUNDLE", 2)
+    monkeypatch.setattr(builder.render.search, "PAGES_PER_BUNDLE", 2)
     build(content, output)
     slices = {p.parent.name: p.stat().st_ino for p in (output / "pagefind").glob("case-studies-*/pagefind-entry.json")}
     assert len(slices) >= 2
@@ -396,7 +396,7 @@ def test_the_preview_shows_pages_first_then_makes_only_the_pdfs_that_changed(tmp
     # then the PDFs. The second build must not render any page again.
     import datetime as dt
 
-    from builder.serve import rebuild_function
+    from builder.commands.serve import rebuild_function
 
     content, output = built_copy(tmp_path, "minimal", pdf=True)
     rebuild = rebuild_function(content, output, "internal", dt.date(2016, 1, 15), False)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import cache
+from builder.incremental import store
 from cache_project import (SECRET, build, build_process, built, cold_build, draft, make_project, marking, tree,
                            write_files)
 
@@ -31,7 +31,7 @@ class _Runs:
 
 
 def _database(content: Path) -> Path:
-    return content.parent / ".briefing" / "cache" / cache.DATABASE
+    return content.parent / ".briefing" / "cache" / store.DATABASE
 
 
 def _poison_parsed(content: Path, path: str, text: str) -> None:

@@ -22,7 +22,7 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import expect
 
-from builder import csp
+from builder.render import csp
 from builder.cli import main
 from conftest import PAGE_TYPES
 

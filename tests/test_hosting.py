@@ -34,9 +34,10 @@ from pathlib import Path
 import pytest
 from conftest import SITES, TESTS, build, cli, write_files
 
-from builder import csp, hosting
-from builder.sitemodel import Access
-from builder.validate import load_project
+from builder.publish import hosting
+from builder.render import csp
+from builder.model.partnership import Access
+from builder.project.loading import load_project
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"

@@ -16,9 +16,9 @@ import pytest
 from pypdf import PdfReader
 
 import wordpapers
-from builder.yamlread import parse_yaml
-from builder.errors import Problems
-from builder.markdown import sanitise
+from builder.reading.yamlread import parse_yaml
+from builder.model.errors import Problems
+from builder.markdown.rendering import sanitise
 from conftest import build, cli, parse_html, problem_lines
 
 WORD = Path(__file__).resolve().parent / "word"
@@ -386,7 +386,7 @@ def test_an_existing_file_is_never_overwritten(word_project, tmp_path):
 
 def test_an_error_check_finds_in_the_new_file_takes_it_back(word_project, tmp_path, monkeypatch):
     import builder.build
-    from builder.errors import ContentError, Problem
+    from builder.model.errors import ContentError, Problem
 
     def check(content, profile, today):
         raise ContentError([Problem(REPORT, 12, "something check refuses")])
@@ -413,15 +413,15 @@ def test_a_bad_id_is_refused(word_project, tmp_path):
     ("31/02/2015", None), ("next week", None),
 ])
 def test_meeting_dates_as_officers_write_them(written, expected):
-    from builder.wordimport import parse_date
+    from builder.word.importer import parse_date
 
     found = parse_date(written)
     assert (found.isoformat() if found else None) == expected
 
 
 def test_implication_headings_as_officers_write_them():
-    from builder.sitemodel import Site
-    from builder.wordimport import implication_matcher
+    from builder.model.partnership import Site
+    from builder.word.importer import implication_matcher
 
     site = Site(title="t", organisation="o", classification="OFFICIAL",
                 implications=("Financial", "HR", "Property/Assets", "Equality and Human Rights", "Privacy Impact"))

@@ -22,9 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import cache, fingerprint, incremental, templates
+from builder.incremental import store, fingerprints, reuse
+from builder.render import templates
 from builder.cli import main
-from builder.model import Page
+from builder.model.content import Page
 from cache_project import (REPO, SECRET, SENSITIVE, TODAY, build, built, cold_build, delete_item, draft,
                            edit_keeping_size_and_time, inodes, make_project, marking, override_template, rename_item,
                            rendered, tree, write_files)
@@ -181,21 +182,21 @@ def test_a_new_dependency_version_renders_everything_again(built, monkeypatch):
     content, output = built
     before = inodes(output)
     real = metadata.version
-    monkeypatch.setattr(fingerprint.metadata, "version",
+    monkeypatch.setattr(fingerprints.metadata, "version",
                         lambda name: "0.3.8-security-fix" if name == "nh3" else real(name))
-    fingerprint.versions.cache_clear()
+    fingerprints.versions.cache_clear()
     try:
         assert build(content, output, "--no-pdf") == 0
     finally:
         monkeypatch.undo()
-        fingerprint.versions.cache_clear()
+        fingerprints.versions.cache_clear()
     after = inodes(output)
     assert rendered(before, after) == {p for p in after if p.endswith(".html")}
 
 
 def test_every_dependency_the_issue_names_is_in_the_key():
     for name in ("jinja2", "markdown", "nh3", "pyyaml", "weasyprint", "pagefind"):
-        assert name in fingerprint.DEPENDENCIES
+        assert name in fingerprints.DEPENDENCIES
 
 
 def test_switching_between_settings_is_not_a_cold_build_each_time(tmp_path):
@@ -291,14 +292,14 @@ def test_the_cache_is_in_the_private_folder_and_nothing_is_beside_the_output(bui
     assert sorted(p.name for p in output.parent.iterdir()) == [".briefing", "content", "output", "server"]
     folder = content.parent / ".briefing" / "cache"
     assert (folder.stat().st_mode & 0o777) == 0o700
-    database = folder / cache.DATABASE
+    database = folder / store.DATABASE
     assert (database.stat().st_mode & 0o077) == 0, "only its owner may read the cache"
     assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == [".briefing-output", ".htaccess"]
 
 
 def test_the_cache_holds_json_only(built):
     content, _ = built
-    database = sqlite3.connect(content.parent / ".briefing" / "cache" / cache.DATABASE)
+    database = sqlite3.connect(content.parent / ".briefing" / "cache" / store.DATABASE)
     import json
 
     for table in ("builds", "parsed", "derived"):
@@ -348,8 +349,8 @@ def test_items_joined_by_their_titles_mark_the_page(tmp_path):
 # The model kept between builds ----------------------------------------------------------------
 
 def test_the_model_reads_back_as_it_was_written():
-    from builder import model_json
-    from builder.validate import load_project
+    from builder.incremental import model_json
+    from builder.project.loading import load_project
 
     for content in (REPO / "content", REPO / "tests" / "sites" / "minimal"):
         project, _ = load_project(content)
@@ -360,7 +361,7 @@ def test_the_model_reads_back_as_it_was_written():
 
 
 def test_the_model_json_makes_only_model_objects():
-    from builder import model_json
+    from builder.incremental import model_json
 
     for planted in ('{"$model": "Path", "$fields": {}}', '{"$model": "ContentError", "$fields": {}}',
                     '{"$model": "Page", "$fields": {"id": "x", "surprise": 1}}'):
@@ -398,7 +399,7 @@ def test_a_front_matter_edit_loads_the_whole_project(built, tmp_path):
 
 def test_a_damaged_kept_model_is_not_used(built, tmp_path):
     content, output = built
-    database = sqlite3.connect(content.parent / ".briefing" / "cache" / cache.DATABASE)
+    database = sqlite3.connect(content.parent / ".briefing" / "cache" / store.DATABASE)
     with database:
         assert database.execute("UPDATE model_items SET data = '{\"$model\": \"Page\", \"$fields\": {}}'"
                                 " WHERE path = 'pages/about.md'").rowcount == 1
@@ -413,7 +414,7 @@ def test_a_damaged_kept_model_is_not_used(built, tmp_path):
 def test_a_file_is_hashed_again_whenever_its_change_time_moved(tmp_path, monkeypatch):
     # The hash of a file is taken on trust only while its size, times, inode and
     # device are as they were: `cp -p` puts back the size and times, not the change time.
-    monkeypatch.setattr(incremental, "_SETTLED_NS", -10 ** 18)  # trust even files written a moment ago
+    monkeypatch.setattr(reuse, "_SETTLED_NS", -10 ** 18)  # trust even files written a moment ago
     content = make_project(tmp_path)
     public = tmp_path / "public"
     assert build(content, public, "--no-pdf", "--profile", "public") == 0
@@ -424,12 +425,12 @@ def test_a_file_is_hashed_again_whenever_its_change_time_moved(tmp_path, monkeyp
 
 
 def test_a_file_whose_signature_is_unchanged_is_not_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(incremental, "_SETTLED_NS", -10 ** 18)
+    monkeypatch.setattr(reuse, "_SETTLED_NS", -10 ** 18)
     content = make_project(tmp_path)
     output = tmp_path / "output"
     assert build(content, output, "--no-pdf") == 0
     read = []
-    real = incremental.hash_file
-    monkeypatch.setattr(incremental, "hash_file", lambda path: read.append(path) or real(path))
+    real = reuse.hash_file
+    monkeypatch.setattr(reuse, "hash_file", lambda path: read.append(path) or real(path))
     assert build(content, output, "--no-pdf") == 0
     assert read == []

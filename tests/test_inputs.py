@@ -14,7 +14,8 @@ import pytest
 from conftest import hang_guard
 from inputs_support import MEETING, PAGE, REPORT, SPOTLIGHT, build, check, run, run_process, write_project
 
-from builder import bodyscan, links, yamlread
+from builder.markdown import body_scan, links
+from builder.reading import yamlread
 
 
 def problem_lines(err: str) -> list[str]:
@@ -53,7 +54,7 @@ def test_check_answers_a_pasted_hostile_page(tmp_path):
         result = check(project)
     assert result.code == 1 and "Traceback" not in result.err
     assert "pages/pasted.md:4: " in result.err and "never closed with '>'" in result.err
-    assert f"more than {bodyscan.MAX_NESTING} '[' are open at once" in result.err
+    assert f"more than {body_scan.MAX_NESTING} '[' are open at once" in result.err
 
 
 # 2. Depth and size limits ---------------------------------------------------------
@@ -86,12 +87,12 @@ def test_deep_block_nesting_and_alias_bombs_are_errors(tmp_path):
     ("> " * 40 + "quoted", "lists or quotes are nested more than"),
     ("*a " * 40 + "b" + " c*" * 40, "emphasis ('*' or '_') is opened more than"),
     ("[" * 40 + "a" + "]" * 40, "'[' are open at once"),
-    ("x" * (bodyscan.MAX_PARAGRAPH + 1), "a paragraph may be at most"),
-    ("x\n\n" * (bodyscan.MAX_BLOCKS + 1), "blank lines; at most"),
+    ("x" * (body_scan.MAX_PARAGRAPH + 1), "a paragraph may be at most"),
+    ("x\n\n" * (body_scan.MAX_BLOCKS + 1), "blank lines; at most"),
     ("[a](b \"" * 40, "links in this paragraph are not closed"),
     ("x " + "".join("`" * n + "a " for n in range(40, 0, -1)), "runs of '`' in this paragraph are never closed"),
-    ("a[^1]\n\n[^1]: b\n\n" * (bodyscan.MAX_FOOTNOTES // 2 + 1), "footnote references ('[^'); at most"),
-    ("```\ncode\n```\n\n" * (bodyscan.MAX_FENCES + 1), "fenced code blocks ('```'); at most"),
+    ("a[^1]\n\n[^1]: b\n\n" * (body_scan.MAX_FOOTNOTES // 2 + 1), "footnote references ('[^'); at most"),
+    ("```\ncode\n```\n\n" * (body_scan.MAX_FENCES + 1), "fenced code blocks ('```'); at most"),
     ("".join("`" * n + "\ntext\n" for n in range(3, 30)), "that no line of the same fence closes"),
     ("|" + "a|" * 70 + "\n|" + "-|" * 70 + "\n", "more than 64 columns"),
     ("Heading\n---\n" * 30, "or empty list items follow one another"),
@@ -113,7 +114,7 @@ def test_long_tables_lists_and_code_within_the_limits_build(tmp_path):
     items = "".join(f"- point {n} of the plan\n" for n in range(600))
     code = "~~~\n```\nnot closed here\n~~~\n"
     body = f"{table}\n{items}\n{code}\nEnd.\n"
-    assert len(table) > bodyscan.MAX_PARAGRAPH and len(items) > bodyscan.MAX_PARAGRAPH
+    assert len(table) > body_scan.MAX_PARAGRAPH and len(items) > body_scan.MAX_PARAGRAPH
     project = write_project(tmp_path, {"pages/long.md": PAGE.format(title="Long", body=body)})
     assert build(project, tmp_path / "output").code == 0
     html = (tmp_path / "output/pages/long.html").read_text()
@@ -143,12 +144,12 @@ def test_an_output_that_cannot_be_made_is_one_line(tmp_path):
 
 def test_an_output_parent_that_is_not_writable_is_one_line(tmp_path, monkeypatch):
     project = write_project(tmp_path, {})
-    import builder.output
+    import builder.publish.output_folder
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(args[0]) if args else "parent")
 
-    monkeypatch.setattr(builder.output.os, "mkdir", refused)
+    monkeypatch.setattr(builder.publish.output_folder.os, "mkdir", refused)
     result = run("build", "--content", project, "--output", tmp_path / "out", "--no-pdf")
     assert result.code == 1 and "Traceback" not in result.err
     assert "Permission denied" in result.err and "nothing was written" in result.err
@@ -160,7 +161,7 @@ def test_a_port_out_of_range_is_a_usage_error(tmp_path):
 
 
 def test_the_preview_answers_a_bad_wait_request_without_a_traceback(tmp_path):
-    from builder import serve
+    from builder.commands import serve
 
     logged = []
     preview = serve.Preview()
@@ -250,7 +251,7 @@ def test_actions_csv_neutralises_formulas(tmp_path):
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_every_formula_start_is_neutralised(cell):
-    from builder.exports import csv_cell
+    from builder.render.exports import csv_cell
 
     assert csv_cell(cell) == "'" + cell and csv_cell("plain") == "plain"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import minutes, model
-from builder.kinds import BY_FOLDER, BY_NAME, KINDS, kind_of
-from builder.model import Item
-from builder.validate import load_project, revise_project
+from builder.model import minutes, content
+from builder.project.kinds import BY_FOLDER, BY_NAME, KINDS, kind_of
+from builder.model.content import Item
+from builder.project.loading import load_project, revise_project
 
 BUILDER = Path(__file__).resolve().parent.parent / "builder"
 # What an item's file gives it besides its fields: set by the item builder itself.
@@ -23,11 +23,11 @@ DERIVED = {"minutes": {"draft"}}
 
 
 def test_each_item_class_has_one_kind_with_its_own_folder():
-    classes = {cls for module in (model, minutes) for cls in vars(module).values()
+    classes = {cls for module in (content, minutes) for cls in vars(module).values()
                if isinstance(cls, type) and issubclass(cls, Item) and cls is not Item}
     assert {kind.model for kind in KINDS} == classes
     assert len(BY_NAME) == len(BY_FOLDER) == len(KINDS)
-    assert all(kind.attribute in {f.name for f in dataclasses.fields(model.Project)} for kind in KINDS)
+    assert all(kind.attribute in {f.name for f in dataclasses.fields(content.Project)} for kind in KINDS)
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)

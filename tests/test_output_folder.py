@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import output as output_folder
+from builder.publish import output_folder as output_folder
 from builder.cli import main
 from cache_project import TODAY, build, build_process, cold_build, make_project, tree, write_files
 
@@ -215,12 +215,12 @@ def test_a_symbolic_link_given_as_output_stays_a_link(tmp_path):
 
 def test_ctrl_c_after_the_swap_says_the_output_was_replaced(two_sites, monkeypatch, capsys):
     content, output, _, new = two_sites
-    from builder import incremental
+    from builder.incremental import reuse
 
     def interrupted(self, record):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(incremental.Cache, "save", interrupted)
+    monkeypatch.setattr(reuse.Cache, "save", interrupted)
     assert build(content, output, "--no-pdf") == 130
     err = capsys.readouterr().err
     assert "new output was put in place" in err and "unchanged" not in err

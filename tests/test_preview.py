@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import private
-from builder.serve import host_allowed, host_name
+from builder.system import project_folder
+from builder.commands.serve import host_allowed, host_name
 from conftest import TODAY, all_text, build, checksums, cli, run_process
 
 POSIX = os.name == "posix"
@@ -219,15 +219,15 @@ def test_the_private_folder_is_made_0700_beside_the_content(project):
     folder = project.parent / ".briefing"
     assert stat.S_IMODE(os.lstat(folder).st_mode) == 0o700
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*", "never committed"
-    assert private.location(project) == folder.resolve()
-    assert private.folder(project).path == folder.resolve()
+    assert project_folder.location(project) == folder.resolve()
+    assert project_folder.folder(project).path == folder.resolve()
 
 
 @pytest.mark.skipif(not POSIX, reason="modes mean little on Windows")
 def test_the_private_folder_is_0700_whatever_the_umask(project):
     previous = os.umask(0)
     try:
-        path = private.folder(project).path
+        path = project_folder.folder(project).path
     finally:
         os.umask(previous)
     assert path is not None and stat.S_IMODE(os.lstat(path).st_mode) == 0o700
@@ -235,7 +235,7 @@ def test_the_private_folder_is_0700_whatever_the_umask(project):
 
 def test_the_private_folder_for_content_given_as_dot_is_beside_it(project, monkeypatch):
     monkeypatch.chdir(project)
-    assert private.location(Path(".")) == (project.parent / ".briefing").resolve()
+    assert project_folder.location(Path(".")) == (project.parent / ".briefing").resolve()
 
 
 def _planted_world_writable(project: Path) -> Path:
@@ -268,7 +268,7 @@ UNSAFE = {"world-writable": (_planted_world_writable, "can be written by other u
 def test_an_unsafe_private_folder_is_not_used(project, kind):
     plant, reason = UNSAFE[kind]
     planted = plant(project)
-    assert private.folder(project).path is None
+    assert project_folder.folder(project).path is None
 
     run = build(project, project.parent / "output", expect=None)
     assert run.code == 0, "a build goes on without it"
@@ -289,7 +289,7 @@ def test_a_private_folder_owned_by_someone_else_is_not_used(project):
     folder = project.parent / ".briefing"
     folder.mkdir(mode=0o700)
     os.chown(folder, 65534, 65534)
-    found = private.folder(project)
+    found = project_folder.folder(project)
     assert found.path is None and "belongs to another user" in found.problem().message
 
 
@@ -301,14 +301,14 @@ def test_a_private_folder_that_cannot_be_made_is_reported_once(project, monkeypa
             raise PermissionError(13, "Read-only file system", str(path))
         return real_mkdir(path, *args, **kwargs)
 
-    monkeypatch.setattr(private.os, "mkdir", read_only)
-    found = private.folder(project)
+    monkeypatch.setattr(project_folder.os, "mkdir", read_only)
+    found = project_folder.folder(project)
     assert found.path is None and "cannot be created (Read-only file system)" in found.problem().message
     assert "without a build cache" in found.problem().message
-    warning = private.folder(project).warning_once()
+    warning = project_folder.folder(project).warning_once()
     assert warning is not None and warning.is_warning and str(warning).startswith(str(found.where))
-    assert private.folder(project).warning_once() is None, "said once"
-    assert "cannot start" in str(found.problem(private.NO_PREVIEW))
+    assert project_folder.folder(project).warning_once() is None, "said once"
+    assert "cannot start" in str(found.problem(project_folder.NO_PREVIEW))
 
 
 @pytest.mark.skipif(not POSIX or ROOT, reason="root may write into a read-only folder")
@@ -331,25 +331,25 @@ def test_check_makes_no_private_folder(project):
 
 
 def test_a_subfolder_is_never_a_link(project, tmp_path):
-    folder = private.folder(project).path
-    assert private.subfolder(folder, "cache") == folder / "cache"
-    assert private.subfolder(folder, "cache").is_dir(), "made once, then found"
+    folder = project_folder.folder(project).path
+    assert project_folder.subfolder(folder, "cache") == folder / "cache"
+    assert project_folder.subfolder(folder, "cache").is_dir(), "made once, then found"
     (folder / "linked").symlink_to(tmp_path, target_is_directory=True)
     with pytest.raises(NotADirectoryError):
-        private.subfolder(folder, "linked")
+        project_folder.subfolder(folder, "linked")
 
 
 # The one lock -------------------------------------------------------------------------
 
 @pytest.fixture
 def quick_lock(monkeypatch):
-    monkeypatch.setattr(private, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(project_folder, "LOCK_WAIT_SECONDS", 0.3)
 
 
 def test_a_second_build_stops_naming_the_holder(project, quick_lock):
     output = project.parent / "output"
-    folder = private.folder(project).path
-    with private.lock(folder, "build"):
+    folder = project_folder.folder(project).path
+    with project_folder.lock(folder, "build"):
         run = build(project, output, expect=None)
         assert run.code == 1
         assert f"another briefing build (pid {os.getpid()}) is using {folder}; wait for it to finish" in run.err
@@ -359,41 +359,41 @@ def test_a_second_build_stops_naming_the_holder(project, quick_lock):
         assert not (folder / "preview").exists()
         assert cli("check", "--content", project).code == 0, "check writes nothing and needs no lock"
     assert build(project, output, expect=None).code == 0, "free again once the holder is done"
-    assert private.holder(folder) == (os.getpid(), "build")
+    assert project_folder.holder(folder) == (os.getpid(), "build")
 
 
 def test_a_build_stops_while_a_preview_runs(project):
     with previewing(project) as preview:
         run = build(project, project.parent / "output", process=True, expect=None)
         assert run.code == 1
-        folder = private.location(project)
+        folder = project_folder.location(project)
         assert f"another briefing serve (pid {preview.process.pid}) is using {folder}" in run.err
         assert "Ctrl-C" in run.err
     assert not (project.parent / "output").exists()
 
 
 def test_a_second_build_waits_for_a_holder_about_to_finish(project, monkeypatch):
-    monkeypatch.setattr(private, "LOCK_WAIT_SECONDS", 30)
-    folder = private.folder(project).path
-    holding = private.lock(folder, "build")
+    monkeypatch.setattr(project_folder, "LOCK_WAIT_SECONDS", 30)
+    folder = project_folder.folder(project).path
+    holding = project_folder.lock(folder, "build")
     holding.__enter__()
     threading.Timer(0.5, holding.__exit__, (None, None, None)).start()
     assert build(project, project.parent / "output", expect=None).code == 0
 
 
 def test_the_lock_goes_with_a_killed_holder(project):
-    folder = private.folder(project).path
+    folder = project_folder.folder(project).path
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; from builder import private\n"
         f"with private.lock(Path({str(folder)!r}), 'build'):\n"
         "    print('held', flush=True); time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(private.Busy) as busy, private.lock(folder, "build", wait=0):
+        with pytest.raises(project_folder.Busy) as busy, project_folder.lock(folder, "build", wait=0):
             pass
         assert busy.value.holder == (holder.pid, "build")
     finally:
         holder.kill()
         holder.wait(timeout=10)
-    with private.lock(folder, "build", wait=5):
+    with project_folder.lock(folder, "build", wait=5):
         pass

@@ -17,8 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from builder.errors import Problem
-from builder.serve import WarningsShown
+from builder.model.errors import Problem
+from builder.commands.serve import WarningsShown
 
 HANG_GUARD = 90  # seconds: a preview that has not done it by then never will
 WARNED = "threats/child-sexual-exploitation.md"  # due for review since 2015-12-31 at --today 2016-01-15

@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 
-from builder import pages, pdf, templates
-from builder.model import Action, Page
-from builder.sitemodel import Group
-from builder.validate import load_project
-from builder.views import ActionRow, AppendixLink, Views
+from builder.plan import pages
+from builder.render import pdf, templates
+from builder.model.content import Action, Page
+from builder.model.partnership import Group
+from builder.project.loading import load_project
+from builder.plan.views import ActionRow, AppendixLink, Views
 from conftest import REPO, SITES
 
 SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -68,7 +69,7 @@ def _imports() -> dict[str, set[str]]:
 
 def test_the_pdf_writer_does_not_import_the_site_and_no_import_goes_round():
     graph = _imports()
-    assert "builder.site" not in graph["builder.pdf"]
+    assert "builder.render.site_pages" not in graph["builder.render.pdf"]
 
     def reaches(start: str, seen: set[str]) -> set[str]:
         for name in graph.get(start, ()):

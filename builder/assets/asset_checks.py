@@ -1,0 +1,178 @@
+"""Asset files checked before anything is published: an SVG image is a document
+that can run code, and a file served from the site runs on the site's own origin,
+where it could read every internal page.
+
+An SVG is parsed safely (`defusedxml`: no entity expansion, nothing fetched) and
+refused when it holds a script, an event handler, a `foreignObject`, a reference to
+anything outside itself, or an entity declaration. A raster image must be what its
+name says. A web page or script in assets/ is refused: it would run on the site.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.sax
+from pathlib import Path
+from xml.sax.handler import ContentHandler, feature_namespaces
+
+import defusedxml
+import defusedxml.sax
+
+from builder.model.errors import Problems
+
+# The first bytes of each kind of image, by the endings that name it.
+_SIGNATURES = {
+    ".png": ("PNG", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("JPEG", (b"\xff\xd8\xff",)),
+    ".jpeg": ("JPEG", (b"\xff\xd8\xff",)),
+    ".gif": ("GIF", (b"GIF87a", b"GIF89a")),
+    ".webp": ("WebP", (b"RIFF",)),
+    ".bmp": ("BMP", (b"BM",)),
+    ".ico": ("icon", (b"\x00\x00\x01\x00",)),
+}
+# Files a browser runs as a page or a program when they are opened from the site.
+_ACTIVE = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".xslt", ".svgz", ".swf"}
+_SCRIPT_ELEMENTS = {"script", "handler", "listener"}
+_EMBEDDING_ELEMENTS = {"foreignobject", "iframe", "embed", "object"}
+_ANIMATIONS = {"set", "animate", "animatetransform", "animatemotion", "animatecolor"}
+# An SVG may show raster images it carries inside itself.
+_EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)|@import", re.IGNORECASE)
+_MAX_PROBLEMS = 3  # per file: the first few tell the author what to do
+
+
+def check_assets(root: Path, paths: tuple[str, ...] | list[str], problems: Problems) -> None:
+    """Every SVG, raster image and web page under assets/, each problem at its file and line."""
+    for rel in paths:
+        ending = Path(rel).suffix.lower()
+        if ending in _ACTIVE:
+            problems.error(rel, 0, f"a {ending} file in assets/ would run as a page or program on the site's own "
+                                   "origin when opened: publish it as a PDF, or link to where it is published")
+        elif ending == ".svg":
+            for line, message in svg_problems(_read(root / rel)):
+                problems.error(rel, line, message)
+        elif ending in _SIGNATURES:
+            message = raster_problem(ending, _read(root / rel, 16))
+            if message:
+                problems.error(rel, 0, message)
+
+
+def _read(file: Path, size: int = -1) -> bytes:
+    try:
+        with open(file, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def raster_problem(ending: str, start: bytes) -> str | None:
+    """Why a raster image is not what its ending says, or None when it is."""
+    kind, signatures = _SIGNATURES[ending]
+    if any(start.startswith(signature) for signature in signatures) and (ending != ".webp" or start[8:12] == b"WEBP"):
+        return None
+    actual = next((name for name, marks in _SIGNATURES.values() if any(start.startswith(m) for m in marks)), None)
+    text = start.lstrip().lower()
+    if actual is None and text.startswith((b"<svg", b"<?xml")):
+        actual = "SVG (XML)"
+    elif actual is None and text.startswith((b"<!doctype", b"<html", b"<")):
+        actual = "HTML"
+    seems = f" (it is {actual})" if actual else ""
+    return (f"this file's name says it is a {kind} image, but it is not{seems}: save it as a {kind} image, or give "
+            "it the ending of what it is")
+
+
+class _SvgReader(ContentHandler):
+    """Notes each thing an SVG image may not hold, at its line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+        self.locator = None
+        self.in_style = 0
+
+    def setDocumentLocator(self, locator) -> None:
+        self.locator = locator
+
+    def _note(self, message: str) -> None:
+        if len(self.found) < _MAX_PROBLEMS and all(message != known for _, known in self.found):
+            line = self.locator.getLineNumber() if self.locator else 0
+            self.found.append((line, message))
+
+    def startElementNS(self, name, qname, attrs) -> None:
+        element = name[1].lower()
+        if element in _SCRIPT_ELEMENTS:
+            self._note(f"the SVG image holds a <{name[1]}> (a script), which would run on the site: remove it")
+        elif element in _EMBEDDING_ELEMENTS:
+            self._note(f"the SVG image holds a <{name[1]}>, which can carry a web page or script: remove it")
+        if element == "style":
+            self.in_style += 1
+        for (_, attribute), value in attrs.items():
+            self._attribute(element, attribute.lower(), value)
+
+    def endElementNS(self, name, qname) -> None:
+        if name[1].lower() == "style":
+            self.in_style -= 1
+
+    def _attribute(self, element: str, attribute: str, value: str) -> None:
+        stripped = value.strip().lower()
+        if attribute.startswith("on"):
+            self._note(f"the SVG image has an event handler '{attribute}', which would run as a script: remove it")
+        elif "javascript:" in stripped.replace(" ", ""):
+            self._note(f"the SVG image's '{attribute}' holds a javascript: address, which would run: remove it")
+        elif attribute in ("href", "src") and not (stripped.startswith("#") or _EMBEDDED_IMAGE.match(stripped)):
+            self._note(f"the SVG image refers to '{value[:60]}' outside itself; an image on this site may show "
+                       "only what it holds: embed it, or remove the reference")
+        elif element in _ANIMATIONS and attribute == "attributename" and (
+                stripped.endswith("href") or stripped.startswith("on")):
+            self._note(f"the SVG image animates '{value}', which can turn into a link or script: remove it")
+        elif attribute == "style":
+            self._style(value)
+
+    def _style(self, css: str) -> None:
+        for match in _CSS_URL.finditer(css):
+            target = match.group(1) or ""
+            if match.group().lower() == "@import" or not (target.startswith("#") or _EMBEDDED_IMAGE.match(target)):
+                self._note("the SVG image's style loads something from outside itself (url(...) or @import): "
+                           "remove it")
+
+    def characters(self, content: str) -> None:
+        if self.in_style:
+            self._style(content)
+
+    def processingInstruction(self, target: str, data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            self._note("the SVG image loads a stylesheet from outside itself (<?xml-stylesheet ...?>): remove it")
+
+
+def svg_problems(data: bytes) -> list[tuple[int, str]]:
+    """(line in the SVG, message) for each thing in it that may not be published."""
+    reader = _SvgReader()
+    parser = defusedxml.sax.make_parser()
+    # A DOCTYPE naming SVG's own DTD is harmless: neither this parser nor a browser
+    # fetches it, and an entity, the only way to bring anything in through it, is refused.
+    parser.forbid_dtd = False
+    parser.forbid_entities = True
+    parser.forbid_external = False
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(reader)
+    try:
+        parser.parse(io.BytesIO(data))
+    except defusedxml.EntitiesForbidden:
+        return [(_line(parser), "the SVG image declares entities (<!ENTITY ...>), which can expand to anything: "
+                                "remove the <!DOCTYPE ...> block, or save the image again without it")]
+    except defusedxml.DefusedXmlException as exc:
+        return [(_line(parser), f"the SVG image refers to something outside itself ({exc}): remove it")]
+    except xml.sax.SAXParseException as exc:
+        return reader.found or [(exc.getLineNumber(), f"this is not a readable SVG image ({exc.getMessage()}): "
+                                                      "save it again from the program that made it")]
+    if not reader.found and not data.strip():
+        return [(0, "the SVG image is empty")]
+    return reader.found
+
+
+def _line(parser) -> int:
+    try:
+        return parser.getLineNumber() or 0
+    except Exception:  # a parser that has stopped may not know where it was
+        return 0

@@ -1,0 +1,167 @@
+"""Rows that both the site and the PDFs show, worked out once per build.
+
+A view is a frozen dataclass holding the model objects it shows, and `marking`,
+the highest marking of them. The recorder of what a page shows
+(`templates.ReadingEnvironment`) notes that marking whenever a template reads
+any part of a view, so a label or address worked out here never hides from it
+the item it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+from builder.project import lifecycle
+from builder.model.content import (STATUSES, Action, Fact, Item, Meeting, Presenter, Project, Report, exempt_line,
+                           highest_marking)
+from builder.model.partnership import Group
+from builder.model.paths import group_path, page_path
+
+STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in STATUSES}
+TREND_SYMBOLS = {"rising": "▲", "falling": "▼", "stable": "▶", "uncertain": "?"}
+OBJECTIVE_TEXT = {
+    "divert": "Divert people from becoming involved in serious organised crime.",
+    "deter": "Deter serious organised crime groups by supporting organisations to protect themselves.",
+    "detect": "Detect serious organised crime: identify the groups and what they do.",
+    "disrupt": "Disrupt serious organised crime groups and their activities.",
+}
+
+
+class View:
+    """What every view model has: the highest marking of what it shows."""
+
+    marking: str
+
+
+@dataclass(frozen=True)
+class ActionRow(View):
+    action: Action
+    origin: Item  # the spotlight or paper that agreed it
+    group: Group  # the group that owns it
+    overdue: bool
+    marking: str
+
+    @property
+    def origin_path(self) -> str:
+        return page_path(self.origin)
+
+    @property
+    def group_path(self) -> str:
+        return group_path(self.group.id)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.action.status]
+
+
+@dataclass(frozen=True)
+class AppendixLink(View):
+    """A paper's appendix: another item (its page on the site, bound in on paper)
+    or an asset file (supplied separately)."""
+
+    number: int
+    title: str
+    path: str  # in the output: the item's page, or the asset
+    item: Item | None  # None for an asset
+    marking: str
+    exempt: int | None = None  # its own Schedule 7A paragraph, where it has one
+    withheld: str = ""  # where this build leaves it out: the line printed instead of it
+
+
+class Download(NamedTuple):
+    """A file offered beside a page (a PDF, a feed, a calendar); a pair, so that
+    a template may also take it as `label, path`."""
+
+    label: str
+    path: str
+
+    @property
+    def format(self) -> str:
+        return self.path.rsplit(".", 1)[1].upper()
+
+
+def presenter_line(presenters: tuple[Presenter, ...]) -> str:
+    """'Name (Organisation); Name', as a session's header gives its presenters."""
+    return "; ".join(f"{p.name} ({p.organisation})" if p.organisation else p.name for p in presenters)
+
+
+def by_due(rows) -> list[ActionRow]:
+    """An action plan's order: soonest due first."""
+    return sorted(rows, key=lambda row: (row.action.due, row.action.action))
+
+
+class Views:
+    """The rows of one selected model on one day, each made once however many pages
+    and PDFs show it."""
+
+    def __init__(self, project: Project, today: dt.date):
+        self.project = project
+        self.today = today
+        self._appendices: dict[str, tuple[AppendixLink, ...]] = {}
+        self._since: dict[str, lifecycle.SinceLastMeeting] = {}
+
+    @cached_property
+    def _action_rows(self) -> tuple[ActionRow, ...]:
+        project = self.project
+        rows = []
+        for action in project.actions:
+            origin = project.by_key[action.origin]
+            rows.append(ActionRow(action, origin, project.site.group(action.owner), action.is_overdue(self.today),
+                                  highest_marking([action.classification, origin.classification])))
+        return tuple(rows)
+
+    @cached_property
+    def _rows_by_origin(self) -> dict[str, tuple[ActionRow, ...]]:
+        grouped: dict[str, list[ActionRow]] = {}
+        for row in self._action_rows:
+            grouped.setdefault(row.origin.key, []).append(row)
+        return {key: tuple(rows) for key, rows in grouped.items()}
+
+    def action_rows(self) -> tuple[ActionRow, ...]:
+        """Every action, in the order the content gives them."""
+        return self._action_rows
+
+    def actions_of(self, item: Item) -> tuple[ActionRow, ...]:
+        """The actions a spotlight or paper agreed, in the order it gives them."""
+        return self._rows_by_origin.get(item.key, ())
+
+    def actions_owned_by(self, group: Group) -> list[ActionRow]:
+        return by_due(row for row in self._action_rows if row.group.id == group.id)
+
+    def appendices(self, report: Report) -> tuple[AppendixLink, ...]:
+        """The appendices of the paper this model holds under `report`'s key."""
+        if report.key not in self._appendices:
+            links = []
+            for number, appendix in enumerate(self.project.by_key[report.key].appendices, start=1):
+                if appendix.withheld:
+                    links.append(AppendixLink(number, "", "", None, report.classification, appendix.exempt,
+                                              exempt_line(appendix.exempt)))
+                elif appendix.is_asset:
+                    links.append(AppendixLink(number, appendix.target.rsplit("/", 1)[1], appendix.target, None,
+                                              report.classification, appendix.exempt))
+                else:
+                    item = self.project.by_key[appendix.target]
+                    links.append(AppendixLink(number, item.title, page_path(item), item, item.classification,
+                                              appendix.exempt))
+            self._appendices[report.key] = tuple(links)
+        return self._appendices[report.key]
+
+    def since(self, meeting: Meeting) -> lifecycle.SinceLastMeeting:
+        if meeting.key not in self._since:
+            self._since[meeting.key] = lifecycle.since_last_meeting(self.project, meeting)
+        return self._since[meeting.key]
+
+    @cached_property
+    def open_pack(self) -> Views:
+        """What an open agenda pack may show: the same rows, without the exempt papers."""
+        if not any(report.is_exempt for report in self.project.reports) and not self.project.exempt_appendices:
+            return self
+        return Views(self.project.without_exempt(), self.today)
+
+
+def source_line(fact: Fact) -> str:
+    """Where a figure comes from, as every fact card and chart cites it."""
+    return f"{fact.source}, {fact.year}" if fact.year else fact.source

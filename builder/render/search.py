@@ -1,0 +1,132 @@
+"""The site's full-text search: Pagefind indexes made from the finished HTML.
+
+Pages are indexed in bundles (one per section, or per slice of a large section)
+that the browser merges, so that an edit re-indexes only its own bundle and no
+indexer needs much memory. The indexes are built from the pages this build
+wrote, so they can only hold what the chosen profile let onto the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pagefind_bin
+
+from builder.model.errors import Problem
+from builder.project.kinds import KINDS
+
+SEARCH_FOLDER = "pagefind"
+# An edit re-indexes its page's whole bundle, at about 2.5 ms a page, so bundles
+# are kept small; the browser merges them, fetching a little from each per search.
+PAGES_PER_BUNDLE = 128
+
+
+@dataclass(frozen=True)
+class Bundle:
+    name: str  # its folder under pagefind/
+    section: str
+    pages: tuple[str, ...]  # output paths, such as "reports/x.html"
+    whole_section: bool
+
+    @property
+    def folder(self) -> str:
+        return f"{SEARCH_FOLDER}/{self.name}"
+
+    @property
+    def glob(self) -> str:
+        if self.whole_section:
+            return f"{self.section}/*.html"
+        names = ",".join(page.split("/", 1)[1].removesuffix(".html") for page in self.pages)
+        return f"{self.section}/{{{names}}}.html"
+
+
+def _slice_of(page: str, slices: int) -> int:
+    return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "big") % slices
+
+
+def plan_bundles(item_pages: list[str]) -> list[Bundle]:
+    """Bundles for the pages of single items, in the site's order of sections.
+
+    A large section is sliced by a hash of each page's name, not by its place in
+    the list, so adding or removing a page changes only its own slice. The number
+    of slices is a power of two, so that growing past one splits each slice in two.
+    """
+    bundles = []
+    for section in (kind.folder for kind in KINDS):
+        pages = sorted(p for p in item_pages if p.startswith(section + "/"))
+        if len(pages) <= PAGES_PER_BUNDLE:
+            if pages:
+                bundles.append(Bundle(section, section, tuple(pages), True))
+            continue
+        slices = 2
+        while len(pages) > slices * PAGES_PER_BUNDLE:
+            slices *= 2
+        members: list[list[str]] = [[] for _ in range(slices)]
+        for page in pages:
+            members[_slice_of(page, slices)].append(page)
+        bundles.extend(Bundle(f"{section}-{number}", section, tuple(slice_pages), False)
+                       for number, slice_pages in enumerate(members, start=1) if slice_pages)
+    return bundles
+
+
+class Indexer:
+    """Pagefind runs on each bundle as soon as its pages are written, `jobs` at a
+    time, while the build goes on rendering the rest (Pagefind is a separate
+    program, so it works beside the Python that renders)."""
+
+    def __init__(self, site_dir: Path, jobs: int):
+        self.site_dir, self.jobs = site_dir, max(1, jobs)
+        # The program itself, not `python -m pagefind`, which starts Python only to run it.
+        self.program = str(pagefind_bin.get_executable())
+        self.waiting: list[Bundle] = []
+        self.running: list[tuple[Bundle, subprocess.Popen]] = []
+        self.problems: list[Problem] = []
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for _, process in self.running:
+            process.kill()
+            process.communicate()
+
+    def add(self, bundle: Bundle) -> None:
+        self.waiting.append(bundle)
+        self.poll()
+
+    def finish(self) -> list[Problem]:
+        """Wait for every bundle; the problems of any that failed."""
+        self.poll()
+        while self.running:
+            bundle, process = self.running.pop(0)
+            self._collect(bundle, process)
+            self.poll()
+        return self.problems
+
+    def poll(self) -> None:
+        """Start waiting bundles in the places of any that have finished: call it now and then."""
+        for bundle, process in [(b, p) for b, p in self.running if p.poll() is not None]:
+            self.running.remove((bundle, process))
+            self._collect(bundle, process)
+        while self.waiting and len(self.running) < self.jobs:
+            bundle = self.waiting.pop(0)
+            self.running.append((bundle, subprocess.Popen(
+                [self.program, "--site", str(self.site_dir), "--glob", bundle.glob,
+                 "--output-subdir", bundle.folder, "--force-language", "en", "--keep-index-url", "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+
+    def _collect(self, bundle: Bundle, process: subprocess.Popen) -> None:
+        try:
+            out, err = process.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        if process.returncode != 0:
+            lines = (err or out).strip().splitlines()
+            detail = lines[-1] if lines else (f"it was stopped by signal {-process.returncode}" if process.returncode < 0
+                                              else f"it stopped with status {process.returncode}")
+            self.problems.append(Problem("search index", 0, f"Pagefind could not index {bundle.section}/: {detail}. "
+                                         "Check that the disk has room, then build again"))

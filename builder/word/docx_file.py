@@ -1,0 +1,220 @@
+"""Opening a Word file for `briefing import`, and what Word keeps beside the text
+as it prints: comments, tracked changes and hidden text.
+
+Everything here goes through python-docx: its document model, and its element
+access (lxml) for the marks it has no model for.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import olefile
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from builder.model.errors import ContentError, Problem
+
+# The first bytes of files that are often mistaken for a Word document.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_FORMATS = {
+    b"%PDF": "a PDF; import needs the Word file the PDF was made from",
+    b"{\\rtf": "a Rich Text (.rtf) file; open it in Word and save it as a Word Document (.docx)",
+}
+_OFF = {"0", "false", "off"}
+DAMAGED = ("the Word document is damaged and cannot be read ({}); open it in Word, which can often repair it, "
+            "and save it again")
+# Tracked changes to the text: insertions, deletions and moves (formatting
+# changes are not listed: formatting is not imported).
+_CHANGES = {qn("w:ins"): "inserted", qn("w:del"): "deleted", qn("w:moveFrom"): "moved away",
+            qn("w:moveTo"): "moved here"}
+
+
+def _fail(shown: str, message: str) -> ContentError:
+    return ContentError([Problem(shown, 0, message)])
+
+
+def open_document(path: Path, shown: str) -> Document:
+    """The document, or a one-line error saying what the file is instead."""
+    if not path.is_file():
+        raise _fail(shown, "no such file; give the path of a Word document (.docx)")
+    with path.open("rb") as file:
+        start = file.read(8)
+    if start.startswith(_OLE):
+        raise _fail(shown, _ole_problem(path))
+    for magic, what in _OTHER_FORMATS.items():
+        if start.startswith(magic):
+            raise _fail(shown, f"this is {what}")
+    if not zipfile.is_zipfile(path):
+        if start.startswith(b"PK"):  # a .docx is a zip file: this one was cut short or damaged
+            raise _fail(shown, DAMAGED.format("its zip container is incomplete"))
+        raise _fail(shown, "this is not a Word document (.docx): open it in Word and save it as a Word Document")
+    try:
+        with zipfile.ZipFile(path) as package:
+            has_word = any(name.startswith("word/") for name in package.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _fail(shown, DAMAGED.format(_reason(exc))) from None
+    if not has_word:  # another kind of zip file: a spreadsheet, a presentation, an archive
+        raise _fail(shown, "this is not a Word document (.docx): open it in Word and save it as a Word Document")
+    try:
+        return docx.Document(str(path))
+    except (PackageNotFoundError, ValueError) as exc:
+        raise _fail(shown, f"this is not a Word document (.docx) ({_reason(exc)}): open it in Word and save it "
+                           "as a Word Document") from None
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError, EOFError) as exc:
+        raise _fail(shown, DAMAGED.format(_reason(exc))) from None
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
+
+
+def _ole_problem(path: Path) -> str:
+    """An OLE file is either an encrypted (password-protected) .docx or an old .doc."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+    except OSError:
+        encrypted = False
+    if encrypted:
+        return ("the Word document is protected by a password; in Word, choose File > Info > Protect Document > "
+                "Encrypt with Password, clear the password, save, and import the saved file")
+    return ("this is an old-style Word 97-2003 document (.doc); open it in Word and save it as a Word Document "
+            "(.docx)")
+
+
+# Comments, tracked changes, hidden text -----------------------------------
+
+def _parts(document: Document):
+    """The XML of the body and of every page header and footer."""
+    yield "the body", document.element.body
+    seen = set()
+    for section in document.sections:
+        for name in ("header", "first_page_header", "even_page_header",
+                     "footer", "first_page_footer", "even_page_footer"):
+            part = getattr(section, name)
+            if part.is_linked_to_previous:
+                continue
+            element = part._element
+            if id(element) not in seen:
+                seen.add(id(element))
+                yield f"the page {name.rsplit('_', 1)[-1]}", element
+
+
+def _text(element) -> str:
+    return "".join(node.text or "" for node in element.iter(qn("w:t"), qn("w:delText")))
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """A Word paragraph as a message quotes it."""
+    text = " ".join(text.split())
+    return f'"{text[:limit - 1]}…"' if len(text) > limit else f'"{text}"'
+
+
+def _paragraph_of(element) -> str:
+    paragraph = next(element.iterancestors(qn("w:p")), None)
+    return quote(_text(paragraph)) if paragraph is not None else "a table"
+
+
+def _is_hidden(run) -> bool:
+    vanish = run.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
+    return vanish is not None and vanish.get(qn("w:val"), "true").lower() not in _OFF
+
+
+_REMEDY = {"comment": "delete it in Word (Review > Delete)",
+           "change": "accept or reject it in Word (Review > Accept or Reject)",
+           "hidden": "delete it in Word, or show it (Font > clear Hidden)"}
+
+
+def review_marks(document: Document) -> list[str]:
+    """Each comment, tracked change and piece of hidden text, described in one
+    line that ends with what to do about it."""
+    found = []
+    for comment in document.comments:
+        anchor = document.element.body.find(f".//{qn('w:commentReference')}[@{qn('w:id')}='{comment.comment_id}']")
+        where = f" on {_paragraph_of(anchor)}" if anchor is not None else ""
+        found.append(f"comment by {comment.author or 'someone'}{where}: {quote(comment.text)}; {_REMEDY['comment']}")
+    for where, root in _parts(document):
+        for element in root.iter(*_CHANGES):
+            changed = _text(element).strip()
+            if changed or element.find(f".//{qn('w:drawing')}") is not None:
+                author = element.get(qn("w:author")) or "someone"
+                found.append(f"tracked change in {where}: {_CHANGES[element.tag]} by {author}: "
+                             f"{quote(changed or 'a picture')}, in {_paragraph_of(element)}; {_REMEDY['change']}")
+        for run in root.iter(qn("w:r")):
+            if _is_hidden(run) and _text(run).strip():
+                found.append(f"hidden text in {where}: {quote(_text(run))}, in {_paragraph_of(run)}; "
+                             f"{_REMEDY['hidden']}")
+    return found
+
+
+def accept_review_marks(document: Document) -> None:
+    """Make the document what it prints: insertions and moves accepted, deleted and
+    hidden text gone, comments left out."""
+    for _, root in _parts(document):
+        for tag in (qn("w:del"), qn("w:moveFrom")):
+            for element in list(root.iter(tag)):
+                parent = element.getparent()
+                if parent.tag == qn("w:trPr"):  # a deleted table row
+                    row = parent.getparent()
+                    row.getparent().remove(row)
+                elif parent.tag != qn("w:rPr"):  # not a mark on a paragraph's end
+                    parent.remove(element)
+        for tag in (qn("w:ins"), qn("w:moveTo")):
+            for element in list(root.iter(tag)):
+                parent = element.getparent()
+                if parent.tag in (qn("w:rPr"), qn("w:trPr")):
+                    parent.remove(element)
+                    continue
+                index = parent.index(element)
+                for child in list(element):
+                    parent.insert(index, child)
+                    index += 1
+                parent.remove(element)
+        for run in list(root.iter(qn("w:r"))):
+            if _is_hidden(run):
+                run.getparent().remove(run)
+    for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"):
+        for element in list(document.element.body.iter(qn(tag))):
+            parent = element.getparent()
+            if tag == "w:commentReference" and parent.tag == qn("w:r") and len(parent) <= 2:
+                parent.getparent().remove(parent)  # the run that holds only the reference
+            else:
+                parent.remove(element)
+
+
+def unwrap_containers(document: Document) -> list[str]:
+    """Content controls (the "click here to enter text" boxes of report templates),
+    smart tags and simple fields hold text that python-docx's paragraphs and cells
+    do not see: keep their text in place of them. A control still showing its
+    placeholder holds nothing the author wrote, and goes; so does a table of
+    contents (the site and the PDFs make their own), with a warning."""
+    warnings = []
+    containers = {qn("w:sdt"): qn("w:sdtContent"), qn("w:smartTag"): None, qn("w:customXml"): None,
+                  qn("w:fldSimple"): None}
+    for _, root in _parts(document):
+        for element in list(root.iter(*containers)):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            if element.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None:
+                parent.remove(element)
+                continue
+            gallery = element.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+            if gallery is not None and gallery.get(qn("w:val"), "").startswith("Table of Contents"):
+                warnings.append("the table of contents is left out: the site and the PDFs make their own")
+                parent.remove(element)
+                continue
+            holder = element.find(containers[element.tag]) if containers[element.tag] else element
+            index = parent.index(element)
+            for child in list(holder if holder is not None else ()):
+                if child.tag in (qn("w:sdtPr"), qn("w:sdtEndPr"), qn("w:smartTagPr"), qn("w:customXmlPr")):
+                    continue
+                parent.insert(index, child)
+                index += 1
+            parent.remove(element)
+    return warnings
