@@ -15,10 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from builder.commands import new
+from builder.render import skeletons
 from builder.incremental import reuse
 from builder.meetings import issued, minutes_check, confirmed, publication
-from builder.plan import pages, views
+from builder.plan import pages, views, search_bundles
 from builder.project import accessibility, lifecycle, redirects
 from builder.publish import hosting, output_folder, release
 from builder.render import exports, minutes_exports, pdf, search, site_pages, templates
@@ -145,18 +145,18 @@ def _skeleton_problems(content_dir: Path, project: Project, selected: Project, p
     holds is kept in the cache by the item's fingerprint."""
     items = project.items
     if memo is None:
-        phrases = new.skeleton_phrases(content_dir, project.site)
-        found = [new.skeleton_text(item, phrases) for item in items]
+        phrases = skeletons.skeleton_phrases(content_dir, project.site)
+        found = [skeletons.skeleton_text(item, phrases) for item in items]
     else:
         cache, fingerprints, inputs = memo
         # The phrases come from the skeleton templates, filled in from the settings.
         pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
-                                 lambda index: new.skeleton_phrases(content_dir, project.site).pattern)
+                                 lambda index: skeletons.skeleton_phrases(content_dir, project.site).pattern)
         phrases = re.compile(pattern)
         # The check reads every field but the text through `light`, and the text.
         keys = [fingerprints.light(item, item.body) for item in items]
         found = cache.derived("skeleton", phrases.pattern, keys,
-                              lambda index: [list(entry) for entry in new.skeleton_text(items[index], phrases)])
+                              lambda index: [list(entry) for entry in skeletons.skeleton_text(items[index], phrases)])
     for item, texts in zip(items, found):
         published = item.key in selected.by_key and not item.draft
         for line, text in texts:
@@ -203,14 +203,14 @@ class Plan:
     pdf_links: dict
     pdf_versions: dict[str, str]  # PDF path -> the content version recorded in it
     exports: dict[str, Callable[[], bytes]]  # file name -> what makes it
-    bundles: tuple[search.Bundle, ...]
+    bundles: tuple[search_bundles.Bundle, ...]
     prints: Prints
 
 
 def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs: reuse.Inputs,
           fingerprints: reuse.Fingerprinter, model: reuse.Loaded, last: Record) -> Plan:
     today = settings.today
-    bundles = tuple(pages.search_bundles(selected)) if settings.with_search else ()
+    bundles = tuple(search_bundles.search_bundles(selected)) if settings.with_search else ()
     shown = views.Views(selected, today)  # the rows pages and PDFs share
     pdf_jobs = tuple(pdf.plan_pdfs(shown)) if settings.with_pdf else ()
     pdf_links = pdf.pdf_links(list(pdf_jobs))

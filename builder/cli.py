@@ -21,7 +21,7 @@ from builder.model.content import PROFILES
 SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold) + ("minutes",)
 # A Word paper becomes an item of Markdown.
 IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
-# Items `briefing new` writes by a name of their own (see `scaffold.SPECIAL`).
+# Items `briefing new` writes by a name of their own (see `skeletons.SPECIAL`).
 NEW_SPECIAL = ("accessibility-statement",)
 
 
@@ -152,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
             from builder.commands.new import create
 
             if args.kind == "minutes":
-                from builder.commands.new_minutes import create_minutes
+                from builder.commands.new import create_minutes
 
                 path = create_minutes(args.content, args.title)
             else:

@@ -4,9 +4,7 @@ modules of `builder/` importing one another in one direction only."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +13,6 @@ from builder.project.kinds import BY_FOLDER, BY_NAME, KINDS, kind_of
 from builder.model.content import Item
 from builder.project.loading import load_project, revise_project
 
-BUILDER = Path(__file__).resolve().parent.parent / "builder"
 # What an item's file gives it besides its fields: set by the item builder itself.
 FROM_THE_FILE = {"id", "path", "body", "body_line", "links", "field_lines"}
 # Fields a kind's model works out from its other fields: minutes are a draft while their status is.
@@ -69,35 +66,3 @@ def test_a_revision_that_breaks_a_reference_falls_back_to_a_full_load(make_proje
     path = root / "reports/paper.md"
     path.write_text(path.read_text().replace("../threats/fraud.md", "../threats/frawd.md"))
     assert revise_project(root, project, warnings, ["reports/paper.md"]) is None
-
-
-def _imports() -> dict[str, set[str]]:
-    modules = {path.stem for path in BUILDER.glob("*.py")}
-    graph = {}
-    for path in BUILDER.glob("*.py"):
-        found = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "builder":
-                found |= {alias.name for alias in node.names if alias.name in modules}
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("builder."):
-                found.add(node.module.split(".")[1])
-        graph[path.stem] = found - {path.stem}
-    return graph
-
-
-def test_the_modules_import_one_another_in_one_direction():
-    graph = _imports()
-    done: set[str] = set()
-
-    def visit(name: str, path: tuple[str, ...]) -> None:
-        assert name not in path, f"import cycle: {' -> '.join(path + (name,))}"
-        if name not in done:
-            for dependency in graph.get(name, ()):
-                visit(dependency, path + (name,))
-            done.add(name)
-
-    for name in graph:
-        visit(name, ())
-    # Reading files knows no kinds; the table of kinds knows no validation.
-    assert not graph["content"] & {"kinds", "rules", "items", "validate", "model"}
-    assert graph["kinds"] <= {"model", "rules", "minutes", "minutes_rules"}  # minutes: the model and rules of one kind

@@ -3,7 +3,6 @@ what a page shows whichever part of them a template reads."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 
 import pytest
@@ -14,7 +13,7 @@ from builder.model.content import Action, Page
 from builder.model.partnership import Group
 from builder.project.loading import load_project
 from builder.plan.views import ActionRow, AppendixLink, Views
-from conftest import REPO, SITES
+from conftest import SITES
 
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
@@ -52,31 +51,3 @@ def test_reading_any_part_of_a_row_marks_the_page_with_what_it_came_from(tmp_pat
     env.reads, env.markings, env.everything = set(), set(), False
     env.from_string(expression).render(row=row)
     assert env.markings == {SENSITIVE} and not env.everything
-
-
-def _imports() -> dict[str, set[str]]:
-    graph = {}
-    for path in sorted((REPO / "builder").glob("*.py")):
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("builder"):
-                names |= {node.module} if node.module != "builder" else {f"builder.{a.name}" for a in node.names}
-            elif isinstance(node, ast.Import):
-                names |= {a.name for a in node.names if a.name.startswith("builder.")}
-        graph[f"builder.{path.stem}"] = names
-    return graph
-
-
-def test_the_pdf_writer_does_not_import_the_site_and_no_import_goes_round():
-    graph = _imports()
-    assert "builder.render.site_pages" not in graph["builder.render.pdf"]
-
-    def reaches(start: str, seen: set[str]) -> set[str]:
-        for name in graph.get(start, ()):
-            if name not in seen:
-                seen.add(name)
-                reaches(name, seen)
-        return seen
-
-    circles = [module for module in graph if module in reaches(module, set())]
-    assert circles == []

@@ -1,57 +1,22 @@
-"""`briefing new`: write a new item that passes `briefing check` straight away.
-
-The skeletons are templates (templates/scaffold/), so a project can override
-them like any other template.
-"""
+"""`briefing new`: write a new item that passes `briefing check` straight away,
+or the minutes of a meeting from its agenda (one decision per item, by its
+number); never over an existing file."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 import datetime as dt
-import json
-import re
 from pathlib import Path
 
 from builder.render import templates
+from builder.render.skeletons import SPECIAL, render_skeleton, yaml_string
+from builder.reading import fields
 from builder.reading.content_files import read_yaml_file
 from builder.model.errors import ContentError, Problem, Problems
-from builder.reading.fields import make_slug
-from builder.project.kinds import BY_NAME, KINDS, Kind
-from builder.project.accessibility import STATEMENT_ID
-from builder.model.content import Item, Page, Threat
-from builder.model.partnership import Site
+from builder.model.minutes import OUTCOMES, Minutes
+from builder.model.content import Meeting
+from builder.project.kinds import BY_NAME
+from builder.project.loading import load_project
 from builder.project.settings_files import read_site
-
-
-@dataclass(frozen=True)
-class Special:
-    """An item `briefing new` writes by a name of its own, with a fixed id and skeleton."""
-
-    kind: str
-    id: str
-    title: str
-    template: str
-
-
-SPECIAL = {STATEMENT_ID: Special(Page.kind, STATEMENT_ID, "Accessibility statement",
-                                 f"scaffold/{STATEMENT_ID}.md")}
-
-
-def yaml_string(value: object) -> str:
-    # A JSON string is a valid YAML string, whatever quotes or colons the title holds.
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _first_id(folder: Path, ending: str) -> str | None:
-    names = sorted(p.stem for p in folder.glob(f"*{ending}") if not p.name.startswith("."))
-    return names[0] if names else None
-
-
-def _months_later(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
 def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date) -> Path:
@@ -59,7 +24,7 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     special = SPECIAL.get(kind_name)
     kind = BY_NAME[special.kind if special else kind_name]
     title = title or (special.title if special else "")
-    item_id = special.id if special else make_slug(title)
+    item_id = special.id if special else fields.make_slug(title)
     if not item_id:
         raise ContentError([Problem(title, 0, "the title needs at least one letter or digit to make a file name from")])
     if not content_dir.is_dir():
@@ -72,7 +37,7 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     problems = Problems()
     site_file = content_dir / "site.yaml"
     site = read_site(read_yaml_file(site_file, "site.yaml", problems) if site_file.is_file() else None, problems)
-    text = _render(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site,
+    text = render_skeleton(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site,
                    template=special.template if special else None)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
@@ -80,81 +45,26 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     return target
 
 
-def _render(content_dir: Path, kind: Kind, placeholder, *, title: str, today: dt.date, site: Site,
-            template: str | None = None) -> str:
-    board_ids = [b.id for b in site.boards]
-    group_ids = [g.id for g in site.groups]
+def create_minutes(content_dir: Path, meeting_id: str) -> Path:
+    project, _ = load_project(content_dir)
+    meeting = project.by_key.get(f"{Meeting.folder}/{meeting_id}")
+    if meeting is None:
+        ids = sorted(m.id for m in project.meetings)
+        hint = fields.nearest(meeting_id, ids)
+        suggestion = f" (did you mean '{hint}'?)" if hint else ""
+        raise ContentError([Problem(f"{Meeting.folder}/{meeting_id}.yaml", 0, "there is no such meeting to write "
+                                    f"minutes for{suggestion}; give the id of a file in meetings/")])
+    relative = f"{Minutes.folder}/{meeting.id}.yaml"
+    target = content_dir / relative
+    if target.exists():
+        raise ContentError([Problem(relative, 0, "already exists and was left as it is; edit that file")])
+    agenda = [(entry.number, entry.report.title if entry.report else entry.item.title)
+              for entry in project.agenda(meeting)]
     env = templates.environment(content_dir)
     env.filters["yaml"] = yaml_string
-    threats = BY_NAME[Threat.kind]
-    return env.get_template(template or f"scaffold/{kind.name}{kind.ending}").render(
-        placeholder=placeholder,
-        title=title,
-        today=today.isoformat(),
-        review=_months_later(today, 12).isoformat() if kind.reviewed else None,
-        due=_months_later(today, 3).isoformat(),
-        # A meeting's examples of when its papers were due and issued, and a late item.
-        before=(today - dt.timedelta(days=7)).isoformat(),
-        later=(today - dt.timedelta(days=2)).isoformat(),
-        site=site,
-        board=board_ids[0] if board_ids else None,
-        boards=", ".join(board_ids),
-        group=group_ids[0] if group_ids else None,
-        groups=", ".join(group_ids),
-        threat=_first_id(content_dir / threats.folder, threats.ending),
-        fact=None,
-    )
-
-
-def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
-    """The texts the skeletons mark as `placeholder(...)`, the project's own
-    skeletons included, as one pattern in which a title may be anything."""
-    marker = "\x00title\x00"
-    phrases: set[str] = set()
-
-    def record(phrase: str) -> str:
-        phrases.add(" ".join(phrase.split()))
-        return phrase
-
-    for kind in KINDS:
-        if kind.scaffold:
-            _render(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
-    for special in SPECIAL.values():
-        _render(content_dir, BY_NAME[special.kind], record, title=marker, today=dt.date(2000, 1, 1), site=site,
-                template=special.template)
-    # Longest first, so that a phrase is never matched by a shorter one inside it.
-    ordered = sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
-    return re.compile("|".join(re.escape(phrase).replace(re.escape(marker), ".+?") for phrase in ordered) or "(?!)")
-
-
-def _texts(value, line: int):
-    """(text, line) of every piece of text in a field's value."""
-    if isinstance(value, str):
-        yield value, line
-    elif isinstance(value, (tuple, list)):
-        for entry in value:
-            yield from _texts(entry, line)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        line = getattr(value, "line", line)
-        for field in dataclasses.fields(value):
-            yield from _texts(getattr(value, field.name), line)
-
-
-def skeleton_text(item: Item, phrases: re.Pattern) -> list[tuple[int, str]]:
-    """(line, text) of each skeleton text the item still holds: a field that is
-    exactly one, or a paragraph of its text that contains one."""
-    found = []
-    for field in dataclasses.fields(item):
-        if field.name in ("id", "path", "body", "classification", "field_lines"):
-            continue
-        for value, line in _texts(getattr(item, field.name), item.line_of(field.name)):
-            text = " ".join(value.split())
-            if phrases.fullmatch(text):
-                found.append((line, text))
-    line = item.body_line
-    for paragraph in item.body.split("\n\n"):
-        text = " ".join(paragraph.split())
-        first = line + len(paragraph) - len(paragraph.lstrip("\n"))
-        found.extend((first, match.group()) for match in phrases.finditer(text))
-        line += paragraph.count("\n") + 2
-    return found
+    text = env.get_template("scaffold/minutes.yaml").render(meeting=meeting, agenda=agenda, site=project.site,
+                                                            outcomes=", ".join(OUTCOMES))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
+        file.write(text)
+    return target

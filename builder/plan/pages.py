@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from builder.plan import charts
 from builder.project import lifecycle, redirects
-from builder.render import search
 from builder.project.kinds import KINDS, kind_of
 from builder.model.content import OBJECTIVES, TRENDS, Item, Project, highest_marking
 from builder.plan.minutes_views import MinutesViews, decisions_files
@@ -285,11 +284,6 @@ def breadcrumbs(spec: PageSpec) -> list[tuple[str, str]]:
     if spec.section and spec.path != section_path(spec.section):
         trail.append((section_path(spec.section), SECTION_LABELS[spec.section]))
     return trail
-
-
-def search_bundles(project: Project) -> list[search.Bundle]:
-    """The search indexes of the pages of single items (listing pages are not indexed)."""
-    return search.plan_bundles([page_path(item) for item in project.items])
 
 
 def navigation(project: Project) -> list[tuple[str, str]]:

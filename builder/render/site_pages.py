@@ -12,7 +12,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from builder.assets import scrub
-from builder.commands import new
+from builder.render import skeletons
 from builder.markdown import rendering
 from builder.plan import charts
 from builder.project import accessibility, lifecycle
@@ -89,7 +89,7 @@ class PageRenderer:
         self.search_bundles = list(job.search_bundles)
         self.all_markings = {m.classification for m in (*job.project.items, *job.project.facts, *job.project.actions)}
         # A drafts preview marks the skeleton text `briefing new` left, so the author sees what to replace.
-        self.skeleton = new.skeleton_phrases(job.content_dir, job.project.site) if job.project.drafts else None
+        self.skeleton = skeletons.skeleton_phrases(job.content_dir, job.project.site) if job.project.drafts else None
 
     def body(self, item: Item, page: str) -> Markup:
         """An item's Markdown, its links made relative to the page it appears on."""
