@@ -97,8 +97,8 @@ def _run_killed_between_renames(content: Path, output: Path) -> subprocess.Compl
     between taking the old output away and putting the new one in its place."""
     script = f"""
 import os, sys
-from builder import output
-output._exchange = lambda first, second: False
+from builder.publish import output_folder
+output_folder._exchange = lambda first, second: False
 renames = []
 real = os.rename
 def rename(source, target):
@@ -106,7 +106,7 @@ def rename(source, target):
     renames.append(target)
     if str(source) == {str(output)!r}:
         os._exit(9)
-output.os.rename = rename
+output_folder.os.rename = rename
 from builder.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -384,8 +384,8 @@ def test_a_second_build_waits_for_a_holder_about_to_finish(project, monkeypatch)
 def test_the_lock_goes_with_a_killed_holder(project):
     folder = project_folder.folder(project).path
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from builder import private\n"
-        f"with private.lock(Path({str(folder)!r}), 'build'):\n"
+        "import sys, time; from pathlib import Path; from builder.system import project_folder\n"
+        f"with project_folder.lock(Path({str(folder)!r}), 'build'):\n"
         "    print('held', flush=True); time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
