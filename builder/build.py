@@ -17,11 +17,11 @@ import jinja2
 
 from builder.render import skeletons
 from builder.incremental import reuse
-from builder.meetings import issued, minutes_check, confirmed, publication
-from builder.plan import pages, views, search_bundles
+from builder.meetings import issued, minutes_rules, confirmed, publication
+from builder.plan import pages, pdfs, search_bundles, views
 from builder.project import accessibility, lifecycle, redirects
 from builder.publish import hosting, output_folder, release
-from builder.render import exports, minutes_exports, pdf, search, site_pages, templates
+from builder.render import exports, pdf, search, site_pages, templates
 from builder.system import interrupt, parallel, content_version
 from builder.model.errors import ContentError, Problem, Problems
 from builder.incremental.reuse import Cache, Made, Prints, Record
@@ -132,7 +132,7 @@ def _select(content_dir: Path, project: Project, warnings: list[Problem], settin
     lifecycle.review_warnings(selected, settings.today, problems)
     publication.date_problems(project, problems)
     publication.late_warnings(project, problems)
-    minutes_check.date_problems(project, settings.today, problems)
+    minutes_rules.date_problems(project, settings.today, problems)
     if not settings.drafts:
         accessibility.statement_warnings(selected, problems)
     return selected, problems
@@ -177,7 +177,7 @@ def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, lis
     env = templates.environment(content_dir)
     shown = views.Views(selected, today)
     needed = {spec.template for spec in pages.plan_pages(shown)}
-    needed |= {job.template for job in pdf.plan_pdfs(shown)}
+    needed |= {job.template for job in pdfs.plan_pdfs(shown)}
     for name in sorted(needed):
         _load_template(env, name, problems)
     problems.items.extend(site_pages.refused_assets(selected, content_dir))
@@ -199,7 +199,7 @@ class Plan:
     """Everything a build will write, and the fingerprint of what each is planned from."""
 
     pages: tuple[pages.PageSpec, ...]
-    pdf_jobs: tuple[pdf.PdfJob, ...]
+    pdf_jobs: tuple[pdfs.PdfJob, ...]
     pdf_links: dict
     pdf_versions: dict[str, str]  # PDF path -> the content version recorded in it
     exports: dict[str, Callable[[], bytes]]  # file name -> what makes it
@@ -212,8 +212,8 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
     today = settings.today
     bundles = tuple(search_bundles.search_bundles(selected)) if settings.with_search else ()
     shown = views.Views(selected, today)  # the rows pages and PDFs share
-    pdf_jobs = tuple(pdf.plan_pdfs(shown)) if settings.with_pdf else ()
-    pdf_links = pdf.pdf_links(list(pdf_jobs))
+    pdf_jobs = tuple(pdfs.plan_pdfs(shown)) if settings.with_pdf else ()
+    pdf_links = pdfs.pdf_links(list(pdf_jobs))
     planned = tuple(pages.plan_pages(shown, pdf_links))
     assets = [(asset, inputs.content.get(asset)) for asset in selected.assets]
     # What the recorder notes a page reading, as it is now. An item's links are
@@ -228,7 +228,7 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
     # An old address that only redirects is no page of its own for a search engine.
     export_files = {**exports.exports(selected, today, [spec.path for spec in planned
                                                         if spec.template != redirects.TEMPLATE]),
-                    **minutes_exports.decision_files(selected)}
+                    **exports.decision_files(selected)}
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
     existing = prints.item((sorted(selected.by_path), assets))

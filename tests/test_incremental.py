@@ -349,24 +349,24 @@ def test_items_joined_by_their_titles_mark_the_page(tmp_path):
 # The model kept between builds ----------------------------------------------------------------
 
 def test_the_model_reads_back_as_it_was_written():
-    from builder.incremental import model_json
+    from builder.incremental import serialise
     from builder.project.loading import load_project
 
     for content in (REPO / "content", REPO / "tests" / "sites" / "minimal"):
         project, _ = load_project(content)
         for item in project.items:
-            assert model_json.loads(model_json.dumps(item)) == item
-        shell = model_json.loads(model_json.dumps(project))
+            assert serialise.model_from_json(serialise.model_to_json(item)) == item
+        shell = serialise.model_from_json(serialise.model_to_json(project))
         assert shell == project
 
 
 def test_the_model_json_makes_only_model_objects():
-    from builder.incremental import model_json
+    from builder.incremental import serialise
 
     for planted in ('{"$model": "Path", "$fields": {}}', '{"$model": "ContentError", "$fields": {}}',
                     '{"$model": "Page", "$fields": {"id": "x", "surprise": 1}}'):
         with pytest.raises((KeyError, TypeError, ValueError)):
-            model_json.loads(planted)
+            serialise.model_from_json(planted)
 
 
 def test_a_text_edit_reads_and_checks_only_the_edited_file(built, tmp_path, monkeypatch):

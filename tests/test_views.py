@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from builder.plan import pages
-from builder.render import pdf, templates
+from builder.plan import pdfs
+from builder.render import templates
 from builder.model.content import Action, Page
 from builder.model.partnership import Group
 from builder.project.loading import load_project
@@ -26,7 +27,7 @@ def shown() -> Views:
 
 def test_the_site_and_the_pdfs_show_the_same_rows(shown):
     specs = {spec.path: spec for spec in pages.plan_pages(shown)}
-    jobs = {job.path: job for job in pdf.plan_pdfs(shown)}
+    jobs = {job.path: job for job in pdfs.plan_pdfs(shown)}
     spotlight = next(s for s in shown.project.spotlights if s.actions)
     page_rows = specs[f"spotlights/{spotlight.id}.html"].inputs["actions"]
     pdf_rows = jobs[f"spotlights/{spotlight.id}.pdf"].inputs["actions"]

@@ -25,14 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder.incremental import model_json
+from builder.incremental.serialise import model_from_json, model_to_json, source_from_json, source_to_json
 from builder.system import project_folder
 from builder.reading.content_files import ParseCache
 from builder.model.errors import Problem
 from builder.incremental.fingerprints import versions
 from builder.project.kinds import KINDS
 from builder.model.content import Item, Project
-from builder.incremental.source_json import source_from_json, source_to_json
 
 # The fields of Project that hold items: each item is kept in a row of its own.
 
@@ -218,10 +217,10 @@ class Cache:
             return None
         try:
             data = json.loads(row[0][0])
-            shell = model_json.loads(data["project"])
+            shell = model_from_json(data["project"])
             kept = {path: text for path, text, _ in items}
             lights = {_text(path): _text(light) for path, _, light in items}
-            parts = {kind: tuple(model_json.loads(kept[path]) for path in paths)
+            parts = {kind: tuple(model_from_json(kept[path]) for path in paths)
                      for kind, paths in data["order"].items()}
             project = replace(shell, **parts)
             warnings = [Problem(_text(w["path"]), _number(w["line"]), _text(w["message"]), True)
@@ -239,12 +238,12 @@ class Cache:
         kept beside it. A model JSON cannot hold is not kept."""
         by_kind = {kind.attribute: getattr(project, kind.attribute) for kind in KINDS}
         try:
-            items = [(folder, item.path, model_json.dumps(item), light(item)) for group in by_kind.values()
+            items = [(folder, item.path, model_to_json(item), light(item)) for group in by_kind.values()
                      for item in group if changed is None or item.path in changed]
             data = json.dumps({
                 "key": key, "hashes": hashes,
                 "warnings": [{"path": w.path, "line": w.line, "message": w.message} for w in warnings],
-                "project": model_json.dumps(replace(project, **{kind: () for kind in by_kind})),
+                "project": model_to_json(replace(project, **{kind: () for kind in by_kind})),
                 "order": {kind: [item.path for item in group] for kind, group in by_kind.items()},
             })
         except (TypeError, ValueError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from builder.reading import rules as c
 from builder.model.minutes import Minutes
-from builder.meetings.minutes_fields import minutes_fields
+from builder.meetings.minutes_rules import minutes_fields
 from builder.model.content import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
                            Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
 

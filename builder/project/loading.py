@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from builder.meetings import minutes_check
+from builder.meetings import minutes_rules
 from builder.project import item_reader
 from builder.assets.asset_checks import check_assets
 from builder.reading.content_files import ASSETS_FOLDER, ContentFiles, ParseCache, read_content, read_file
@@ -45,7 +45,7 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
     made = {kind.attribute: tuple(item for item in (item_reader.read_item(kind, source, known)
                                                     for source in files.items[kind.folder]) if item is not None)
             for kind in KINDS}
-    made = minutes_check.settle(made, problems)
+    made = minutes_rules.settle(made, problems)
     project = Project(site=site, facts=facts, assets=tuple(sorted(files.assets)), **made)
     alias_problems(project, problems, known.alias_lines)
     problems.raise_if_errors()

@@ -1,8 +1,11 @@
 """Files for other programs: the action plan as CSV, meetings as iCalendar, an Atom
-feed, a sitemap and the model as JSON; and the stylesheet of site.yaml's colour.
+feed, a sitemap, the model as JSON, each board's decisions log as CSV and JSON
+(one decision a row, newest meeting first, as its page lists them); and the
+stylesheet of site.yaml's colour.
 
 Each is a pure function of the profile-selected model, so none can hold an item
-the profile left out.
+the profile left out; a decision withheld there prints only the line every
+listing prints.
 """
 
 from __future__ import annotations
@@ -17,9 +20,45 @@ from xml.etree import ElementTree as etree
 
 import icalendar
 
-from builder.project.kinds import kind_of
 from builder.model.content import Item, Meeting, Project, highest_marking
-from builder.model.paths import page_path
+from builder.model.paths import decisions_path, page_path
+from builder.plan.minutes_views import DecisionRow, MinutesViews
+from builder.project.kinds import kind_of
+
+COLUMNS = ("meeting", "date", "item", "business", "paper", "outcome", "decision", "minutes", "marking")
+
+
+def _record(row: DecisionRow) -> dict:
+    minute = row.row
+    return {"meeting": row.meeting.id, "date": row.date.isoformat() if row.date else "", "item": minute.number,
+            "business": minute.title, "paper": minute.entry.report.id if minute.entry.report else "",
+            "outcome": "" if minute.withheld else minute.decision.outcome,
+            "decision": minute.withheld or minute.decision.text, "minutes": page_path(row.minutes),
+            "marking": row.marking}
+
+
+def decisions_csv(rows: tuple[DecisionRow, ...]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([csv_cell(str(value)) for value in _record(row).values()])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def decisions_json(rows: tuple[DecisionRow, ...]) -> bytes:
+    return (json.dumps([_record(row) for row in rows], ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def decision_files(project: Project) -> dict[str, Callable[[], bytes]]:
+    """Each board's decisions as files, by name, each made only when called for."""
+    minutes = MinutesViews(project)
+    files = {}
+    for board in project.site.boards:
+        files[decisions_path(board.id, "csv")] = lambda board=board: decisions_csv(minutes.decisions(board.id))
+        files[decisions_path(board.id, "json")] = lambda board=board: decisions_json(minutes.decisions(board.id))
+    return files
+
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
