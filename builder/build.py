@@ -24,12 +24,11 @@ from builder.publish import hosting, output_folder, release
 from builder.render import exports, pdf, search, site_pages, templates
 from builder.system import interrupt, parallel, content_version
 from builder.model.errors import ContentError, Problem, Problems
-from builder.incremental.reuse import Cache, Made, Prints, Record
-from builder.model.content import Project
+from builder.incremental.reuse import Cache, Made, OutputFingerprints, LastBuild
+from builder.model.project import Project
 from builder.selection.profile import select
 from builder.project.loading import load_project, revisable, revise_project
 
-OUTPUT_MARKER = output_folder.MARKER
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
 PDFS_PER_WORKER = 40
 # Below these counts per process, starting another process costs more than it saves.
@@ -78,7 +77,7 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
         newly_confirmed = confirmed.check(model.project, content_dir, problems)
         problems.raise_if_errors()
         plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
-        reusable = reuse.reusable(plan.prints, last, on_disk)
+        reusable = reuse.reusable(plan.fingerprints, last, on_disk)
         warnings = tuple(sorted(problems.warnings))
         with output_folder.Staging(target) as staging:
             written, record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings,
@@ -204,11 +203,11 @@ class Plan:
     pdf_versions: dict[str, str]  # PDF path -> the content version recorded in it
     exports: dict[str, Callable[[], bytes]]  # file name -> what makes it
     bundles: tuple[search_bundles.Bundle, ...]
-    prints: Prints
+    fingerprints: OutputFingerprints
 
 
 def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs: reuse.Inputs,
-          fingerprints: reuse.Fingerprinter, model: reuse.Loaded, last: Record) -> Plan:
+          fingerprints: reuse.Fingerprinter, model: reuse.Loaded, last: LastBuild) -> Plan:
     today = settings.today
     bundles = tuple(search_bundles.search_bundles(selected)) if settings.with_search else ()
     shown = views.Views(selected, today)  # the rows pages and PDFs share
@@ -221,29 +220,32 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
     read_values = {"text": lambda key: getattr(selected.by_key.get(key), "body", None),
                    "fact": selected.facts_by_id.get,
                    "path": lambda path: site_pages.content_path_to_output(selected, path)}
-    prints = Prints(inputs, settings, (selected.site, pages.navigation(selected), [b.name for b in bundles]),
-                    read_values, lambda: prints.item((selected, assets)), fingerprints, model, last)
+    shared = (selected.site, pages.navigation(selected), [b.name for b in bundles])
+    output_fingerprints = OutputFingerprints(inputs, settings, shared, read_values,
+                                             lambda: output_fingerprints.item((selected, assets)),
+                                             fingerprints, model, last)
     for spec in planned:
-        prints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label, spec.inputs)
+        output_fingerprints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label,
+                                 spec.inputs)
     # An old address that only redirects is no page of its own for a search engine.
     export_files = {**exports.exports(selected, today, [spec.path for spec in planned
                                                         if spec.template != redirects.TEMPLATE]),
                     **exports.decision_files(selected)}
     # A paper's links become plain text when what they point at is left out, and
     # it holds the images it shows: a changed asset file is a changed paper.
-    existing = prints.item((sorted(selected.by_path), assets))
+    existing = output_fingerprints.item((sorted(selected.by_path), assets))
     version_of = content_version.content_versions(content_dir, inputs.content)
     pdf_versions = {job.path: version_of(job.sources) for job in pdf_jobs}
     for job in pdf_jobs:
-        prints.whole(job.path, existing, job.template, job.title, job.inputs, pdf_versions[job.path])
-    return Plan(planned, pdf_jobs, pdf_links, pdf_versions, export_files, bundles, prints)
+        output_fingerprints.whole(job.path, existing, job.template, job.title, job.inputs, pdf_versions[job.path])
+    return Plan(planned, pdf_jobs, pdf_links, pdf_versions, export_files, bundles, output_fingerprints)
 
 
 # Render, index, PDFs ---------------------------------------------------------------------------
 
-def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected: Project, content_dir: Path,
+def _write(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selected: Project, content_dir: Path,
            staging: output_folder.Staging, settings: reuse.Settings, jobs: int, on_pdf,
-           warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], Record]:
+           warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], LastBuild]:
     """Write every output into the staging folder: what changed is made, the rest
     taken from the last output. Returns what was written and the record of it."""
     previous = output_folder.Previous(staging.target.path, staging.path, on_disk)
@@ -267,18 +269,18 @@ def _write(plan: Plan, reusable: set[str], last: Record, on_disk: dict, selected
                     [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer, warnings)
         _raise_if_failed(indexer.finish(), warnings)
     outputs = {}
-    for path, planned in plan.prints.planned.items():
+    for path, planned in plan.fingerprints.planned.items():
         if path in reusable:
             outputs[path] = last.outputs[path]
         elif path in reads:
-            outputs[path] = Made(plan.prints.made_from(path, reads[path]), planned, tuple(reads[path]))
+            outputs[path] = Made(plan.fingerprints.made_from(path, reads[path]), planned, tuple(reads[path]))
         elif path not in left:
             outputs[path] = Made(planned, planned)
     made = {path: entry.made_from for path, entry in outputs.items()}
     written = tuple(spec.path for spec in plan.pages) + tuple(copied) + tuple(plan.exports)
     written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
-    record = Record(written=written, warnings=warnings, outputs=outputs,
-                    bundles={b.folder: reuse.bundle_print(b, made) for b in plan.bundles})
+    record = LastBuild(written=written, warnings=warnings, outputs=outputs,
+                    bundles={b.folder: reuse.bundle_fingerprint(b, made) for b in plan.bundles})
     return written, record
 
 
@@ -289,7 +291,7 @@ def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> 
         raise ContentError(failures + list(warnings))
 
 
-def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, setup: site_pages.SiteJob,
+def _write_pages(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, setup: site_pages.SiteJob,
                  previous: output_folder.Previous, indexer: search.Indexer, jobs: int,
                  warnings: tuple[Problem, ...]) -> dict[str, list]:
     """Render the pages that changed. The search bundles whose pages changed go to
@@ -297,7 +299,7 @@ def _write_pages(plan: Plan, reusable: set[str], last: Record, on_disk: dict, se
     the rest are rendered and the unchanged files are taken from the old output;
     the other bundles are taken as they were. Returns what each page rendered read."""
     current = {spec.path: (last.outputs[spec.path].made_from if spec.path in reusable else
-                           plan.prints.made_from(spec.path, last.outputs[spec.path].reads)
+                           plan.fingerprints.made_from(spec.path, last.outputs[spec.path].reads)
                            if spec.path in last.outputs else None) for spec in plan.pages}
     kept = reuse.unchanged_folders(plan.bundles, current, last, on_disk)
     stale = [bundle for bundle in plan.bundles if bundle.folder not in kept]
@@ -356,7 +358,7 @@ def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, 
 
 # Record ---------------------------------------------------------------------------------------
 
-def _record(cache: Cache, record: Record, target: output_folder.Target, state: str) -> None:
+def _record(cache: Cache, record: LastBuild, target: output_folder.Target, state: str) -> None:
     """Keep what this build made for the next, once its output is in place: the
     files as they are now, and the state it was made from ("" when a content file
     changed while it was read: the next build then looks at everything again)."""

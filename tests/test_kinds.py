@@ -11,6 +11,7 @@ import pytest
 from builder.model import minutes, content
 from builder.project.kinds import BY_FOLDER, BY_NAME, KINDS, kind_of
 from builder.model.content import Item
+from builder.model.project import Project
 from builder.project.loading import load_project, revise_project
 
 # What an item's file gives it besides its fields: set by the item builder itself.
@@ -24,7 +25,7 @@ def test_each_item_class_has_one_kind_with_its_own_folder():
                if isinstance(cls, type) and issubclass(cls, Item) and cls is not Item}
     assert {kind.model for kind in KINDS} == classes
     assert len(BY_NAME) == len(BY_FOLDER) == len(KINDS)
-    assert all(kind.attribute in {f.name for f in dataclasses.fields(content.Project)} for kind in KINDS)
+    assert all(kind.attribute in {f.name for f in dataclasses.fields(Project)} for kind in KINDS)
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)

@@ -8,7 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from builder.render import templates
-from builder.render.skeletons import SPECIAL, render_skeleton, yaml_string
+from builder.render.skeletons import SPECIAL, render_skeleton
+from builder.reading.yamlread import yaml_string
 from builder.reading import fields
 from builder.reading.content_files import read_yaml_file
 from builder.model.errors import ContentError, Problem, Problems

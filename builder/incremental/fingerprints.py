@@ -22,10 +22,6 @@ FORMAT = 1
 DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "weasyprint", "pagefind", "pagefind-bin")
 
 
-def hash_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
 def hash_file(path: str | Path) -> str:
     try:
         with open(path, "rb") as file:

@@ -52,7 +52,7 @@ In `cache`: one SQLite database of JSON text in the project's private folder
 cache checks its folder; otherwise the build runs without a cache and says so
 once). Nothing read from it runs: no pickle, no marshal, no compiled templates
 (each process compiles its templates in memory). Every setting (output folder,
-profile, drafts) keeps its own `Record`, so that switching between internal,
+profile, drafts) keeps its own `LastBuild`, so that switching between internal,
 public and the drafts preview is not a cold build each time. Parsed content
 files are kept by the hash of their bytes, for every setting. The hashes
 themselves are made in `fingerprint`.
@@ -72,11 +72,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.render import templates
-from builder.incremental.store import Cache, Made, Record, open_cache as _open_cache
+from builder.incremental.store import Cache, Made, LastBuild, open_cache as _open_cache
 from builder.incremental.fingerprints import Fingerprinter, fingerprint, hash_file, versions
 
-__all__ = ["Cache", "Fingerprinter", "Inputs", "Made", "Prints", "Record", "Settings", "bundle_print",
-           "fingerprint", "open_cache", "reusable", "scan", "unchanged_folders"]
+__all__ = ["Cache", "Fingerprinter", "Inputs", "LastBuild", "Made", "OutputFingerprints", "Settings",
+           "bundle_fingerprint", "fingerprint", "open_cache", "reusable", "scan", "unchanged_folders"]
 
 
 def open_cache(content_dir: Path, output: Path, settings: Settings) -> Cache:
@@ -226,7 +226,7 @@ class Settings:
         return json.dumps([str(output), self.profile, self.drafts])
 
 
-class Prints:
+class OutputFingerprints:
     """The fingerprints of one build's outputs. `read_values` maps each kind of
     read the recorder notes to a function from its key to the value it has now.
 
@@ -239,7 +239,7 @@ class Prints:
     def __init__(self, inputs: Inputs, settings: Settings, shared_parts: tuple,
                  read_values: dict[str, Callable[[str], object]], everything: Callable[[], object],
                  fingerprints: Fingerprinter | None = None, model: Loaded | None = None,
-                 last: Record | None = None):
+                 last: LastBuild | None = None):
         self.fingerprints = fingerprints or Fingerprinter()
         self.shared = self.fingerprints.full(versions(), inputs.templates_key, settings.profile, settings.today,
                                              settings.drafts, settings.with_search, *shared_parts)
@@ -298,36 +298,36 @@ class Prints:
         return self.fingerprints.full(item)
 
 
-def reusable(prints: Prints, last: Record, on_disk: dict[str, tuple]) -> set[str]:
+def reusable(output_fingerprints: OutputFingerprints, last: LastBuild, on_disk: dict[str, tuple]) -> set[str]:
     """The outputs of this build that may be taken from the last output as they are:
     made from what they would be made from now, and as the last build left them."""
     found = set()
-    for path, planned in prints.planned.items():
+    for path, planned in output_fingerprints.planned.items():
         made = last.outputs.get(path)
         if made is None or made.made_from is None or made.planned != planned:
             continue
         stats = on_disk.get(path)
         if stats is None or stats != last.files.get(path):
             continue
-        if prints.made_from(path, made.reads) == made.made_from:
+        if output_fingerprints.made_from(path, made.reads) == made.made_from:
             found.add(path)
     return found
 
 
-def bundle_print(bundle, made: dict[str, str | None]) -> str | None:
+def bundle_fingerprint(bundle, made: dict[str, str | None]) -> str | None:
     """A search bundle is made from its pages: None when one of them is not known."""
     pages = [made.get(page) for page in bundle.pages]
     return None if None in pages else fingerprint(bundle.glob, pages)
 
 
-def unchanged_folders(bundles, current: dict[str, str | None], last: Record, on_disk: dict[str, tuple]) -> set[str]:
+def unchanged_folders(bundles, current: dict[str, str | None], last: LastBuild, on_disk: dict[str, tuple]) -> set[str]:
     """The folders of the search bundles whose pages are made from what they were
     made from, and whose files are all as the last build left them."""
     now, then = _by_folder(on_disk), _by_folder(last.files)
     kept = set()
     for bundle in bundles:
-        print_ = bundle_print(bundle, current)
-        if print_ is not None and last.bundles.get(bundle.folder) == print_ \
+        bundle_made_from = bundle_fingerprint(bundle, current)
+        if bundle_made_from is not None and last.bundles.get(bundle.folder) == bundle_made_from \
                 and now.get(bundle.folder) and now.get(bundle.folder) == then.get(bundle.folder):
             kept.add(bundle.folder)
     return kept

@@ -2,8 +2,8 @@
 (mappings, lists, plain values, links, line numbers), and the validated model.
 
 Reading makes data only, never code. For the model, a mapping marked `$model` becomes one of the model's
-own frozen dataclasses (by name, and only those defined in `builder.model.content` and
-`builder.model.minutes`), lists become tuples, and dates and sets what they were.
+own frozen dataclasses (by name, and only those defined in the modules of `builder.model`:
+content, minutes, partnership and project), lists become tuples, and dates and sets what they were.
 Anything else (a value of another kind, a name that is not a model class, a
 field the class does not have) raises TypeError, ValueError or KeyError, and
 the cache then does without. Writing refuses, with TypeError, any value it could not read back
@@ -18,7 +18,7 @@ import json
 from dataclasses import fields, is_dataclass
 
 from builder.markdown import links
-from builder.model import content, minutes, partnership
+from builder.model import content, minutes, partnership, project
 from builder.reading.content_files import SourceFile
 from builder.reading.yamlread import LineDict, LineList, TypedFloat, TypedInt
 
@@ -113,7 +113,7 @@ def _whole(value) -> int:
     return value
 
 
-_CLASSES = {cls.__name__: cls for module in (content, minutes, partnership) for cls in vars(module).values()
+_CLASSES = {cls.__name__: cls for module in (content, minutes, partnership, project) for cls in vars(module).values()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
 _PLAIN = (str, int, float, bool, type(None))
 

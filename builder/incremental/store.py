@@ -2,7 +2,7 @@
 project's private folder (`.briefing/cache/build.sqlite3`, mode 0600).
 
 It holds, for each build setting (output folder, profile, drafts), the
-`Record` of the last build; the content files parsed so far, by the hash of
+`LastBuild` of the last build; the content files parsed so far, by the hash of
 their bytes; the validated model of each content folder, one row per item
 (`model_json`); the stat signatures and hashes of the files last scanned; and
 what the skeleton check found. Nothing read from it runs: rows are JSON, read
@@ -31,7 +31,8 @@ from builder.reading.content_files import ParseCache
 from builder.model.errors import Problem
 from builder.incremental.fingerprints import versions
 from builder.project.kinds import KINDS
-from builder.model.content import Item, Project
+from builder.model.content import Item
+from builder.model.project import Project
 
 # The fields of Project that hold items: each item is kept in a row of its own.
 
@@ -49,7 +50,7 @@ class Made:
 
 
 @dataclass
-class Record:
+class LastBuild:
     """What a build of one setting left, for the next build of that setting."""
 
     state: str = ""  # everything it was made from; "" when not known to be complete
@@ -73,7 +74,7 @@ class Record:
         })
 
     @classmethod
-    def from_json(cls, text: str) -> Record:
+    def from_json(cls, text: str) -> LastBuild:
         """The record, or an empty one when anything in it is not of the shape written."""
         try:
             data = json.loads(text)
@@ -85,7 +86,7 @@ class Record:
                                for w in data["warnings"]),
                 files={_text(path): tuple(_number(n) for n in info) for path, info in data["files"].items()},
                 outputs={_text(path): _made(entry) for path, entry in data["outputs"].items()},
-                bundles={_text(folder): _text(print_) for folder, print_ in data["bundles"].items()},
+                bundles={_text(folder): _text(bundle_made_from) for folder, bundle_made_from in data["bundles"].items()},
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             return cls()
@@ -131,11 +132,11 @@ class Cache:
 
     # The record ------------------------------------------------------------------
 
-    def record(self) -> Record:
+    def record(self) -> LastBuild:
         row = self._query("SELECT data FROM builds WHERE slot = ?", (self.slot,))
-        return Record.from_json(row[0][0]) if row else Record()
+        return LastBuild.from_json(row[0][0]) if row else LastBuild()
 
-    def save(self, record: Record) -> None:
+    def save(self, record: LastBuild) -> None:
         self._write("INSERT OR REPLACE INTO builds (slot, data) VALUES (?, ?)", [(self.slot, record.to_json())])
 
     def forget(self) -> None:

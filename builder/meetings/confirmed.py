@@ -16,8 +16,10 @@ from pathlib import Path
 
 from builder.model.errors import Problems
 from builder.model.minutes import Confirmation, Minutes, confirmation
-from builder.model.content import Meeting, Project
-from builder.meetings.record_files import NOT_HASHED, canonical, digest, quote, read_record, write_record
+from builder.model.content import Meeting
+from builder.model.project import Project
+from builder.meetings.record_files import NOT_HASHED, canonical, digest, read_record, write_record
+from builder.reading.yamlread import yaml_string
 
 RECORD = "confirmed.yaml"
 HEADER = """\
@@ -131,9 +133,9 @@ def record(content_dir: Path, added: dict) -> None:
     lines = [HEADER]
     for path in sorted(recorded):
         entry = recorded[path]
-        lines.append(f"{quote(path)}:\n  meeting: {quote(entry['meeting'])}\n")
+        lines.append(f"{yaml_string(path)}:\n  meeting: {yaml_string(entry['meeting'])}\n")
         lines.append("  corrections:\n" if entry["corrections"] else "  corrections: []\n")
-        lines.extend(f"    - {quote(c)}\n" for c in entry["corrections"])
+        lines.extend(f"    - {yaml_string(c)}\n" for c in entry["corrections"])
         lines.append("  parts:\n")
-        lines.extend(f"    {quote(part)}: {quote(value)}\n" for part, value in sorted(entry["parts"].items()))
+        lines.extend(f"    {yaml_string(part)}: {yaml_string(value)}\n" for part, value in sorted(entry["parts"].items()))
     write_record(content_dir, RECORD, "".join(lines))

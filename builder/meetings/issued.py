@@ -30,13 +30,14 @@ from pathlib import Path
 import re
 
 from builder.meetings.confirmed import parts as minutes_parts
-from builder.meetings.record_files import canonical, digest, quote, write_record
-from builder.model.content import AgendaItem, Meeting, Project
+from builder.meetings.record_files import canonical, digest, write_record
+from builder.model.content import AgendaItem, Meeting
+from builder.model.project import Project
 from builder.model.errors import Problems
 from builder.model.paths import pdf_path, supplement_path
-from builder.reading import fields as f
+from builder.reading import fields
 from builder.reading.content_files import read_text
-from builder.reading.yamlread import LineDict, LineList, parse_yaml
+from builder.reading.yamlread import LineDict, LineList, parse_yaml, yaml_string
 
 MANIFEST = "issued.yaml"
 _HASH = re.compile(r"[0-9a-f]{16}")
@@ -82,11 +83,11 @@ def read_manifest(content_dir, problems: Problems) -> dict:
     manifest = {}
     for path, packs in data.items():
         line = data.line_of(path)
-        remedy = (f"{_RESTORE}, or delete the entry of '{f.visible(str(path))}' (line {line}) so that the next "
+        remedy = (f"{_RESTORE}, or delete the entry of '{fields.visible(str(path))}' (line {line}) so that the next "
                   "build records its pack again as it stands")
         wrong = []
         if not isinstance(path, str) or not path.startswith("meetings/") or not path.endswith(".yaml"):
-            wrong.append(_Wrong(line, f"'{f.visible(str(path))}' is not a meeting's file (meetings/<id>.yaml)"))
+            wrong.append(_Wrong(line, f"'{fields.visible(str(path))}' is not a meeting's file (meetings/<id>.yaml)"))
         elif not isinstance(packs, LineList) or not packs:
             wrong.append(_Wrong(line, "the entry must be a list of packs, each starting '- pack:'"))
         else:
@@ -110,7 +111,7 @@ def _read_pack(pack: object, line: int, number: int) -> dict:
         raise _Wrong(line, f"{where} must be written as 'pack:', 'file:', 'issued:' and 'items:' lines")
     for key in pack:
         if key not in _KEYS:
-            raise _Wrong(pack.line_of(key), f"'{f.visible(str(key))}' is not a field of a recorded pack "
+            raise _Wrong(pack.line_of(key), f"'{fields.visible(str(key))}' is not a field of a recorded pack "
                                             f"({', '.join(_KEYS)})")
     for key in ("pack", "file", "issued", "items"):
         if key not in pack:
@@ -118,10 +119,10 @@ def _read_pack(pack: object, line: int, number: int) -> dict:
     kind = pack["pack"]
     if not isinstance(kind, str) or not _PACK.fullmatch(kind):
         raise _Wrong(pack.line_of("pack"), f"'pack' must be agenda, reissued or supplementary N, not "
-                                          f"'{f.visible(str(kind))}'")
+                                          f"'{fields.visible(str(kind))}'")
     try:
-        issued = f.date(pack["issued"]).isoformat()
-    except f.Invalid as exc:
+        issued = fields.date(pack["issued"]).isoformat()
+    except fields.Invalid as exc:
         raise _Wrong(pack.line_of("issued"), f"'issued' {exc}") from None
     record = {"pack": kind, "file": _text(pack, "file"), "issued": issued, "items": _items(pack)}
     if not kind.startswith("supplementary"):
@@ -137,8 +138,8 @@ def _read_pack(pack: object, line: int, number: int) -> dict:
 
 def _text(pack: LineDict, key: str) -> str:
     try:
-        return f.text(pack[key])
-    except f.Invalid as exc:
+        return fields.text(pack[key])
+    except fields.Invalid as exc:
         raise _Wrong(pack.line_of(key), f"'{key}' {exc}") from None
 
 
@@ -150,7 +151,7 @@ def _items(pack: LineDict) -> dict[int, dict[str, str]]:
     for number, parts in items.items():
         at = items.line_of(number)
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            raise _Wrong(at, f"'{f.visible(str(number))}' is not an agenda item's number")
+            raise _Wrong(at, f"'{fields.visible(str(number))}' is not an agenda item's number")
         if not isinstance(parts, LineDict) or not parts:
             raise _Wrong(at, f"item {number} must list the hashes of its parts, such as '\"text\": \"...\"'")
         result[int(number)] = {str(part): _digest(digest, parts.line_of(part), f"the hash of item {number}'s {part}")
@@ -161,7 +162,7 @@ def _items(pack: LineDict) -> dict[int, dict[str, str]]:
 def _digest(value: object, line: int, what: str) -> str:
     if not isinstance(value, str) or not _HASH.fullmatch(value):
         raise _Wrong(line, f"{what} must be 16 characters 0-9 and a-f as the build wrote it, not "
-                           f"'{f.visible(str(value))}'")
+                           f"'{fields.visible(str(value))}'")
     return value
 
 
@@ -281,14 +282,14 @@ def record(content_dir: Path, added: dict) -> None:
         manifest.setdefault(path, []).extend(records)
     lines = [HEADER]
     for path in sorted(manifest):
-        lines.append(f"{quote(path)}:\n")
+        lines.append(f"{yaml_string(path)}:\n")
         for pack in manifest[path]:
-            lines.append(f"  - pack: {quote(pack['pack'])}\n")
+            lines.append(f"  - pack: {yaml_string(pack['pack'])}\n")
             for key in ("file", "issued", "reason", "cover"):
                 if pack.get(key) is not None:
-                    lines.append(f"    {key}: {quote(str(pack[key]))}\n")
+                    lines.append(f"    {key}: {yaml_string(str(pack[key]))}\n")
             lines.append("    items:\n" if pack["items"] else "    items: {}\n")
             for number, parts in sorted(pack["items"].items()):
                 lines.append(f"      {number}:\n")
-                lines.extend(f"        {quote(part)}: {quote(value)}\n" for part, value in sorted(parts.items()))
+                lines.extend(f"        {yaml_string(part)}: {yaml_string(value)}\n" for part, value in sorted(parts.items()))
     write_record(content_dir, MANIFEST, "".join(lines))

@@ -11,12 +11,13 @@ from dataclasses import replace
 import datetime as dt
 
 from builder.model.content import Meeting
-from builder.model.content import Project, highest_marking
+from builder.model.content import highest_marking
+from builder.model.project import Project
 from builder.model.errors import Problems
 from builder.model.minutes import MINUTES_STATUSES, OUTCOMES, Attendance, Attendee, Correction, Decision, Declaration
 from builder.model.minutes import Minutes
-from builder.reading import fields as f
-from builder.reading import rules as c
+from builder.reading import fields
+from builder.reading import rules
 from builder.reading.yamlread import LineDict
 
 def settle(made: dict[str, tuple], problems: Problems) -> dict[str, tuple]:
@@ -34,7 +35,7 @@ def settle(made: dict[str, tuple], problems: Problems) -> dict[str, tuple]:
 def _settled(minutes: Minutes, meeting: Meeting | None, meeting_ids: list[str], markings: dict[str, str],
              problems: Problems) -> Minutes:
     if meeting is None:
-        hint = f.nearest(minutes.id, meeting_ids)
+        hint = fields.nearest(minutes.id, meeting_ids)
         suggestion = f" (did you mean minutes/{hint}.yaml?)" if hint else ""
         problems.error(minutes.path, 1, f"there is no meeting meetings/{minutes.id}.yaml for these minutes; name the "
                                         f"file after its meeting's file{suggestion}")
@@ -82,23 +83,23 @@ def date_problems(project: Project, today: dt.date, problems: Problems) -> None:
                                             "the meeting")
 
 
-def _attendee(reading: c.Reading, values: dict) -> Attendee | None:
+def _attendee(reading: rules.Reading, values: dict) -> Attendee | None:
     return Attendee(**values) if values["name"] else None
 
 
-def _declaration(reading: c.Reading, values: dict) -> Declaration | None:
+def _declaration(reading: rules.Reading, values: dict) -> Declaration | None:
     if None in values.values():
         return None
     return Declaration(**values, line=reading.fields.data.line)
 
 
-def _correction(reading: c.Reading, values: dict) -> Correction | None:
+def _correction(reading: rules.Reading, values: dict) -> Correction | None:
     if None in values.values():
         return None
     return Correction(**values, line=reading.fields.data.line)
 
 
-def _decision(reading: c.Reading, values: dict) -> Decision | None:
+def _decision(reading: rules.Reading, values: dict) -> Decision | None:
     if values["outcome"] is None:
         return None
     # A decision's actions come from the meeting: the action plan links them to it.
@@ -107,10 +108,10 @@ def _decision(reading: c.Reading, values: dict) -> Decision | None:
     return Decision(**values, actions=actions, item=0, line=reading.fields.data.line)
 
 
-class Decisions(c.Rule):
+class Decisions(rules.Rule):
     """Decisions keyed by agenda number: `3: {outcome: agreed, text: ..., actions: [...]}`."""
 
-    def __init__(self, group: c.Group):
+    def __init__(self, group: rules.Group):
         super().__init__()
         self.group = group
 
@@ -128,21 +129,21 @@ class Decisions(c.Rule):
                                              "of fields such as 'outcome: agreed'")
                 continue
             inner = reading.inner(value, self.group.rules, f"the decision on item {key}")
-            decision = self.group.make(inner, c.read_all(self.group.rules, inner))
+            decision = self.group.make(inner, rules.read_all(self.group.rules, inner))
             if decision is not None:
                 made.append(replace(decision, item=int(key), line=line))
         return tuple(sorted(made, key=lambda decision: decision.item))
 
 
-def _people(what: str) -> c.ListOf:
-    return c.ListOf(c.Group(what, {
-        "name": c.Text(required=True),
-        "role": c.Text(default=""),
-        "organisation": c.Text(default=""),
+def _people(what: str) -> rules.ListOf:
+    return rules.ListOf(rules.Group(what, {
+        "name": rules.Text(required=True),
+        "role": rules.Text(default=""),
+        "organisation": rules.Text(default=""),
     }, _attendee))
 
 
-ATTENDANCE = c.Group("the attendance", {
+ATTENDANCE = rules.Group("the attendance", {
     "present": _people("a member present"),
     "apologies": _people("an apology"),
     "substitutes": _people("a substitute"),
@@ -150,26 +151,26 @@ ATTENDANCE = c.Group("the attendance", {
 }, lambda reading, values: Attendance(**values))
 
 
-def minutes_fields(common: dict, actions: c.Rule) -> dict:
+def minutes_fields(common: dict, actions: rules.Rule) -> dict:
     """A minutes file's fields, with the kinds' common fields (their `draft` is the status)
     and actions in the format of every other action."""
     return {
         **{name: rule for name, rule in common.items() if name != "draft"},
-        "title": c.Text(default=""),  # by default, named after the meeting (`settle`)
-        "status": c.Choice(MINUTES_STATUSES, default="unconfirmed"),
+        "title": rules.Text(default=""),  # by default, named after the meeting (`settle`)
+        "status": rules.Choice(MINUTES_STATUSES, default="unconfirmed"),
         "attendance": ATTENDANCE,
-        "declarations": c.ListOf(c.Group("a declaration of interest", {
-            "member": c.Text(required=True),
-            "item": c.WholeNumber(1, 999, required=True),
-            "nature": c.Text(required=True),
+        "declarations": rules.ListOf(rules.Group("a declaration of interest", {
+            "member": rules.Text(required=True),
+            "item": rules.WholeNumber(1, 999, required=True),
+            "nature": rules.Text(required=True),
         }, _declaration)),
-        "decisions": Decisions(c.Group("a decision", {
-            "outcome": c.Choice(OUTCOMES, required=True),
-            "text": c.Text(default=""),
+        "decisions": Decisions(rules.Group("a decision", {
+            "outcome": rules.Choice(OUTCOMES, required=True),
+            "text": rules.Text(default=""),
             "actions": actions,
         }, _decision)),
-        "corrections": c.ListOf(c.Group("a correction", {
-            "meeting": c.Ids(Meeting, many=False, required=True),
-            "text": c.Text(required=True),
+        "corrections": rules.ListOf(rules.Group("a correction", {
+            "meeting": rules.Ids(Meeting, many=False, required=True),
+            "text": rules.Text(required=True),
         }, _correction)),
     }

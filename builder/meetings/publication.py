@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builder.reading import fields as f
+from builder.reading import fields as check
 from builder.model.errors import Problems
-from builder.model.content import Meeting, Project, Report
+from builder.model.content import Meeting, Report
+from builder.model.project import Project
 from builder.model.partnership import ClearDays
 from builder.reading.yamlread import LineDict
 
@@ -25,8 +26,8 @@ def read_clear_days(section: LineDict | None, problems: Problems) -> ClearDays:
     how many days, and the weekdays and holidays that are not counted."""
     if section is None:
         return ClearDays()
-    fields = f.Fields("site.yaml", section, problems, ("count", "exclude"), "clear_days")
-    count = fields.get("count", f.whole_number(0, 30), default=ClearDays.count)
+    fields = check.Fields("site.yaml", section, problems, ("count", "exclude"), "clear_days")
+    count = fields.get("count", check.whole_number(0, 30), default=ClearDays.count)
     if "exclude" not in section:
         return ClearDays(count)
     excluded = fields.get_list("exclude", _weekday_or_date)
@@ -38,12 +39,12 @@ def _weekday_or_date(value: object) -> int | dt.date:
     if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
         return WEEKDAYS.index(value.strip().lower())
     try:
-        return f.date(value)
-    except f.Invalid as exc:
+        return check.date(value)
+    except check.Invalid as exc:
         if "not a date that exists" in str(exc):
             raise
-        raise f.Invalid(f"must be a day of the week (such as saturday) or a holiday's date written YYYY-MM-DD, "
-                        f"not '{f.visible(str(value))}'") from None
+        raise check.Invalid(f"must be a day of the week (such as saturday) or a holiday's date written YYYY-MM-DD, "
+                        f"not '{check.visible(str(value))}'") from None
 
 
 def publish_by(meeting: Meeting, clear_days: ClearDays) -> dt.date | None:

@@ -60,7 +60,3 @@ def write_record(content_dir: Path, name: str, text: str) -> None:
     temporary = file.with_name(f".{name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(file)
-
-
-def quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)

@@ -123,7 +123,3 @@ def confirmation(project, minutes: Minutes) -> Confirmation | None:
             if agenda_item.minutes == minutes.id and decision is not None and decision.outcome == "agreed":
                 return Confirmation(meeting, number)
     return None
-
-
-def minutes_of(project, meeting: Meeting) -> Minutes | None:
-    return project.by_key.get(f"{Minutes.folder}/{meeting.id}")

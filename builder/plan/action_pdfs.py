@@ -63,13 +63,8 @@ def action_plan_jobs(shown: Views, job_class) -> list:
     every = rows_as_at(shown.action_rows(), today)
     plans = [(action_plan_pdf_path(), "Action plan", "", every, section_path("actions"))]
     for board in project.site.boards:
-        meetings = {item.key for item in project.meetings if item.board == board.id}
-        # A decision's actions come from the minutes of the board's own meetings.
-        origins = {item.key for item in project.spotlights if item.board == board.id} | \
-                  {item.key for item in project.reports if item.to == board.id} | meetings | \
-                  {item.key for item in project.minutes if item.meeting_key in meetings}
         plans.append((board_actions_pdf_path(board.id), f"Action plan: {board.name}", board.name,
-                      tuple(row for row in every if row.origin.key in origins), section_path("actions")))
+                      tuple(row for row in every if project.board_of(row.origin) == board.id), section_path("actions")))
     for group in project.site.groups:
         plans.append((group_actions_pdf_path(group.id), f"Action plan: {group.name}", "",
                       tuple(row for row in every if row.group.id == group.id), group_path(group.id)))

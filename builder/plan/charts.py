@@ -25,7 +25,8 @@ from html import escape
 
 from markupsafe import Markup
 
-from builder.model.content import STATUSES, TRENDS, Fact, Project
+from builder.model.content import STATUSES, TRENDS, Fact
+from builder.model.project import Project
 from builder.plan.views import source_line
 
 COLOURS = {

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from builder.model.minutes import Confirmation, Correction, Decision, Declaration, Minutes, confirmation
-from builder.model.content import AgendaEntry, Meeting, Project, Report, highest_marking
+from builder.model.content import AgendaEntry, Meeting, Report, highest_marking
+from builder.model.project import Project
 from builder.model.paths import decisions_path
 from builder.plan.views import Download, View
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from builder.plan import charts
 from builder.project import lifecycle, redirects
 from builder.project.kinds import KINDS, kind_of
-from builder.model.content import OBJECTIVES, TRENDS, Item, Project, highest_marking
+from builder.model.content import OBJECTIVES, TRENDS, Item, highest_marking
+from builder.model.project import Project
 from builder.plan.minutes_views import MinutesViews, decisions_files
 from builder.model.paths import (decisions_path, declarations_path, group_path, objective_path, page_path,
                            review_path, section_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from builder.model.content import Project
+from builder.model.project import Project
 from builder.model.paths import page_path
 from builder.project.kinds import KINDS
 

@@ -15,8 +15,8 @@ from functools import cached_property
 from typing import NamedTuple
 
 from builder.project import lifecycle
-from builder.model.content import (STATUSES, Action, Fact, Item, Meeting, Presenter, Project, Report, exempt_line,
-                           highest_marking)
+from builder.model.content import STATUSES, Action, Fact, Item, Meeting, Presenter, Report, exempt_line, highest_marking
+from builder.model.project import Project
 from builder.model.partnership import Group
 from builder.model.paths import group_path, page_path
 

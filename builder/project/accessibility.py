@@ -6,7 +6,8 @@ starts; every page's footer links it, and a public build without one is warned."
 from __future__ import annotations
 
 from builder.model.errors import Problems
-from builder.model.content import Page, Project
+from builder.model.content import Page
+from builder.model.project import Project
 from builder.model.paths import page_path
 
 STATEMENT_ID = "accessibility-statement"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.markdown import body_scan, directives, links
-from builder.reading import fields as f
+from builder.reading import fields as check
 from builder.reading.content_files import ASSETS_FOLDER, SourceFile
 from builder.model.errors import Problems
 from builder.project.kinds import KINDS, Kind
@@ -31,7 +31,7 @@ def read_item(kind: Kind, source: SourceFile, known: Known) -> Item | None:
                                              "one per line")
         return None
     item_id = Path(source.path).stem
-    fields = f.Fields(source.path, source.data, known.problems, tuple(kind.fields), f"a {kind.name}")
+    fields = check.Fields(source.path, source.data, known.problems, tuple(kind.fields), f"a {kind.name}")
     values = read_all(kind.fields, Reading(fields, known, f"{kind.folder}/{item_id}"))
     _check_directives(source, known)
     _check_body(kind, source, known.problems)
@@ -95,7 +95,7 @@ def _check_directives(source: SourceFile, known: Known) -> None:
         for fact_id in directive.ids:
             try:
                 known.fact(fact_id)
-            except f.Invalid as exc:
+            except check.Invalid as exc:
                 known.problems.error(source.path, line, f"the chart {exc}")
 
 

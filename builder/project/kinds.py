@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from builder.reading import rules as c
+from builder.reading import rules
 from builder.model.minutes import Minutes
 from builder.meetings.minutes_rules import minutes_fields
 from builder.model.content import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
@@ -26,7 +26,7 @@ class Kind:
     label: str  # what one item is called on its page: "Board paper"
     section: str  # the title of its section of the site: "Board papers"
     template: str  # of an item's page
-    fields: Mapping[str, c.Rule]  # in the order a message lists them
+    fields: Mapping[str, rules.Rule]  # in the order a message lists them
     ending: str = ".md"  # of its files: ".md" (front matter and Markdown) or ".yaml"
     reviewed: bool = False  # has a review date (site.yaml's review_months)
     pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack)
@@ -52,13 +52,13 @@ class Kind:
         return self.ending == ".md"
 
 
-def _status_change(reading: c.Reading, values: dict) -> StatusChange | None:
+def _status_change(reading: rules.Reading, values: dict) -> StatusChange | None:
     if values["date"] is None or values["status"] is None:
         return None
     return StatusChange(**values)
 
 
-def _action(reading: c.Reading, values: dict) -> Action | None:
+def _action(reading: rules.Reading, values: dict) -> Action | None:
     history = values.pop("history")
     ordered = tuple(sorted(history, key=lambda change: change.date))
     problems, fields = reading.known.problems, reading.fields
@@ -77,11 +77,11 @@ def _action(reading: c.Reading, values: dict) -> Action | None:
                   classification=item.values["classification"])
 
 
-def _presenter(reading: c.Reading, values: dict) -> Presenter | None:
+def _presenter(reading: rules.Reading, values: dict) -> Presenter | None:
     return Presenter(**values) if values["name"] else None
 
 
-def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
+def _agenda_item(reading: rules.Reading, values: dict) -> AgendaItem:
     when = {"added": values["added"], "urgent_reason": values["urgent_reason"], "line": reading.fields.data.line}
     if "report" in reading.fields.data:
         return AgendaItem(report=values["report"], note=values["note"], **when)
@@ -90,7 +90,7 @@ def _agenda_item(reading: c.Reading, values: dict) -> AgendaItem:
     return AgendaItem(title=values["title"], note=values["note"], **when)
 
 
-def _supplement(reading: c.Reading, values: dict) -> Supplement | None:
+def _supplement(reading: rules.Reading, values: dict) -> Supplement | None:
     """A meeting's supplementary pack, numbered by its place in the list."""
     if values["issued"] is None:
         return None
@@ -100,7 +100,7 @@ def _supplement(reading: c.Reading, values: dict) -> Supplement | None:
     return Supplement(number, values["issued"], tuple(values["items"]), entry.line)
 
 
-def _meeting_title(reading: c.Reading) -> str:
+def _meeting_title(reading: rules.Reading) -> str:
     """A meeting without a title is called after its board and date."""
     board, day = reading.values["board"], reading.values["date"]
     if not (board and day):
@@ -108,107 +108,107 @@ def _meeting_title(reading: c.Reading) -> str:
     return f"{reading.known.site.board(board).name}, {day.day} {day:%B %Y}"
 
 
-STATUS_CHANGE = c.Group("a status change", {
-    "date": c.Date(required=True),
-    "status": c.Choice(STATUSES, required=True),
-    "note": c.Text(default=""),
+STATUS_CHANGE = rules.Group("a status change", {
+    "date": rules.Date(required=True),
+    "status": rules.Choice(STATUSES, required=True),
+    "note": rules.Text(default=""),
 }, _status_change)
-ACTIONS = c.ListOf(c.Group("an action", {
-    "action": c.Text(required=True),
-    "owner": c.GroupId(required=True),
-    "due": c.Date(required=True),
-    "status": c.Choice(STATUSES, default="open"),
-    "history": c.ListOf(STATUS_CHANGE),
+ACTIONS = rules.ListOf(rules.Group("an action", {
+    "action": rules.Text(required=True),
+    "owner": rules.GroupId(required=True),
+    "due": rules.Date(required=True),
+    "status": rules.Choice(STATUSES, default="open"),
+    "history": rules.ListOf(STATUS_CHANGE),
 }, _action))
-PRESENTERS = c.ListOf(c.Group("a presenter", {
-    "name": c.Text(required=True),
-    "organisation": c.Text(default=""),
+PRESENTERS = rules.ListOf(rules.Group("a presenter", {
+    "name": rules.Text(required=True),
+    "organisation": rules.Text(default=""),
 }, _presenter))
-AUTHOR = c.Group("the author", {
-    "name": c.Text(required=True, default=""),
-    "role": c.Text(default=""),
-    "phone": c.Text(default=""),
-    "email": c.Text(default=""),
+AUTHOR = rules.Group("the author", {
+    "name": rules.Text(required=True, default=""),
+    "role": rules.Text(default=""),
+    "phone": rules.Text(default=""),
+    "email": rules.Text(default=""),
 }, lambda reading, values: Author(**values))
-AGENDA = c.ListOf(c.Group("an agenda item", {
-    "report": c.Ids(Report, many=False),
-    "minutes": c.Ids(Meeting, many=False),  # the minutes of that meeting, for approval
-    "title": c.Text(required=True, unless=("report", "minutes"), default=""),
-    "note": c.Text(default=""),
-    "added": c.Date(),
-    "urgent_reason": c.Text(default=""),
+AGENDA = rules.ListOf(rules.Group("an agenda item", {
+    "report": rules.Ids(Report, many=False),
+    "minutes": rules.Ids(Meeting, many=False),  # the minutes of that meeting, for approval
+    "title": rules.Text(required=True, unless=("report", "minutes"), default=""),
+    "note": rules.Text(default=""),
+    "added": rules.Date(),
+    "urgent_reason": rules.Text(default=""),
 }, _agenda_item))
-SUPPLEMENTS = c.ListOf(c.Group("a supplementary pack", {
-    "issued": c.Date(required=True),
-    "items": c.ListOf(c.WholeNumber(1, 999)),
+SUPPLEMENTS = rules.ListOf(rules.Group("a supplementary pack", {
+    "issued": rules.Date(required=True),
+    "items": rules.ListOf(rules.WholeNumber(1, 999)),
 }, _supplement))
-THREATS = c.Ids(Threat)
-OBJECTIVE_LIST = c.ListOf(c.Choice(OBJECTIVES))
+THREATS = rules.Ids(Threat)
+OBJECTIVE_LIST = rules.ListOf(rules.Choice(OBJECTIVES))
 
 COMMON = {
-    "title": c.Text(required=True, default=""),
-    "classification": c.Marking(),
-    "draft": c.Boolean(default=False),
-    "summary": c.Text(default=""),
-    "updated": c.Date(),
-    "review_by": c.Date(),
-    "owner": c.GroupId(),
-    "aliases": c.Aliases(default=()),
+    "title": rules.Text(required=True, default=""),
+    "classification": rules.Marking(),
+    "draft": rules.Boolean(default=False),
+    "summary": rules.Text(default=""),
+    "updated": rules.Date(),
+    "review_by": rules.Date(),
+    "owner": rules.GroupId(),
+    "aliases": rules.Aliases(default=()),
 }
 
 KINDS: tuple[Kind, ...] = (
     Kind(Threat, "Threat", "Threats", "threat.html", {
         **COMMON,
-        "trend": c.Choice(TRENDS, default="uncertain"),
+        "trend": rules.Choice(TRENDS, default="uncertain"),
         "objectives": OBJECTIVE_LIST,
-        "signs": c.ListOf(c.Text()),
-        "at_risk": c.ListOf(c.Text()),
-        "facts": c.ListOf(c.FactId()),
+        "signs": rules.ListOf(rules.Text()),
+        "at_risk": rules.ListOf(rules.Text()),
+        "facts": rules.ListOf(rules.FactId()),
     }, reviewed=True),
     Kind(CaseStudy, "Case study", "Case studies", "case-study.html", {
         **COMMON,
-        "date": c.Date(),
+        "date": rules.Date(),
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
-        "lessons": c.ListOf(c.Text()),
+        "lessons": rules.ListOf(rules.Text()),
     }, reviewed=True),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
-        "date": c.Date(required=True),
-        "board": c.BoardId(),
+        "date": rules.Date(required=True),
+        "board": rules.BoardId(),
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
     }, pdf=True),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
-        "to": c.BoardId(required=True),
-        "on": c.Date(required=True),
-        "report_by": c.Text(default=""),
+        "to": rules.BoardId(required=True),
+        "on": rules.Date(required=True),
+        "report_by": rules.Text(default=""),
         "author": AUTHOR,
         "threats": THREATS,
-        "exempt": c.WholeNumber(1, 15),
-        "public_title": c.Text(default=""),
-        "publish_from": c.Date(),
-        "reference": c.Text(default=""),
-        "report_date": c.Date(),
-        "background_papers": c.BackgroundPapers(),
-        "appendices": c.Appendices(),
+        "exempt": rules.WholeNumber(1, 15),
+        "public_title": rules.Text(default=""),
+        "publish_from": rules.Date(),
+        "reference": rules.Text(default=""),
+        "report_date": rules.Date(),
+        "background_papers": rules.BackgroundPapers(),
+        "appendices": rules.Appendices(),
         "actions": ACTIONS,
-        "implications": c.Implications(),
+        "implications": rules.Implications(),
     }, pdf=True, numbered=True),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
-        "title": c.Text(default=_meeting_title),
-        "board": c.BoardId(required=True, default=""),
-        "date": c.Date(required=True),
-        "time": c.Time(default=""),
-        "venue": c.Text(default=""),
+        "title": rules.Text(default=_meeting_title),
+        "board": rules.BoardId(required=True, default=""),
+        "date": rules.Date(required=True),
+        "time": rules.Time(default=""),
+        "venue": rules.Text(default=""),
         "items": AGENDA,
-        "publish_by": c.Date(),
-        "issued": c.Date(),
+        "publish_by": rules.Date(),
+        "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
-        "reissued": c.Text(default=""),
+        "reissued": rules.Text(default=""),
     }, ending=".yaml", pdf=True),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,

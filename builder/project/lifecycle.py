@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from builder.model.errors import Problems
 from builder.project.kinds import KINDS
-from builder.model.content import Action, Item, Meeting, Project, highest_marking
+from builder.model.content import Action, Item, Meeting, highest_marking
+from builder.model.project import Project
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

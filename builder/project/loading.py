@@ -16,7 +16,8 @@ from builder.assets.asset_checks import check_assets
 from builder.reading.content_files import ASSETS_FOLDER, ContentFiles, ParseCache, read_content, read_file
 from builder.model.errors import Problem, Problems
 from builder.project.kinds import BY_FOLDER, KINDS
-from builder.model.content import TEXT_FIELDS, Project
+from builder.model.content import TEXT_FIELDS
+from builder.model.project import Project
 from builder.project.redirects import alias_problems
 from builder.project.settings_files import read_facts, read_site
 from builder.reading.yamlread import LineDict

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from builder.model.errors import Problems
 from builder.project.kinds import KINDS, kind_of
-from builder.model.content import Item, Project
+from builder.model.content import Item
+from builder.model.project import Project
 from builder.model.paths import page_path, pdf_path
 
 TEMPLATE = "redirect.html"

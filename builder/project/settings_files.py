@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from builder.reading import fields as f
+from builder.reading import fields as check
 from builder.reading.content_files import SourceFile
 from builder.reading.yamlread import LineDict, LineList
 from builder.model.errors import Problems
@@ -27,15 +27,15 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         if source is not None:
             problems.error("site.yaml", 1, "site.yaml must be fields written 'name: value', one per line")
         return Site(title="", organisation="", classification="OFFICIAL")
-    fields = f.Fields("site.yaml", source.data, problems, SITE_FIELDS, "site.yaml")
+    fields = check.Fields("site.yaml", source.data, problems, SITE_FIELDS, "site.yaml")
     boards, groups = [], []
     for key, make in (("boards", Board), ("groups", Group)):
         section = fields.mapping(key) or LineDict()
         for entry_id, entry in section.items():
             line = section.line_of(entry_id)
             try:
-                f.slug(entry_id)
-            except f.Invalid as exc:
+                check.slug(entry_id)
+            except check.Invalid as exc:
                 problems.error("site.yaml", line, f"the {key[:-1]} id {exc}")
                 continue
             if key == "groups" and entry_id == "index":
@@ -47,15 +47,15 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
                 problems.error("site.yaml", line, f"{key[:-1]} '{entry_id}' must have fields, such as '{entry_id}: {{name: ...}}'")
                 continue
             allowed = ("name",) if key == "boards" else ("name", "remit")
-            entry_fields = f.Fields("site.yaml", entry, problems, allowed, f"{key[:-1]} '{entry_id}'")
-            values = {name: entry_fields.get(name, f.text, required=name == "name", default="") for name in allowed}
+            entry_fields = check.Fields("site.yaml", entry, problems, allowed, f"{key[:-1]} '{entry_id}'")
+            values = {name: entry_fields.get(name, check.text, required=name == "name", default="") for name in allowed}
             (boards if key == "boards" else groups).append(make(id=entry_id, **values))
     contacts = []
     for entry in fields.mappings("contacts"):
         allowed = ("name", "role", "phone", "email", "note")
-        contact = f.Fields("site.yaml", entry, problems, allowed, "a contact")
-        contacts.append(Contact(**{name: contact.get(name, f.text, required=name == "name", default="") for name in allowed}))
-    implications = fields.get_list("implications", f.text)
+        contact = check.Fields("site.yaml", entry, problems, allowed, "a contact")
+        contacts.append(Contact(**{name: contact.get(name, check.text, required=name == "name", default="") for name in allowed}))
+    implications = fields.get_list("implications", check.text)
     review_months = []
     periods = fields.mapping("review_months") or LineDict()
     reviewed = [kind.name for kind in KINDS if kind.reviewed]
@@ -66,24 +66,24 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
                                               f"use {', '.join(reviewed)}")
             continue
         try:
-            review_months.append((kind, f.whole_number(1, 120)(months)))
-        except f.Invalid as exc:
+            review_months.append((kind, check.whole_number(1, 120)(months)))
+        except check.Invalid as exc:
             problems.error("site.yaml", line, f"review_months: '{kind}' {exc}")
-    accent = fields.get("accent", f.colour, default="")
-    if accent and f.contrast(accent, "#ffffff") < 4.5:
+    accent = fields.get("accent", check.colour, default="")
+    if accent and check.contrast(accent, "#ffffff") < 4.5:
         problems.warn("site.yaml", fields.line("accent"), f"the accent colour {accent} has a contrast of "
-                      f"{f.contrast(accent, '#ffffff'):.1f}:1 with white text; WCAG AA needs 4.5:1, so choose a darker colour")
-    url = fields.get("url", f.web_address, default="")
+                      f"{check.contrast(accent, '#ffffff'):.1f}:1 with white text; WCAG AA needs 4.5:1, so choose a darker colour")
+    url = fields.get("url", check.web_address, default="")
     return Site(
-        title=fields.get("title", f.text, required=True, default=""),
-        organisation=fields.get("organisation", f.text, default=""),
-        classification=fields.get("classification", f.marking, default="OFFICIAL"),
+        title=fields.get("title", check.text, required=True, default=""),
+        organisation=fields.get("organisation", check.text, default=""),
+        classification=fields.get("classification", check.marking, default="OFFICIAL"),
         boards=tuple(boards),
         groups=tuple(groups),
         contacts=tuple(contacts),
         implications=implications,
         url=url,
-        logo=fields.get("logo", f.text, default=""),
+        logo=fields.get("logo", check.text, default=""),
         accent=accent,
         review_months=tuple(review_months),
         access=read_access(fields.mapping("access"), fields.line("access"), url, problems),
@@ -108,11 +108,11 @@ def read_access(section: LineDict | None, line: int, url: str, problems: Problem
         problems.error("site.yaml", where, f"'access' needs a 'method': one of {', '.join(ACCESS_METHODS)}")
         return None
     try:
-        method = f.choice(ACCESS_METHODS)(method_value)
-    except f.Invalid as exc:
+        method = check.choice(ACCESS_METHODS)(method_value)
+    except check.Invalid as exc:
         problems.error("site.yaml", where, f"'method' {exc}")
         return None
-    fields = f.Fields("site.yaml", section, problems, ACCESS_FIELDS[method], f"access with method {method}")
+    fields = check.Fields("site.yaml", section, problems, ACCESS_FIELDS[method], f"access with method {method}")
     if method == "basic":
         if url.startswith("http://"):
             problems.error("site.yaml", where, "method basic sends each reader's password with every request, so "
@@ -125,24 +125,24 @@ def read_access(section: LineDict | None, line: int, url: str, problems: Problem
                   header=fields.get("header", _header_name, required=True, default=""))
 
 
-def _required_list(fields: f.Fields, key: str, check, example: str) -> tuple:
+def _required_list(fields: check.Fields, key: str, read_value, example: str) -> tuple:
     if fields.data.get(key) in (None, [], ""):
         where = "is empty" if key in fields.data else "is missing"
         fields.problems.error(fields.path, fields.line(key), f"'{key}' {where}: {fields.what} needs it, "
                               f"such as {example}")
         return ()
-    return fields.get_list(key, check)
+    return fields.get_list(key, read_value)
 
 
 def _matching(pattern: re.Pattern, wanted: str):
     """A check that the text is written as `pattern` says; `wanted` says how, for the message."""
-    def check(value: object) -> str:
-        result = f.text(value)
+    def matching(value: object) -> str:
+        result = check.text(value)
         if not pattern.fullmatch(result):
-            raise f.Invalid(f"must be {wanted}; not '{f.visible(result)}'")
+            raise check.Invalid(f"must be {wanted}; not '{check.visible(result)}'")
         return result
 
-    return check
+    return matching
 
 
 _server_path = _matching(_SERVER_PATH, "the full path of the password file on the web server, such as "
@@ -152,32 +152,32 @@ _realm = _matching(_REALM, "a short name for the browser's password box (at most
 
 
 def _network(value: object) -> str:
-    written = f.text(value)
+    written = check.text(value)
     try:
         network = ipaddress.ip_network(written, strict=False)
     except ValueError:
-        raise f.Invalid(f"must be a network such as 10.20.0.0/16, or one address such as 10.20.1.5; "
-                        f"not '{f.visible(written)}'") from None
+        raise check.Invalid(f"must be a network such as 10.20.0.0/16, or one address such as 10.20.1.5; "
+                        f"not '{check.visible(written)}'") from None
     if network.prefixlen == 0:
-        raise f.Invalid(f"'{written}' lets every address in: list only your organisation's networks")
+        raise check.Invalid(f"'{written}' lets every address in: list only your organisation's networks")
     if network.network_address != ipaddress.ip_address(written.split("/")[0]):
-        raise f.Invalid(f"'{written}' is not the start of a network: write {network}")
+        raise check.Invalid(f"'{written}' is not the start of a network: write {network}")
     return str(network)
 
 
 def _address(value: object) -> str:
-    written = f.text(value)
+    written = check.text(value)
     try:
         return str(ipaddress.ip_address(written))
     except ValueError:
-        raise f.Invalid(f"must be the proxy's IP address, such as 10.20.1.5, not '{f.visible(written)}'") from None
+        raise check.Invalid(f"must be the proxy's IP address, such as 10.20.1.5, not '{check.visible(written)}'") from None
 
 
 def _header_name(value: object) -> str:
-    result = f.text(value)
+    result = check.text(value)
     if not _HEADER.fullmatch(result):
-        raise f.Invalid(f"must be a header name such as X-Remote-User (letters, digits and -), not "
-                        f"'{f.visible(result)}'")
+        raise check.Invalid(f"must be a header name such as X-Remote-User (letters, digits and -), not "
+                        f"'{check.visible(result)}'")
     return result
 
 
@@ -193,8 +193,8 @@ def read_facts(source: SourceFile | None, site: Site, problems: Problems) -> tup
             problems.error("facts.yaml", line, "each fact must be a group of fields: id, value, label, source, year")
             continue
         allowed = ("id", "value", "label", "source", "year", "classification")
-        fields = f.Fields("facts.yaml", entry, problems, allowed, "a fact")
-        fact_id = fields.get("id", f.slug, required=True)
+        fields = check.Fields("facts.yaml", entry, problems, allowed, "a fact")
+        fact_id = fields.get("id", check.slug, required=True)
         if fact_id in seen:
             problems.error("facts.yaml", fields.line("id"), f"fact id '{fact_id}' is used twice (first on line {seen[fact_id]}); ids must be unique")
             continue
@@ -204,11 +204,11 @@ def read_facts(source: SourceFile | None, site: Site, problems: Problems) -> tup
         facts.append(
             Fact(
                 id=fact_id,
-                value=fields.get("value", f.text, required=True, default=""),
-                label=fields.get("label", f.text, required=True, default=""),
-                source=fields.get("source", f.text, required=True, default=""),
-                year=fields.get("year", f.whole_number(1900, 2100)),
-                classification=fields.get("classification", f.marking, default=site.classification),
+                value=fields.get("value", check.text, required=True, default=""),
+                label=fields.get("label", check.text, required=True, default=""),
+                source=fields.get("source", check.text, required=True, default=""),
+                year=fields.get("year", check.whole_number(1900, 2100)),
+                classification=fields.get("classification", check.marking, default=site.classification),
             )
         )
     return tuple(facts)

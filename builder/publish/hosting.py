@@ -27,12 +27,11 @@ import jinja2
 
 from builder.render import csp, templates
 from builder.model.errors import ContentError, Problem
-from builder.model.content import Project
+from builder.model.project import Project
 from builder.model.partnership import Access, Site
 from builder.project.redirects import redirects as moved
 
 SERVER_FOLDER = "server"
-OUTPUT_FILES = (".htaccess", "web.config")  # written into every output; robots.txt too, at a host's root
 
 # Files whose names carry a hash of their content (Pagefind's index): a new
 # version is a new name, so browsers may keep them for a year without asking.

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from builder.publish import output_folder
 from builder.model.errors import Problem
-from builder.model.content import Project, highest_marking
+from builder.model.content import highest_marking
+from builder.model.project import Project
 
 FOLDER_ENDING = ".release"
 MANIFEST = "release.json"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from builder.reading import fields as f
+from builder.reading import fields as check
 from builder.model.errors import Problems
 from builder.model.content import Appendix, BackgroundPaper, Item
 from builder.model.partnership import Site
@@ -47,12 +47,12 @@ class Known:
         return self.keys | {path.rsplit(".", 1)[0] for path in self.unreadable}
 
     def check_id(self, value: object, ids, what: str, where: str) -> str:
-        word = f.text(value)
+        word = check.text(value)
         if word not in ids:
-            hint = f.nearest(word, ids)
+            hint = check.nearest(word, ids)
             listed = f"; known {what}s: {', '.join(sorted(ids))}" if ids else f"; {where} defines none yet"
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
-            raise f.Invalid(f"names {what} '{word}', which is not in {where}{suggestion}{listed}")
+            raise check.Invalid(f"names {what} '{word}', which is not in {where}{suggestion}{listed}")
         return word
 
     def fact(self, value: object) -> str:
@@ -64,14 +64,14 @@ class Reading:
     """One group of fields being read: an item's front matter, or a group inside it
     (an action inside a report: `parent` is the report's reading)."""
 
-    fields: f.Fields
+    fields: check.Fields
     known: Known
     key: str  # the item's key: where its actions come from
     parent: Reading | None = None
     values: dict = field(default_factory=dict)  # read so far, by field name
 
     def inner(self, entry: LineDict, rules: Mapping[str, Rule], what: str) -> Reading:
-        fields = f.Fields(self.fields.path, entry, self.known.problems, tuple(rules), what)
+        fields = check.Fields(self.fields.path, entry, self.known.problems, tuple(rules), what)
         return Reading(fields, self.known, self.key, self)
 
 
@@ -107,38 +107,38 @@ class Rule:
 
 
 class Text(Rule):
-    checker = staticmethod(f.text)
+    checker = staticmethod(check.text)
 
 
 class Date(Rule):
-    checker = staticmethod(f.date)
+    checker = staticmethod(check.date)
 
 
 class Time(Rule):
-    checker = staticmethod(f.time)
+    checker = staticmethod(check.time)
 
 
 class Boolean(Rule):
-    checker = staticmethod(f.boolean)
+    checker = staticmethod(check.boolean)
 
 
 class Choice(Rule):
     def __init__(self, choices: tuple[str, ...], **options):
         super().__init__(**options)
-        self.checker = f.choice(choices)
+        self.checker = check.choice(choices)
 
 
 class WholeNumber(Rule):
     def __init__(self, low: int, high: int, **options):
         super().__init__(**options)
-        self.checker = f.whole_number(low, high)
+        self.checker = check.whole_number(low, high)
 
 
 class Marking(Rule):
     """A protective marking; without one, site.yaml's."""
 
     def read(self, reading, name):
-        return reading.fields.get(name, f.marking, default=reading.known.site.classification)
+        return reading.fields.get(name, check.marking, default=reading.known.site.classification)
 
 
 class BoardId(Rule):
@@ -194,7 +194,7 @@ class Aliases(Rule):
     def read(self, reading, name):
         folder, own = reading.key.split("/", 1)
         problems, path, seen = reading.known.problems, reading.fields.path, set()
-        for alias, line in reading.fields.get_lines(name, f.text):
+        for alias, line in reading.fields.get_lines(name, check.text):
             taken = f"{folder}/{alias}" in reading.known.referable and alias != own
             if not _ID.fullmatch(alias) or alias == "index":
                 problems.error(path, line, f"the alias '{alias}' is not an id an item could have had: an old file "
@@ -226,9 +226,9 @@ class Ids(Rule):
     def read(self, reading, name):
         fields = reading.fields
         if self.many:
-            found = fields.get_lines(name, f.text)
+            found = fields.get_lines(name, check.text)
         else:
-            one = fields.get(name, f.text)
+            one = fields.get(name, check.text)
             found = ((one, fields.line(name)),) if one else ()
         for item_id, line in found:
             self._exists(reading, name, item_id, line)
@@ -240,7 +240,7 @@ class Ids(Rule):
         if f"{self.folder}/{item_id}" in known.referable:
             return
         ids = sorted(key.split("/", 1)[1] for key in known.referable if key.startswith(self.folder + "/"))
-        hint = f.nearest(item_id, ids)
+        hint = check.nearest(item_id, ids)
         suggestion = f" (did you mean '{hint}'?)" if hint else ""
         known.problems.error(reading.fields.path, line, f"'{name}' names '{item_id}', but there is no "
                              f"{self.folder}/{item_id}{known.endings[self.folder]}{suggestion}")
@@ -255,8 +255,8 @@ def _plain_or_group(reading: Reading, name: str, group: Group, plain: Callable[[
             made = group.build(reading, entry)
         else:
             try:
-                made = plain(f.text(entry))
-            except f.Invalid as exc:
+                made = plain(check.text(entry))
+            except check.Invalid as exc:
                 reading.known.problems.error(reading.fields.path, line, f"an entry of '{name}' {exc}")
                 continue
         if made is not None:
@@ -291,7 +291,7 @@ class Appendices(Rule):
         for (target, exempt), line in _plain_or_group(reading, name, APPENDIX, lambda text: (text, None)):
             try:
                 found = self._resolve(target, reading.known, reading.known.keys - {reading.key})
-            except f.Invalid as exc:
+            except check.Invalid as exc:
                 reading.known.problems.error(reading.fields.path, line, f"appendix {exc}")
                 continue
             resolved.append(replace(found, exempt=exempt))
@@ -301,12 +301,12 @@ class Appendices(Rule):
     def _resolve(target: str, known: Known, keys) -> Appendix:
         if target.startswith("assets/"):
             if target not in known.assets:
-                raise f.Invalid(f"'{target}' does not exist; check the file name under assets/")
+                raise check.Invalid(f"'{target}' does not exist; check the file name under assets/")
             return Appendix(target, is_asset=True)
         cleaned = target.removesuffix(".md")
         if "/" in cleaned:
             if cleaned not in keys:
-                raise f.Invalid(f"'{target}' is not an item of this project; write it as folder/id, such as "
+                raise check.Invalid(f"'{target}' is not an item of this project; write it as folder/id, such as "
                                 f"case-studies/{Path(cleaned).name}")
             return Appendix(cleaned, is_asset=False)
         # A meeting shares its date with the papers it hears, so a bare id means a Markdown item.
@@ -315,8 +315,8 @@ class Appendices(Rule):
         if len(matches) == 1:
             return Appendix(matches[0], is_asset=False)
         if matches:
-            raise f.Invalid(f"'{target}' could be any of {', '.join(matches)}; write which one")
-        raise f.Invalid(f"'{target}' is not an item or asset of this project; write it as folder/id "
+            raise check.Invalid(f"'{target}' could be any of {', '.join(matches)}; write which one")
+        raise check.Invalid(f"'{target}' is not an item or asset of this project; write it as folder/id "
                         "(case-studies/...) or assets/file")
 
 
@@ -348,14 +348,14 @@ class Implications(Rule):
         for heading, value in (entry or {}).items():
             line = entry.line_of(heading)
             if heading not in headings:
-                hint = f.nearest(str(heading), headings)
+                hint = check.nearest(str(heading), headings)
                 suggestion = f" (did you mean '{hint}'?)" if hint else ""
                 reading.known.problems.error(
                     reading.fields.path, line, f"implication '{heading}' is not one of the headings in site.yaml "
                     f"'implications'{suggestion}: {', '.join(headings) or 'none are defined'}")
                 continue
             try:
-                given[heading] = f.text(value)
-            except f.Invalid as exc:
+                given[heading] = check.text(value)
+            except check.Invalid as exc:
                 reading.known.problems.error(reading.fields.path, line, f"implication '{heading}' {exc}")
         return tuple((heading, given.get(heading, "None")) for heading in headings)

@@ -1,17 +1,35 @@
 """YAML that remembers line numbers: the mappings, lists and numbers of a content
 file, each tied to the file line it was written on, and every way YAML can be
-misread (tabs, look-alike spaces, curly quotes, bombs of aliases) named.
+misread (tabs, look-alike spaces, curly quotes, bombs of aliases) named; and
+the one way briefing writes a string into a YAML file it makes.
 
 Nothing here knows what a field means; `rules` and `settings` give values meaning.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
 
 from builder.model.errors import Problems
+
+# Characters YAML refuses in a file, and line breaks JSON leaves as they are but YAML does not.
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def yaml_string(value: object) -> str:
+    """`value` as a double-quoted YAML string that reads back as the same text,
+    whatever quotes, colons or line breaks it holds (less what YAML refuses)."""
+    text = json.dumps(without_refused(str(value)), ensure_ascii=False)  # a JSON string is a YAML string
+    return re.sub("[\x85\u2028\u2029]", lambda match: _YAML_BREAKS[match.group()], text)
+
+
+def without_refused(text: str) -> str:
+    """The text less the characters a YAML file may not hold."""
+    return _NOT_YAML.sub("", text)
 
 
 class LineDict(dict):

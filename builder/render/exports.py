@@ -20,7 +20,8 @@ from xml.etree import ElementTree as etree
 
 import icalendar
 
-from builder.model.content import Item, Meeting, Project, highest_marking
+from builder.model.content import Item, Meeting, highest_marking
+from builder.model.project import Project
 from builder.model.paths import decisions_path, page_path
 from builder.plan.minutes_views import DecisionRow, MinutesViews
 from builder.project.kinds import kind_of

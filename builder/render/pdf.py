@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder.model.content import Project
+from builder.model.project import Project
 from builder.model.errors import Problem
 from builder.plan.pdfs import PDF_VARIANT, PdfJob
 from builder.render import templates, typeset

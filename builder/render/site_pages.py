@@ -19,7 +19,8 @@ from builder.project import accessibility, lifecycle
 from builder.render import templates
 from builder.model.errors import ContentError, Problem, Problems
 from builder.project.kinds import kind_of
-from builder.model.content import Item, Project, highest_marking
+from builder.model.content import Item, highest_marking
+from builder.model.project import Project
 from builder.plan.pages import breadcrumbs, navigation
 from builder.model.paths import page_path
 from builder.render.templates import relative_url

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from builder.project.accessibility import STATEMENT_ID
 from builder.project.lifecycle import add_months
 from builder.model.content import Item, Page, Threat
 from builder.model.partnership import Site
+from builder.reading.yamlread import yaml_string
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,6 @@ class Special:
 
 SPECIAL = {STATEMENT_ID: Special(Page.kind, STATEMENT_ID, "Accessibility statement",
                                  f"scaffold/{STATEMENT_ID}.md")}
-
-
-def yaml_string(value: object) -> str:
-    # A JSON string is a valid YAML string, whatever quotes or colons the title holds.
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _first_id(folder: Path, ending: str) -> str | None:

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from builder.project.kinds import KINDS
 from builder.model.minutes import Minutes
-from builder.model.content import AgendaItem, Item, Meeting, Project, Report, Threat
+from builder.model.content import AgendaItem, Item, Meeting, Report, Threat
+from builder.model.project import Project
 from builder.meetings.publication import not_yet
 
 

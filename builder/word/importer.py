@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from builder.reading import fields as f
+from builder.reading import fields
 from builder.reading.content_files import file_id, read_yaml_file
 from builder.model.errors import ContentError, Problem, Problems
 from builder.project.kinds import BY_NAME
@@ -29,6 +29,7 @@ from builder.project.settings_files import read_site
 from builder.word.docx_file import DAMAGED, accept_review_marks, open_document, quote, review_marks, unwrap_containers
 from builder.word.body import convert
 from builder.word.parts import MARKINGS, Parts, read_parts
+from builder.reading.yamlread import without_refused, yaml_string
 
 # Other ways officers write the site's implication headings.
 _IMPLICATION_ALIASES = {
@@ -82,7 +83,7 @@ def _board(value: str, site: Site, shown: str, problems: Problems) -> str | None
     if len(inside) == 1:
         return inside[0]
     names = {b.name: b.id for b in site.boards}
-    hint = f.nearest(value, names)
+    hint = fields.nearest(value, names)
     suggestion = f" (did you mean '{hint}'?)" if hint else ""
     listed = "; ".join(f"{b.name} ({b.id})" for b in site.boards) or "site.yaml defines none yet"
     problems.error(shown, 0, f"the paper is addressed to {quote(value)}, which is not a board in site.yaml"
@@ -229,16 +230,8 @@ def _implications(parts: Parts, site: Site, shown: str, problems: Problems) -> d
     return found
 
 
-# Characters YAML refuses in a file, and line breaks JSON leaves as they are but YAML does not.
-_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_YAML_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
 def _yaml(value) -> str:
-    if isinstance(value, (dt.date, int)):
-        return str(value)
-    text = json.dumps(_NOT_YAML.sub("", str(value)), ensure_ascii=False)  # a JSON string is a YAML string
-    return re.sub("[\x85\u2028\u2029]", lambda match: _YAML_BREAKS[match.group()], text)
+    return str(value) if isinstance(value, (dt.date, int)) else yaml_string(value)
 
 
 def _render(title: str, values: dict, implications: dict, body: str, source_name: str, today: dt.date) -> str:
@@ -254,7 +247,7 @@ def _render(title: str, values: dict, implications: dict, body: str, source_name
     if implications:
         lines.append("implications:  # a heading left out prints \"None\"")
         lines.extend(f"  {_yaml(heading)}: {_yaml(text)}" for heading, text in implications.items())
-    return "\n".join(lines) + "\n---\n" + _NOT_YAML.sub("", body)
+    return "\n".join(lines) + "\n---\n" + without_refused(body)
 
 
 def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: str | None = None,
@@ -286,7 +279,7 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
     title, values = _front_matter(kind, parts, site, source.name, today, shown, problems)
     implications = _implications(parts, site, shown, problems) if kind == "report" else {}
     folder, ending = BY_NAME[kind].folder, BY_NAME[kind].ending
-    item_id = item_id if item_id is not None else f.make_slug(title)
+    item_id = item_id if item_id is not None else fields.make_slug(title)
     if file_id(f"{item_id}{ending}", ending) is None:
         raise ContentError([Problem(shown, 0, f"'{item_id}' cannot be a file name: use only lowercase letters, "
                                               "digits and hyphens, starting with a letter or digit; give one "
