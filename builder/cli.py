@@ -189,6 +189,11 @@ def _run(args: argparse.Namespace) -> int:
             pages = sum(1 for path in result.written if path.endswith(".html"))
             pdfs = sum(1 for path in result.written if path.endswith(".pdf"))
             print(f"Built {pages} pages and {pdfs} PDFs ({args.profile} profile) into {args.output}/")
+            if pdfs and not args.quiet:
+                from builder.render.pdf import SUBSETTING_ADVICE, fast_font_subsetting
+
+                if not fast_font_subsetting():
+                    print(SUBSETTING_ADVICE, file=sys.stderr)
     except ContentError as error:
         print_problems(error.problems)
         count = error.error_count

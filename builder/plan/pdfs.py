@@ -153,52 +153,52 @@ def _binds(report: Report, private: bool) -> bool:
     return not report.is_exempt
 
 
-def _pack_job(shown: Views, meeting: Meeting, path: str, exempt: bool,
+def _pack_job(shown: Views, meeting: Meeting, path: str, private: bool,
               supplement: Supplement | None = None) -> PdfJob | None:
     """The open pack holds the open papers and, for each exempt one, only the "not
     published here" line; the private pack holds the exempt papers and shows every
     other item as open, with its pages in the open pack. A supplementary pack holds
     only its own items; the items of every supplementary pack have their papers there."""
     project = shown.project
-    view = shown if exempt else shown.open_pack
+    view = shown if private else shown.open_pack
     moved = {number: s.number for s in meeting.supplementary for number in s.items}
     entries, papers = [], []
     minutes = MinutesViews(view.project)
-    for entry in project.agenda(meeting, open_pack=not exempt):
+    for entry in project.agenda(meeting, open_pack=not private):
         if supplement is not None and entry.number not in supplement.items:
             continue
         # The private pack binds every exempt paper: a supplementary pack is an open one.
-        paper, elsewhere = None, None if supplement or exempt else moved.get(entry.number)
-        if entry.report is not None and _binds(entry.report, exempt) and elsewhere is None:
+        paper, elsewhere = None, None if supplement or private else moved.get(entry.number)
+        if entry.report is not None and _binds(entry.report, private) and elsewhere is None:
             paper = paper_view(view, entry.report, f"item-{entry.number}")
             papers.append(paper)
         minuted = project.by_key.get(f"{Meeting.folder}/{entry.item.minutes}") if entry.item.minutes else None
         bound = minutes.of(minuted) if minuted is not None else None
-        if bound and exempt:  # the minutes of the exempt items, which members confirm too
+        if bound and private:  # the minutes of the exempt items, which members confirm too
             bound = minutes_pdfs.private_view(bound)
         if bound and bound.confirmed and bound.confirmed.meeting.key == meeting.key:
             bound = replace(bound, confirmed=None)  # as they were put to this meeting: unconfirmed
         entries.append(PackEntry(entry.number, entry.item, entry.report, paper, elsewhere, bound))
-    if exempt and not papers and not any(entry.minutes for entry in entries):
+    if private and not papers and not any(entry.minutes for entry in entries):
         return None
-    title = f"{meeting.title}: {'private ' if exempt else ''}agenda pack"
+    title = f"{meeting.title}: {'private ' if private else ''}agenda pack"
     if supplement is not None:
         title = f"{meeting.title}: supplementary agenda {supplement.number}"
-    since = None if exempt or supplement else view.since(meeting)
-    listed = [e.report for e in entries if e.report and (e.paper or not exempt)]
+    since = None if private or supplement else view.since(meeting)
+    listed = [e.report for e in entries if e.report and (e.paper or not private)]
     bound = [e.minutes for e in entries if e.minutes]
     marking = highest_marking([meeting.classification] + [r.classification for r in listed]
                               + [m.minutes.classification for m in bound])
     sources = (meeting.path,) + tuple(path for p in papers for path in p.sources)
     sources += tuple(path for m in bound for path in minutes_sources(m))
     inputs = {"meeting": meeting, "board": project.site.board(meeting.board).name, "entries": entries,
-              "papers": papers, "private": exempt, "cover_marking": marking, "supplement": supplement, "since": since,
+              "papers": papers, "private": private, "cover_marking": marking, "supplement": supplement, "since": since,
               "since_marking": since and highest_marking([marking, since.marking])}
     sources += tuple(i.path for i in since.changed_items) if since else ()
-    if exempt:
+    if private:
         # The private pack gives the open papers' pages in the open pack, worked out
         # by laying that pack out; its inputs are part of this pack's inputs.
-        open_pack = inputs["open_pack"] = _pack_job(shown, meeting, pdf_path(meeting), exempt=False)
+        open_pack = inputs["open_pack"] = _pack_job(shown, meeting, pdf_path(meeting), private=False)
         sources += open_pack.sources
     return PdfJob(path, "pdf/pack.html", title, meeting.path, inputs, _with_settings(sources))
 
@@ -229,13 +229,13 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
     jobs += minutes_pdfs.minutes_jobs(shown, PdfJob, _with_settings)
     jobs += action_pdfs.action_plan_jobs(shown, PdfJob)
     for meeting in project.meetings:
-        jobs.append(_pack_job(shown, meeting, pdf_path(meeting), exempt=False))
+        jobs.append(_pack_job(shown, meeting, pdf_path(meeting), private=False))
         jobs.extend(_pack_job(shown, meeting, supplement_path(meeting, s.number), False, s)
                     for s in meeting.supplementary)
         if project.profile == "internal":
-            private = _pack_job(shown, meeting, private_pack_path(meeting), exempt=True)
-            if private is not None:
-                jobs.append(private)
+            private_pack = _pack_job(shown, meeting, private_pack_path(meeting), private=True)
+            if private_pack is not None:
+                jobs.append(private_pack)
     return jobs
 
 
