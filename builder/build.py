@@ -1,8 +1,8 @@
 """The build, top to bottom: load -> select -> plan -> render -> index -> PDFs -> record -> swap.
 
 `build()` only names the steps. What may be taken unchanged from the last build
-is decided in `incremental` (one rule, stated there); how the output folder is
-replaced whole, and never lost, in `output`.
+is decided in `reuse` (one rule, stated there); how the output folder is
+replaced whole, and never lost, in `output_folder`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The `briefing` command: argument parsing, and the project's one lock around
-`build` and `serve` (see `private`); the work happens in `build` and `serve`."""
+`build` and `serve` (see `project_folder`); the work happens in `build` and `serve`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fingerprints: BLAKE2 hashes of bytes, of model objects, and of the versions
 of everything that shapes an output. Two values have the same fingerprint only
-when they are equal and of the same types; `incremental` says what each output's
+when they are equal and of the same types; `reuse` says what each output's
 fingerprint is made of."""
 
 from __future__ import annotations

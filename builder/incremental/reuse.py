@@ -47,15 +47,15 @@ the edited texts, keeps the fingerprint recorded then.
 
 Where it is kept
 ----------------
-In `cache`: one SQLite database of JSON text in the project's private folder
-(`private.folder`: 0700, owned by the user, checked as Jinja's own bytecode
+In `store`: one SQLite database of JSON text in the project's private folder
+(`project_folder.folder`: 0700, owned by the user, checked as Jinja's own bytecode
 cache checks its folder; otherwise the build runs without a cache and says so
 once). Nothing read from it runs: no pickle, no marshal, no compiled templates
 (each process compiles its templates in memory). Every setting (output folder,
 profile, drafts) keeps its own `LastBuild`, so that switching between internal,
 public and the drafts preview is not a cold build each time. Parsed content
 files are kept by the hash of their bytes, for every setting. The hashes
-themselves are made in `fingerprint`.
+themselves are made in `fingerprints`.
 
 This module receives what it needs (the values of reads, the loaded model) from
 `build`, and never imports validation.

@@ -4,14 +4,14 @@ project's private folder (`.briefing/cache/build.sqlite3`, mode 0600).
 It holds, for each build setting (output folder, profile, drafts), the
 `LastBuild` of the last build; the content files parsed so far, by the hash of
 their bytes; the validated model of each content folder, one row per item
-(`model_json`); the stat signatures and hashes of the files last scanned; and
+(`serialise`); the stat signatures and hashes of the files last scanned; and
 what the skeleton check found. Nothing read from it runs: rows are JSON, read
 as mappings, lists, text, numbers and the model's own record types, and a row
 not of the shape written is not used. The
-database is used only in a private folder that passes `private.folder`'s
+database is used only in a private folder that passes `project_folder.folder`'s
 checks; one written by other code or other versions is emptied, one that
 cannot be read is made again, and one that fails while in use is dropped for
-the rest of the build. `incremental` decides what the records mean.
+the rest of the build. `reuse` decides what the records mean.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ class Cache:
     # What files were hashed -------------------------------------------------------
 
     def signatures(self) -> dict[str, list]:
-        """The stat signature and hash of each file the last scan hashed (see `incremental.scan`)."""
+        """The stat signature and hash of each file the last scan hashed (see `reuse.scan`)."""
         row = self._query("SELECT data FROM derived WHERE name = 'signatures'", ())
         if not row:
             return {}

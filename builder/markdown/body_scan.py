@@ -33,7 +33,7 @@ _EMPHASIS = re.compile(r"\*+|_+")
 _BACKTICKS = re.compile(r"`+")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}\.)[ \t]")
 # A link target that rendering reads quickly: the target, and perhaps a quoted title,
-# between '(' and ')'. Shared with `markdown`, whose link reading this bounds.
+# between '(' and ')'. Shared with `rendering`, whose link reading this bounds.
 SIMPLE_LINK = re.compile(r"""\(\s*(?:<([^<>\n]*)>|([^()\s<>"']*))(?:\s+("[^"\n]*"|'[^'\n]*'))?\s*\)""")
 # A line Python-Markdown ends a paragraph at: a '#' heading, a setext underline, a
 # rule or a definition (': '); or a list item with no text, at any depth, which it

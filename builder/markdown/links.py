@@ -223,7 +223,7 @@ def _filled(removed: re.Match) -> str:
 
 def _without_code_spans(text: str) -> str:
     """The text with each code span as spaces, its line breaks kept, so that positions
-    and lines stay true. As rendering reads them (`markdown._Backticks`): a run of
+    and lines stay true. As rendering reads them (`rendering._Backticks`): a run of
     backticks is closed by the next run of the same length. Found in one pass over the
     runs, from the last to the first."""
     runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]

@@ -84,7 +84,7 @@ class _PaperNumbering(Treeprocessor):
 # Python-Markdown reads a link's text and target, and looks for the end of code, a
 # character at a time from each '[', '(' or '`', to the end of the paragraph when
 # there is no end: on `[[[[` or runs of backticks, slower than linear. These read the
-# same, jumping from bracket to bracket and from backticks to backticks; `bodyscan`
+# same, jumping from bracket to bracket and from backticks to backticks; `body_scan`
 # limits how many may be left open, so that each paragraph is read in linear time.
 _BRACKET = re.compile(r"[\[\]]")
 _LINK_WINDOW = 4096  # characters of a link target that is not simply `(target "title")`

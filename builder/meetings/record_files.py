@@ -1,6 +1,6 @@
 """The records briefing writes into the content folder, to be committed with it:
 what an agenda pack held when it was issued (`issued`), what minutes said when
-they were confirmed (`minutes_confirmed`). Each holds hashes of the content, not
+they were confirmed (`confirmed`). Each holds hashes of the content, not
 of the output: the same in both profiles, and not changed by a new version of
 briefing or its templates."""
 

@@ -71,7 +71,7 @@ class Minutes(Item):
     attendance: Attendance = field(default_factory=Attendance)
     declarations: tuple[Declaration, ...] = ()
     decisions: tuple[Decision, ...] = ()  # in agenda order
-    corrections: tuple[Correction, ...] = ()  # the only way confirmed minutes change (`minutes_confirmed`)
+    corrections: tuple[Correction, ...] = ()  # the only way confirmed minutes change (`confirmed`)
 
     def __post_init__(self):
         # Draft minutes are a draft like any other item: only a drafts preview shows them.

@@ -1,6 +1,6 @@
 """What site.yaml says about the whole project: boards, groups, contacts, how
 papers' clear days are counted and who may read the internal site. Checked by
-`settings`; part of the content model (`model.Project.site`)."""
+`settings_files`; part of the content model (`Project.site`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Turn the files read by `content` into the validated model, or a list of problems.
+"""Turn the files read by `content_files` into the validated model, or a list of problems.
 
 The result is either a complete `Project` or a `ContentError` carrying every
-problem of the run. Each item is made by `items.read_item`, by the rules its kind
+problem of the run. Each item is made by `item_reader.read_item`, by the rules its kind
 declares (`kinds`); the same function revises the items of edited files.
 """
 

@@ -3,7 +3,7 @@ options (`c.Text()`, `c.Choice(...)`, `c.ListOf(...)`).
 
 Each rule turns the value written for one field into the model's value, or
 records `path:line: message` (with a "did you mean" where one helps) and gives
-its default. `kinds` declares the fields of each kind of item with them; `items`
+its default. `kinds` declares the fields of each kind of item with them; `item_reader`
 reads a file's front matter by them.
 """
 

@@ -3,7 +3,7 @@ file, each tied to the file line it was written on, and every way YAML can be
 misread (tabs, look-alike spaces, curly quotes, bombs of aliases) named; and
 the one way briefing writes a string into a YAML file it makes.
 
-Nothing here knows what a field means; `rules` and `settings` give values meaning.
+Nothing here knows what a field means; `rules` and `settings_files` give values meaning.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """`briefing import FILE.docx`: a Word paper -> a draft content file, checked.
 
-Top to bottom: open the Word file (`wordfile`), stop on comments, tracked
+Top to bottom: open the Word file (`docx_file`), stop on comments, tracked
 changes and hidden text unless told to take the document as it prints, read
-what becomes fields (`wordparts`, `wordnumbering`), convert the body
-(`wordhtml`), then write the new file and its pictures, never over anything,
+what becomes fields (`parts`, `numbering`), convert the body
+(`body`), then write the new file and its pictures, never over anything,
 and check the project as `briefing check` does. Any error and nothing is
 written (or what was written is taken away again).
 """

@@ -4,7 +4,7 @@ in the page header or footer, a "not for publication" note, the implications
 table, the author's contact lines, and Word's own paragraph numbering.
 
 What is read is taken out of the document, so that the text converted after it
-(`wordhtml`) holds only the paper's body.
+(`body`) holds only the paper's body.
 """
 
 from __future__ import annotations
