@@ -1,6 +1,7 @@
-"""The build, top to bottom: load -> select -> plan -> render -> index -> PDFs -> record -> swap.
+"""The build, top to bottom: read -> select -> check -> freeze -> plan -> render -> publish.
 
-`build()` only names the steps. What may be taken unchanged from the last build
+`build()` only names the steps; `check` (the command) makes the same checks
+(`CHECKS`) without writing anything. What may be taken unchanged from the last build
 is decided in `reuse` (one rule, stated there); how the output folder is
 replaced whole, and never lost, in `output_folder`.
 """
@@ -8,26 +9,22 @@ replaced whole, and never lost, in `output_folder`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from builder.render import skeletons
+from builder.checks import Checking, freeze, run_checks
 from builder.incremental import reuse
-from builder.meetings import issued, minutes_rules, confirmed, publication
+from builder.incremental.reuse import Cache, LastBuild, Made, OutputFingerprints
+from builder.model.errors import ContentError, Problem
+from builder.model.project import Project
 from builder.plan import pages, pdfs, search_bundles, views
-from builder.project import accessibility, lifecycle, redirects
+from builder.project import redirects
+from builder.project.loading import load_project, revisable, revise_project
 from builder.publish import hosting, output_folder, release
 from builder.render import exports, pdf, search, site_pages, templates
-from builder.system import interrupt, parallel, content_version
-from builder.model.errors import ContentError, Problem, Problems
-from builder.incremental.reuse import Cache, Made, OutputFingerprints, LastBuild
-from builder.model.project import Project
 from builder.selection.profile import select
-from builder.project.loading import load_project, revisable, revise_project
+from builder.system import content_version, interrupt, parallel
 
 # WeasyPrint's memory grows slowly in a long-lived process: start fresh workers now and then.
 PDFS_PER_WORKER = 40
@@ -62,48 +59,56 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     settings = reuse.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
     with output_folder.prepare(content_dir, output_dir) as target, \
             reuse.open_cache(content_dir, target.path, settings) as cache:
+        # Read
         inputs = reuse.scan(content_dir, with_pdf and content_version.last_commit(content_dir), cache)
         last, on_disk = cache.record(), output_folder.file_stats(target.path)
         state = reuse.fingerprint(inputs.key, settings, str(target.path))
-        # Nothing changed, the output is as it was left, and so is a public build's release manifest.
-        if last.state == state and on_disk == last.files and not (profile == "public" and not drafts
-                                                                   and release.missing(output_dir)):
+        if _nothing_changed(last, on_disk, state, output_dir, settings):
             return BuildResult(last.written, cache.told + last.warnings, len(last.written))
         fingerprints = reuse.Fingerprinter()
         model = reuse.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
-        selected, problems = _select(content_dir, model.project, model.warnings, settings,
-                                     (cache, fingerprints, inputs))
-        newly_issued = issued.check(model.project, content_dir, today, problems)
-        newly_confirmed = confirmed.check(model.project, content_dir, problems)
+        # Select, check, freeze
+        selected = select(model.project, profile, drafts, today)
+        problems = run_checks(Checking(content_dir, model.project, selected, settings, tuple(model.warnings),
+                                       (cache, fingerprints, inputs)))
+        frozen = freeze(model.project, content_dir, today, problems)
         problems.raise_if_errors()
+        # Plan
         plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
         reusable = reuse.reusable(plan.fingerprints, last, on_disk)
+        # Render into a staging folder, swapped in whole
         warnings = tuple(sorted(problems.warnings))
-        with output_folder.Staging(target) as staging:
-            written, record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings,
-                                     jobs, on_pdf, warnings)
-            record.basis = model.key
-            # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
-            # output is never served, even for an instant, without them.
-            hosting.write_output_files(selected, output_dir, profile, content_dir, staging.path)
-            interrupt.stop_if_pressed()
-            cache.forget()
-            staging.swap_in()
+        record = _render(plan, reusable, last, on_disk, selected, content_dir, target, output_dir, settings, jobs,
+                         on_pdf, warnings, cache)
+        record.basis = model.key
+        # Publish: what this build made and froze, kept for the next; the server and the release
         try:
             _record(cache, record, target, state if model.steady else "")
             if record_issued:
-                issued.record(content_dir, newly_issued)
-                confirmed.record(content_dir, newly_confirmed)
+                frozen.record(content_dir)
         except KeyboardInterrupt:
             raise output_folder.Replaced() from None
-        # The server/ folder beside the output; a failure there is a warning.
-        warnings += tuple(hosting.write_server_config(selected, output_dir, profile, content_dir))
-        if profile == "public" and not drafts:
-            warnings += tuple(release.write(selected, model.project, plan.pages, plan.pdf_jobs, output_dir, today))
-        return BuildResult(written, cache.told + warnings, len(reusable))
+        warnings += _publish(selected, model.project, plan, output_dir, settings, content_dir)
+        return BuildResult(record.written, cache.told + warnings, len(reusable))
 
 
-# Load and select ------------------------------------------------------------------------
+def _nothing_changed(last: LastBuild, on_disk: dict, state: str, output_dir: Path, settings: reuse.Settings) -> bool:
+    """The same inputs, the output as it was left, and so is a public build's release manifest."""
+    releases = settings.profile == "public" and not settings.drafts
+    return last.state == state and on_disk == last.files and not (releases and release.missing(output_dir))
+
+
+def _publish(selected: Project, project: Project, plan: Plan, output_dir: Path, settings: reuse.Settings,
+             content_dir: Path) -> tuple[Problem, ...]:
+    """The server/ folder beside the output, and a public build's release manifest;
+    a failure there is a warning, the output being in place already."""
+    warnings = tuple(hosting.write_server_config(selected, output_dir, settings.profile, content_dir))
+    if settings.profile == "public" and not settings.drafts:
+        warnings += tuple(release.write(selected, project, plan.pages, plan.pdf_jobs, output_dir, settings.today))
+    return warnings
+
+
+# Read --------------------------------------------------------------------------------------
 
 def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Project, list[Problem], bool]:
     """Read and validate the whole content; files unchanged since they were last
@@ -117,78 +122,6 @@ def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Proj
         raise
     cache.keep_parsed(parsed, complete=True)
     return project, warnings, not parsed.unsteady
-
-
-def _select(content_dir: Path, project: Project, warnings: list[Problem], settings: reuse.Settings,
-            memo: tuple[Cache, reuse.Fingerprinter, reuse.Inputs] | None = None) -> tuple[Project, Problems]:
-    """The part of the model the profile shows, with the warnings and errors of it."""
-    selected = select(project, settings.profile, settings.drafts, settings.today)
-    problems = Problems()
-    problems.items.extend(warnings)
-    _skeleton_problems(content_dir, project, selected, problems, memo)
-    site_pages.excluded_link_warnings(selected, problems)
-    problems.items.extend(templates.override_problems(content_dir))
-    lifecycle.review_warnings(selected, settings.today, problems)
-    publication.date_problems(project, problems)
-    publication.late_warnings(project, problems)
-    minutes_rules.date_problems(project, settings.today, problems)
-    if not settings.drafts:
-        accessibility.statement_warnings(selected, problems)
-    return selected, problems
-
-
-def _skeleton_problems(content_dir: Path, project: Project, selected: Project, problems: Problems,
-                       memo: tuple[Cache, reuse.Fingerprinter, reuse.Inputs] | None) -> None:
-    """Text left from `briefing new`'s skeleton: an error in what this build
-    publishes, a warning in a draft (which a drafts preview shows). What each item
-    holds is kept in the cache by the item's fingerprint."""
-    items = project.items
-    if memo is None:
-        phrases = skeletons.skeleton_phrases(content_dir, project.site)
-        found = [skeletons.skeleton_text(item, phrases) for item in items]
-    else:
-        cache, fingerprints, inputs = memo
-        # The phrases come from the skeleton templates, filled in from the settings.
-        pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
-                                 lambda index: skeletons.skeleton_phrases(content_dir, project.site).pattern)
-        phrases = re.compile(pattern)
-        # The check reads every field but the text through `light`, and the text.
-        keys = [fingerprints.light(item, item.body) for item in items]
-        found = cache.derived("skeleton", phrases.pattern, keys,
-                              lambda index: [list(entry) for entry in skeletons.skeleton_text(items[index], phrases)])
-    for item, texts in zip(items, found):
-        published = item.key in selected.by_key and not item.draft
-        for line, text in texts:
-            if published:
-                problems.error(item.path, line, f"'{text}' is the new item's example text: write your own, or "
-                                                "set 'draft: true' until it is ready")
-            else:
-                problems.warn(item.path, line, f"'{text}' is the new item's example text: replace it before "
-                                               "the item is published")
-
-
-def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:
-    """Validate the content and the templates it needs; write nothing."""
-    project, warnings = load_project(content_dir)
-    selected, problems = _select(content_dir, project, warnings, reuse.Settings(profile, today))
-    issued.check(project, content_dir, today, problems)
-    confirmed.check(project, content_dir, problems)
-    env = templates.environment(content_dir)
-    shown = views.Views(selected, today)
-    needed = {spec.template for spec in pages.plan_pages(shown)}
-    needed |= {job.template for job in pdfs.plan_pdfs(shown)}
-    for name in sorted(needed):
-        _load_template(env, name, problems)
-    problems.items.extend(site_pages.refused_assets(selected, content_dir))
-    problems.raise_if_errors()
-    return selected, sorted(problems.warnings)
-
-
-def _load_template(env: jinja2.Environment, name: str, problems: Problems) -> None:
-    try:
-        env.get_template(name)
-    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) as exc:
-        problems.items.append(templates.template_problem(exc, name))
 
 
 # Plan ------------------------------------------------------------------------------------
@@ -243,11 +176,28 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
 
 # Render, index, PDFs ---------------------------------------------------------------------------
 
+def _render(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selected: Project, content_dir: Path,
+            target: output_folder.Target, output_dir: Path, settings: reuse.Settings, jobs: int, on_pdf,
+            warnings: tuple[Problem, ...], cache: Cache) -> LastBuild:
+    """Every output written into a staging folder beside the output, which is then
+    swapped in whole. Returns the record of what was written."""
+    with output_folder.Staging(target) as staging:
+        record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings, jobs, on_pdf,
+                        warnings)
+        # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
+        # output is never served, even for an instant, without them.
+        hosting.write_output_files(selected, output_dir, settings.profile, content_dir, staging.path)
+        interrupt.stop_if_pressed()
+        cache.forget()
+        staging.swap_in()
+    return record
+
+
 def _write(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selected: Project, content_dir: Path,
            staging: output_folder.Staging, settings: reuse.Settings, jobs: int, on_pdf,
-           warnings: tuple[Problem, ...]) -> tuple[tuple[str, ...], LastBuild]:
+           warnings: tuple[Problem, ...]) -> LastBuild:
     """Write every output into the staging folder: what changed is made, the rest
-    taken from the last output. Returns what was written and the record of it."""
+    taken from the last output. Returns the record of what was written."""
     previous = output_folder.Previous(staging.target.path, staging.path, on_disk)
     # Copied first, so that a full disk is found before Pagefind runs short of room.
     copied = site_pages.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
@@ -281,7 +231,7 @@ def _write(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selec
     written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
     record = LastBuild(written=written, warnings=warnings, outputs=outputs,
                     bundles={b.folder: reuse.bundle_fingerprint(b, made) for b in plan.bundles})
-    return written, record
+    return record
 
 
 def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> None:

@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # Imported here so that `briefing --help` stays quick.
-    from builder.build import build, check
+    from builder.build import build
+    from builder.checks import check
     from builder.system.console import Progress, print_problems
     from builder.publish.output_folder import Busy as OutputBusy
 

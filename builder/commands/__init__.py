@@ -1,5 +1,5 @@
 """The commands beside `build`: `briefing new` (skeletons, minutes) and
 `briefing serve` (the preview).
 
-May import: model, markdown, reading, assets, meetings, project, selection, plan, render, publish, incremental, system, build.
+May import: model, markdown, reading, assets, meetings, project, selection, plan, render, publish, incremental, system, checks, build.
 """

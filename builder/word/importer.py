@@ -309,7 +309,7 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
 
 def _write_and_check(content_dir: Path, relative: str, text: str, images: list[tuple[str, bytes]],
                      warnings: list[Problem], today: dt.date) -> Imported:
-    from builder.build import check  # the whole build pipeline: imported only when it is needed
+    from builder.checks import check  # the whole checking pipeline: imported only when it is needed
 
     written: list[Path] = []  # files, and folders this import made, to take back on an error
 

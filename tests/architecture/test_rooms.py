@@ -9,7 +9,8 @@ from pathlib import Path
 
 BUILDER = Path(__file__).resolve().parents[2] / "builder"
 # The modules directly in builder/, and the rooms each may not import.
-TOP_LEVEL = {"__init__": set(), "__main__": set(), "cli": set(), "build": {"commands", "word", "cli"}}
+TOP_LEVEL = {"__init__": set(), "__main__": set(), "cli": set(), "build": {"commands", "word", "cli"},
+             "checks": {"commands", "word", "cli", "build"}}
 MAX_LINES = 420
 
 
@@ -56,7 +57,7 @@ def test_every_room_says_what_it_is_for_and_what_it_may_import():
     assert len(rooms) >= 10
     for room in rooms:
         declared = _declared(room)
-        unknown = declared - set(rooms) - {"build"}
+        unknown = declared - set(rooms) - {"build", "checks"}
         assert not unknown, f"builder/{room} declares rooms that do not exist: {sorted(unknown)}"
 
 
