@@ -385,13 +385,13 @@ def test_an_existing_file_is_never_overwritten(word_project, tmp_path):
 
 
 def test_an_error_check_finds_in_the_new_file_takes_it_back(word_project, tmp_path, monkeypatch):
-    import builder.build
+    import builder.checks
     from builder.model.errors import ContentError, Problem
 
     def check(content, profile, today):
         raise ContentError([Problem(REPORT, 12, "something check refuses")])
 
-    monkeypatch.setattr(builder.build, "check", check)
+    monkeypatch.setattr(builder.checks, "check", check)
     before = snapshot(word_project)
     result = run_import(word_project, wordpapers.council_paper(tmp_path / "paper.docx"))
     assert result.code == 1
