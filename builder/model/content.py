@@ -17,6 +17,7 @@ PROFILES = ("internal", "public")
 # An item's text, and what is found in it. Other pages show an item by its
 # title, summary and dates; a page that reads its text is noted as depending on it.
 TEXT_FIELDS = ("body", "links")
+NOT_PUBLISHED = "Item not published"
 EXEMPT_LINE = ("Exempt item: not for publication by virtue of paragraph {paragraph} of Part 1 of Schedule 7A "
                "to the Local Government (Scotland) Act 1973")
 
@@ -212,7 +213,7 @@ class Report(Item):
             return exempt_line(self.exempt)
         # A sensitive paper is never "to follow" in a public build: it is not coming.
         to_follow = self.draft or (not_yet and self.classification == MARKINGS[0])
-        return "Paper to follow" if to_follow else "Item not published"
+        return "Paper to follow" if to_follow else NOT_PUBLISHED
 
     @property
     def is_exempt(self) -> bool:
@@ -244,6 +245,12 @@ class AgendaItem:
         """The item of a paper this build leaves out: its number stays, its title and
         note go (a public title, where given, stands in), and one line says why."""
         return cls(title=report.public_title, withheld=report.not_published_line(not_yet))
+
+    @classmethod
+    def minutes_left_out(cls) -> AgendaItem:
+        """The item approving the minutes of a meeting this build leaves out: its
+        number stays; nothing of that meeting (its title, its id) does."""
+        return cls(title="Minutes of a previous meeting", withheld=NOT_PUBLISHED)
 
 
 @dataclass(frozen=True)

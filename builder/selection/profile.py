@@ -63,8 +63,11 @@ def select(project: Project, profile: str, drafts: bool = False, today: dt.date 
         if isinstance(item, Meeting):
             # Agenda numbers are positions in the meeting file: a paper left out keeps its place.
             changes["items"] = tuple(
-                i if i.report is None or f"{Report.folder}/{i.report}" in kept
-                else AgendaItem.left_out(project.report(i.report), f"{Report.folder}/{i.report}" in waiting)
+                AgendaItem.left_out(project.report(i.report), f"{Report.folder}/{i.report}" in waiting)
+                if i.report and f"{Report.folder}/{i.report}" not in kept
+                # Minutes put for approval are titled after their meeting: one left out names nothing.
+                else AgendaItem.minutes_left_out() if i.minutes and f"{Meeting.folder}/{i.minutes}" not in kept
+                else i
                 for i in item.items
             )
         if isinstance(item, Minutes):
