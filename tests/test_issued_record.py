@@ -41,7 +41,7 @@ def test_the_record_as_written_reads_back(recorded):
                                         "not 'extra'"),
     ('    cover:', '    colour:', "issued.yaml:10: 'colour' is not a field of a recorded pack"),
     ('      2:', '      two:', "issued.yaml:14: 'two' is not an agenda item's number"),
-    ('"text": "', '"text": "0', "issued.yaml:17: the hash of item 2's text must be 16 characters"),
+    ('"text": "', '"text": "0', "issued.yaml:18: the hash of item 2's text must be 16 characters"),
 ])
 def test_a_damaged_field_names_its_line(recorded, old, new, error):
     edit(recorded, "issued.yaml", old, new)
@@ -55,7 +55,7 @@ def test_every_damaged_pack_is_reported(recorded):
     edit(recorded, "issued.yaml", text, text + '  - pack: "reissued"\n    file: x.pdf\n    issued: 2015-08-30\n'
                                               '    cover: "0123456789abcdef"\n    items: {}\n')
     errors = check_errors(recorded)
-    assert [e.split(": ")[0] for e in errors] == ["issued.yaml:10", "issued.yaml:18"]
+    assert [e.split(": ")[0] for e in errors] == ["issued.yaml:10", "issued.yaml:19"]
     assert "pack 2 of the entry (reissued) has no 'reason'" in errors[1]
 
 

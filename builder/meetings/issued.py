@@ -31,7 +31,8 @@ import re
 
 from builder.meetings.confirmed import parts as minutes_parts
 from builder.meetings.record_files import canonical, digest, write_record
-from builder.model.content import AgendaItem, Meeting
+from builder.markdown import directives
+from builder.model.content import AgendaItem, Meeting, Report
 from builder.model.project import Project
 from builder.model.errors import Problems
 from builder.model.paths import pdf_path, supplement_path
@@ -40,6 +41,9 @@ from builder.reading.content_files import read_text
 from builder.reading.yamlread import LineDict, LineList, parse_yaml, yaml_string
 
 MANIFEST = "issued.yaml"
+# The part of a paper's record that holds what it shows from elsewhere: charted
+# facts, images and files. Records made before it was frozen are completed once.
+SHOWN = "facts and files shown"
 _HASH = re.compile(r"[0-9a-f]{16}")
 _PACK = re.compile(r"agenda|reissued|supplementary [1-9][0-9]*")
 _KEYS = ("pack", "file", "issued", "reason", "cover", "items")
@@ -184,8 +188,9 @@ def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[
         parts["text"] = digest(report.body)
         for number, appendix in enumerate(report.appendices, start=1):
             item = project.by_key.get(appendix.target)
-            parts[f"appendix {number}"] = (hashlib.sha256((content_dir / appendix.target).read_bytes()).hexdigest()[:16]
+            parts[f"appendix {number}"] = (_file_hash(content_dir, appendix.target)
                                            if appendix.is_asset else digest(canonical(item)))
+        parts[SHOWN] = _shown(project, content_dir, report)
     minutes = project.by_key.get(f"minutes/{entry.minutes}") if entry.minutes else None
     if minutes is not None:
         # Corrections and the progress of actions come after the pack, as in the
@@ -195,6 +200,24 @@ def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[
     return parts
 
 
+def _file_hash(content_dir: Path, path: str) -> str:
+    try:
+        return hashlib.sha256((content_dir / path).read_bytes()).hexdigest()[:16]
+    except OSError:  # a missing file is an error at its link; here it is simply not the file issued
+        return ""
+
+
+def _shown(project: Project, content_dir: Path, report: Report) -> str:
+    """What a paper (and each item bound in as its appendix) shows from elsewhere:
+    the facts its charts draw, and the bytes of the images and files it links."""
+    items = [report] + [project.by_key[a.target] for a in report.appendices
+                        if not a.is_asset and a.target in project.by_key]
+    facts = sorted({fact_id for item in items for found in directives.find(item.body) for fact_id in found.ids})
+    files = sorted({link.target for item in items for link in item.links if link.target.startswith("assets/")})
+    return digest({"facts": {fact_id: canonical(project.facts_by_id.get(fact_id)) for fact_id in facts},
+                   "files": {path: _file_hash(content_dir, path) for path in files}})
+
+
 def _pack(project: Project, content_dir: Path, meeting: Meeting) -> dict:
     cover = digest([meeting.title, meeting.board, meeting.date, meeting.time, meeting.venue])
     return {"cover": cover, "items": {number: _item_parts(project, content_dir, entry)
@@ -202,8 +225,9 @@ def _pack(project: Project, content_dir: Path, meeting: Meeting) -> dict:
 
 
 def check(project: Project, content_dir: Path, today: dt.date, problems: Problems) -> dict:
-    """Errors for every change to an issued pack; the records this build adds (by
-    meeting path), to be written by `record` once the build has succeeded."""
+    """Errors for every change to an issued pack; the records of each meeting whose
+    records this build adds to or completes (by meeting path), to be written by
+    `record` once the build has succeeded."""
     manifest = read_manifest(content_dir, problems)
     added: dict[str, list[dict]] = {}
     for meeting in project.meetings:
@@ -213,14 +237,40 @@ def check(project: Project, content_dir: Path, today: dt.date, problems: Problem
                     problems.error(meeting.path, supplement.line, f"supplementary pack {supplement.number} lists item "
                                    f"{number}, but the agenda has {len(meeting.items)} items: give the number "
                                    "the item has on the agenda")
+        records = manifest.get(meeting.path, [])
         if meeting.issued is None or meeting.issued > today:
+            if records:
+                _unissued(meeting, records, problems)
             continue
         current = _pack(project, content_dir, meeting)
-        records = manifest.get(meeting.path, [])
+        records, completed = _completed(records, current)
         new = _new_records(meeting, records, current, today, problems)
-        if new:
-            added[meeting.path] = new
+        if new or completed:
+            added[meeting.path] = records + new
     return added
+
+
+def _unissued(meeting: Meeting, records: list[dict], problems: Problems) -> None:
+    first = records[0]["issued"]
+    line = meeting.line_of("issued") if meeting.issued else meeting.line_of("date")
+    problems.error(meeting.path, line, f"the agenda pack was issued on {first} (issued.yaml records it), so "
+                   f"'issued' cannot be taken away or moved later: put back 'issued: {first}'")
+
+
+def _completed(records: list[dict], current: dict) -> tuple[list[dict], bool]:
+    """The records with what each paper shows from elsewhere (`SHOWN`) added where
+    a record made before briefing froze it lacks it: taken as it is now, once, and
+    checked from then on. True when any was added."""
+    completed, added = [], False
+    for record in records:
+        items = {}
+        for number, parts in record["items"].items():
+            now = current["items"].get(number, {})
+            if "paper" in parts and SHOWN not in parts and SHOWN in now:
+                parts, added = {**parts, SHOWN: now[SHOWN]}, True
+            items[number] = parts
+        completed.append({**record, "items": items})
+    return completed, added
 
 
 def _new_records(meeting: Meeting, records: list[dict], current: dict, today: dt.date,
@@ -273,13 +323,12 @@ def _changed(meeting: Meeting, number: int, was: dict | None, now: dict | None, 
                            f"{remedy}")
 
 
-def record(content_dir: Path, added: dict) -> None:
-    """Add this build's records to issued.yaml, oldest first, in a stable order."""
-    if not added:
+def record(content_dir: Path, changed: dict) -> None:
+    """Write this build's records into issued.yaml (by meeting path, each meeting's
+    records oldest first), in a stable order."""
+    if not changed:
         return
-    manifest = read_manifest(content_dir, Problems())
-    for path, records in added.items():
-        manifest.setdefault(path, []).extend(records)
+    manifest = {**read_manifest(content_dir, Problems()), **changed}
     lines = [HEADER]
     for path in sorted(manifest):
         lines.append(f"{yaml_string(path)}:\n")
