@@ -94,6 +94,7 @@ class AgendaEntry:
     report: str = ""  # the marker of a paper, or "" for an item with a title
     title: str = ""
     note: str = ""
+    minutes: str = ""  # the marker of an earlier meeting of the same board, whose minutes it puts for approval
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,9 @@ class Project:
         return fields
 
     def _agenda_entry(self, entry: AgendaEntry) -> dict | None:
+        if entry.minutes:
+            minuted = self.item(entry.minutes)
+            return {"minutes": minuted.id} if minuted is not None else None
         if not entry.report:
             return {"title": entry.title, "note": entry.note}
         paper = self.item(entry.report)
@@ -479,6 +483,16 @@ def projects(draw, max_items: int = 8) -> Project:
         assets += own_assets
     # Links may go to any other item, later ones too.
     items = [replace(item, links=_some(draw, [o.marker for o in items if o is not item])) for item in items]
+    # A meeting may put the minutes of an earlier meeting of its board up for approval,
+    # titled after that meeting (which may be one a build leaves out).
+    meetings = [i for i in items if i.kind == "meeting"]
+    for index, meeting in enumerate(meetings):
+        earlier = [m.marker for m in meetings if m.fields["board"] == meeting.fields["board"]
+                   and m.fields["date"] < meeting.fields["date"]]
+        if earlier and draw(st.booleans()):
+            approval = AgendaEntry(minutes=draw(st.sampled_from(earlier)))
+            meetings[index] = replace(meeting, agenda=meeting.agenda + (approval,))
+    items = [next((m for m in meetings if m.marker == i.marker), i) for i in items]
     for meeting in [i for i in items if i.kind == "meeting" and not i.draft and i.fields["date"] <= MINUTED_BY]:
         if draw(st.booleans()):
             mark = marker(issued)

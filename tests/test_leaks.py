@@ -66,7 +66,8 @@ def test_a_public_build_shows_nothing_of_an_excluded_item(project, with_pdf, tmp
     for meeting in project.published("public"):
         if meeting.kind != "meeting":
             continue
-        written = [entry for entry in meeting.agenda if not entry.report or project.item(entry.report)]
+        written = [entry for entry in meeting.agenda
+                   if project.item(entry.minutes if entry.minutes else entry.report) or not (entry.minutes or entry.report)]
         page = parse_html(web_root / "briefing" / f"{meeting.key}.html")
         lines = [node.text() for node in page.find_all("li", "agenda__item")]
         assert len(lines) == len(written), "every agenda item keeps its place"
@@ -74,3 +75,6 @@ def test_a_public_build_shows_nothing_of_an_excluded_item(project, with_pdf, tmp
             paper = project.item(entry.report) if entry.report else None
             if paper is not None and id(paper) in excluded:
                 assert line == _shared_line(project, paper)
+            minuted = project.item(entry.minutes) if entry.minutes else None
+            if minuted is not None and id(minuted) in excluded:
+                assert "Minutes of a previous meeting" in line and "Item not published" in line

@@ -53,6 +53,8 @@ def test_every_text_of_an_item_carries_its_marker(project):
         for line in body.splitlines():
             assert not line or line.startswith("::: chart") or item.marker in line, (item.path, line)
         for entry in agenda:  # a paper's note on an agenda is the paper's text
+            if "minutes" in entry:  # its one text is the id of the meeting whose minutes it puts for approval
+                continue
             papers = [i.marker for i in project.items if i.kind == "report" and i.id == entry.get("report")]
             owner = papers[0] if papers else item.marker
             assert all(owner in words for words in _texts(entry)), entry
