@@ -15,7 +15,8 @@ from functools import cached_property
 from typing import NamedTuple
 
 from builder.project import lifecycle
-from builder.model.content import STATUSES, Action, Fact, Item, Meeting, Presenter, Report, exempt_line, highest_marking
+from builder.model.content import (STATUSES, Action, Fact, Item, Meeting, Presenter, Report, Spotlight, exempt_line,
+                                   highest_marking)
 from builder.model.project import Project
 from builder.model.partnership import Group
 from builder.model.paths import group_path, page_path
@@ -83,9 +84,43 @@ class Download(NamedTuple):
         return self.path.rsplit(".", 1)[1].upper()
 
 
+def long_date(value: dt.date | None) -> str:
+    """'2 September 2015', as a council paper writes it."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
 def presenter_line(presenters: tuple[Presenter, ...]) -> str:
     """'Name (Organisation); Name', as a session's header gives its presenters."""
     return "; ".join(f"{p.name} ({p.organisation})" if p.organisation else p.name for p in presenters)
+
+
+def is_sensitive(marking: str) -> bool:
+    """Whether a page or paper carries the marking that the site and print show in their own style."""
+    return marking == "OFFICIAL-SENSITIVE"
+
+
+def item_date(item: Item) -> str:
+    """The date a list shows beside an item: its own date (a paper's is the day it goes to
+    its board, and a paper without one shows none), or else when it was last updated."""
+    if isinstance(item, Report) or item.first_seen:
+        return long_date(item.first_seen)
+    return f"Updated {long_date(item.updated)}" if item.updated else ""
+
+
+def paper_facts(report: Report, agenda_item: str | int | None, board: str) -> list[tuple[str, str | int | None]]:
+    """The facts at the head of a board paper, on its page and in print; empty ones are left out where shown."""
+    return [("Agenda item", agenda_item), ("To", board), ("On", long_date(report.on)), ("Report by", report.report_by),
+            ("Report reference", report.reference), ("Report date", long_date(report.report_date))]
+
+
+def meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
+    """When and where a meeting is, as its page and its agenda pack's cover give them."""
+    return [("Date", long_date(meeting.date)), ("Time", meeting.time), ("Venue", meeting.venue)]
+
+
+def spotlight_facts(spotlight: Spotlight, board: str) -> list[tuple[str, str]]:
+    """The facts at the head of a spotlight session, on its page and in its notes."""
+    return [("Date", long_date(spotlight.date)), ("Board", board), ("Presenters", presenter_line(spotlight.presenters))]
 
 
 def by_due(rows) -> list[ActionRow]:

@@ -47,11 +47,6 @@ def template_dirs(content_dir: Path) -> list[Path]:
     return [user, builtin] if user.is_dir() and user.resolve() != builtin.resolve() else [builtin]
 
 
-def long_date(value: dt.date | None) -> str:
-    """'2 September 2015', as a council paper writes it."""
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 def relative_url(target: str, page_path: str) -> str:
     """The link from the page at `page_path` to the output file `target`, both relative
     to the output root, so the site works from any folder and from file://.
@@ -151,7 +146,7 @@ class ReadingEnvironment(jinja2.Environment):
         return functools.update_wrapper(checked, function)  # keeps Jinja's pass_context marks
 
     def _shows(self, function):
-        """`function` (a filter that prints part of a fact or item), noting what it is given."""
+        """`function` (a filter or global that prints part of a fact or item), noting what it is given."""
         def shows(value, *args):
             self.note_shown(value)
             return function(value, *args)
@@ -206,15 +201,20 @@ def environment(content_dir: Path) -> ReadingEnvironment:
         keep_trailing_newline=True,
     )
     env.finalize = env.printed
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = views.long_date
     env.filters["url"] = _url
+    # No built-in template uses it since spotlight_facts; a project's own templates may.
     env.filters["presenters"] = views.presenter_line
     env.filters["source"] = env._shows(views.source_line)
+    env.filters["item_date"] = env._shows(views.item_date)
+    env.tests["sensitive"] = views.is_sensitive
     env.globals.update(
         content_security_policy=csp.CONTENT_SECURITY_POLICY,
         page_url=paths.page_path, section_url=paths.section_path, group_url=paths.group_path,
         review_url=paths.review_path, objective_url=paths.objective_path,
         status_labels=views.STATUS_LABELS, trend_symbols=views.TREND_SYMBOLS,
+        paper_facts=env._shows(views.paper_facts), meeting_facts=env._shows(views.meeting_facts),
+        spotlight_facts=env._shows(views.spotlight_facts),
     )
     for name in ("pprint", "string", "format", "tojson"):
         env.filters[name] = env._checked(env.filters[name])
