@@ -18,7 +18,7 @@ check: $(STAMP)
 	$(BIN)/briefing check --content $(CONTENT) --profile $(PROFILE)
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-deep: $(TEST_STAMP)
 	$(BIN)/python -m pytest -m property --hypothesis-profile=deep
