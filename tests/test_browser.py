@@ -180,9 +180,9 @@ def test_serve_reloads_on_change_and_shows_errors_until_fixed(copy_site, tmp_pat
 
 
 def test_search_merges_the_slices_of_a_large_section(copy_site, tmp_path, browser, monkeypatch):
-    import builder.render.search
+    import builder.plan.search_bundles
 
-    monkeypatch.setattr(builder.render.search, "PAGES_PER_BUNDLE", 2)
+    monkeypatch.setattr(builder.plan.search_bundles, "PAGES_PER_BUNDLE", 2)
     output = tmp_path / "output"
     build(copy_site("partnership"), output)
     slices = sorted(p.name for p in (output / "pagefind").glob("case-studies-*"))

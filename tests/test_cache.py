@@ -247,10 +247,10 @@ def test_a_page_that_shows_another_items_text_is_rendered_again_when_it_changes(
 
 
 def test_adding_an_item_re_indexes_only_the_search_slice_it_falls_in(project, tmp_path, monkeypatch):
-    import builder.render.search
+    import builder.plan.search_bundles
 
     content, output = project[0], tmp_path / "sliced"
-    monkeypatch.setattr(builder.render.search, "PAGES_PER_BUNDLE", 2)
+    monkeypatch.setattr(builder.plan.search_bundles, "PAGES_PER_BUNDLE", 2)
     build(content, output)
     slices = {p.parent.name: p.stat().st_ino for p in (output / "pagefind").glob("case-studies-*/pagefind-entry.json")}
     assert len(slices) >= 2
