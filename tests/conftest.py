@@ -65,11 +65,6 @@ settings.register_profile("deep", max_examples=300, **_SHARED)
 settings.load_profile("quick")  # `--hypothesis-profile=deep` on the command line overrides this
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "property: a hypothesis property test; `make test-deep` runs these "
-                                       "with many examples")
-
-
 # Writing projects -----------------------------------------------------------
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -24,9 +24,8 @@ from playwright.sync_api import expect
 
 from builder.render import csp
 from builder.cli import main
-from conftest import PAGE_TYPES
+from conftest import EXAMPLE_CONTENT, PAGE_TYPES
 
-REPO = Path(__file__).resolve().parent.parent
 # Collects what the browser refuses, before any script of the page runs.
 WATCH = ("window.__violations = [];"
          "document.addEventListener('securitypolicyviolation', function (e) {"
@@ -38,7 +37,7 @@ def site(tmp_path_factory) -> Path:
     """The example content, with an accent colour from site.yaml, built without PDFs."""
     root = tmp_path_factory.mktemp("csp")
     content = root / "content"
-    shutil.copytree(REPO / "content", content)
+    shutil.copytree(EXAMPLE_CONTENT, content)
     (content / "site.yaml").write_text((content / "site.yaml").read_text() + 'accent: "#5c2d91"\n')
     assert main(["build", "--content", str(content), "--output", str(root / "output"), "--no-pdf",
                  "--today", "2016-01-15", "--quiet"]) == 0
@@ -124,7 +123,7 @@ def _free_port() -> int:
 
 def test_live_reload_and_its_overlay_work_under_the_policy(tmp_path, browser):
     content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
+    shutil.copytree(EXAMPLE_CONTENT, content)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "serve", "--content", str(content), "--port", str(port), "--no-pdf"],

@@ -19,9 +19,9 @@ import wordpapers
 from builder.reading.yamlread import parse_yaml
 from builder.model.errors import Problems
 from builder.markdown.rendering import sanitise
-from conftest import build, cli, parse_html, problem_lines
+from conftest import TESTS, build, cli, parse_html, problem_lines
 
-WORD = Path(__file__).resolve().parent / "word"
+WORD = TESTS / "word"
 SITE = """\
 title: Test site
 organisation: Test Partnership
