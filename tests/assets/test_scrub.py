@@ -8,7 +8,7 @@ import zipfile
 
 import pikepdf
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, PngImagePlugin
 from pypdf import PdfReader
 
 from conftest import build, cli
@@ -138,3 +138,74 @@ def test_tracked_changes_and_old_office_files_are_refused(make_project, tmp_path
     text = result.out + result.err
     assert "assets/a.docx: this .docx file holds tracked changes" in text
     assert "assets/b.doc: an old .doc file" in text
+
+
+# Hidden text a scrubber can miss ------------------------------------------------------
+# From an adversarial review: text chunks, comments and XMP in every image format,
+# and the XMP of a PDF's page rather than of the document.
+
+XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+       b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>HIDDENAUTHOR</dc:creator>'
+       b'</rdf:Description></rdf:RDF></x:xmpmeta>')
+
+
+def _image(format_name: str, **options) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), "teal").save(out, format_name, **options)
+    return out.getvalue()
+
+
+def _png_with_text() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "HIDDENAUTHOR")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    return _image("PNG", pnginfo=info)
+
+
+def _pdf_with_page_xmp() -> bytes:
+    document = pikepdf.new()
+    document.add_blank_page()
+    stream = pikepdf.Stream(document, XMP)
+    stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+    document.pages[0].obj.Metadata = stream
+    out = io.BytesIO()
+    document.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+def _published(make_project, tmp_path, name: str, data: bytes, profile: str = "public") -> bytes:
+    content = make_project({f"assets/{name}": data,
+                            "pages/evidence.md": f"---\ntitle: Evidence\n---\n[The file](../assets/{name})\n"})
+    build(content, tmp_path / "out", "--profile", profile)
+    published = tmp_path / "out/assets" / name
+    assert published.exists()
+    raw = published.read_bytes()
+    if name.endswith(".pdf"):  # streams may be compressed on the way: read them back whole
+        with pikepdf.open(io.BytesIO(raw)) as document:
+            raw += b"".join(obj.read_bytes() for obj in document.objects if isinstance(obj, pikepdf.Stream))
+    return raw
+
+
+@pytest.mark.parametrize("name, data", [
+    ("photo.png", _png_with_text()),
+    ("photo.webp", _image("WEBP", xmp=XMP)),
+    ("photo.gif", _image("GIF", comment=b"HIDDENAUTHOR took this")),
+    ("photo.jpg", _image("JPEG", xmp=XMP)),
+])
+def test_hidden_text_of_an_image_is_not_published(make_project, tmp_path, name, data):
+    assert b"HIDDENAUTHOR" in data
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, name, data)
+
+
+def test_a_jpeg_comment_is_not_published(make_project, tmp_path):
+    data = _image("JPEG", comment=b"HIDDENAUTHOR took this at 12 Main Street")
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "photo.jpg", data)
+
+
+def test_the_xmp_of_a_tiff_is_not_published(make_project, tmp_path):
+    data = _image("TIFF", tiffinfo={700: XMP})
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "scan.tif", data)
+
+
+def test_the_xmp_of_a_pdf_page_is_not_published(make_project, tmp_path):
+    assert b"HIDDENAUTHOR" not in _published(make_project, tmp_path, "paper.pdf", _pdf_with_page_xmp())

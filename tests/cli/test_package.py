@@ -1,6 +1,6 @@
 """The installed package carries its templates, fonts and static files: a wheel
 built from the repository works from any folder, outside the repository.
-(That a project's own templates override the built-in ones is in test_site.py.)"""
+(That a project's own templates override the built-in ones is in tests/render/test_site.py.)"""
 
 from __future__ import annotations
 

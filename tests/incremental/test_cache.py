@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cache_project import inodes, override_template
-from conftest import SITES, build, checksums, write_files
+from conftest import SITES, build, checksums
 
 
 def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:

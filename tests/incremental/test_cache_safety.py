@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from builder.incremental import store
-from cache_project import (SECRET, build, build_process, built, cold_build, draft, make_project, marking, tree,
-                           write_files)
+from cache_project import SECRET, built, cold_build, draft, marking, small_project
+from conftest import build, start_build, write_files
+from conftest import checksums as tree
 
 
 class _Runs:
@@ -64,9 +65,9 @@ def test_a_malicious_file_in_the_cache_folder_never_runs(built, tmp_path):
     (content.parent / ".briefing" / "cache" / "planted.pickle").write_bytes(payload)
     about = content / "pages/about.md"
     about.write_text(about.read_text() + "\nEdited, so that the cache is read.\n")
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert not marker.exists(), "nothing read from a cache ran"
-    code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    code, cold = cold_build(content, tmp_path / "cold")
     assert code == 0 and tree(output) == tree(cold)
 
 
@@ -83,7 +84,7 @@ def test_a_record_with_paths_out_of_the_output_is_inert(built, tmp_path):
     with database:
         database.execute("UPDATE builds SET data = ? WHERE slot = ?", (json.dumps(record), slot))
     database.close()
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert victim.read_text() == "keep me"
 
 
@@ -94,42 +95,38 @@ def test_a_link_planted_as_the_database_is_not_followed(built, tmp_path):
     database = _database(content)
     database.unlink()
     database.symlink_to(elsewhere)
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert elsewhere.read_bytes() == b"someone else's file"
     assert not database.is_symlink()
 
 
-def test_the_cache_is_used_only_when_the_folder_is_safe(built, capsys):
+def test_the_cache_is_used_only_when_the_folder_is_safe(built):
     content, output = built
     about = content / "pages/about.md"
     # The control: in a folder only the user can write, the cache is trusted.
     _poison_parsed(content, "pages/about.md", "POISONED-FROM-THE-CACHE")
     write_files(content, {"pages/other.md": "---\ntitle: Another\n---\nMakes the build load the content.\n"})
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert "POISONED-FROM-THE-CACHE" in (output / "pages/about.html").read_text()
     # Writable by others: what is in it may have been planted, so it is not used.
     _poison_parsed(content, "pages/about.md", "POISONED-AGAIN")
     os.chmod(content.parent / ".briefing", 0o777)
     (content / "pages/other.md").unlink()
-    capsys.readouterr()
-    assert build(content, output, "--no-pdf") == 0
-    err = capsys.readouterr().err
+    err = build(content, output).err
     assert "can be written by other users" in err and "without a build cache" in err
     assert "POISONED" not in (output / "pages/about.html").read_text()
     assert "See " in (output / "pages/about.html").read_text() and about.exists()
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a folder away")
-def test_a_cache_folder_owned_by_someone_else_is_ignored_with_a_warning(built, capsys):
+def test_a_cache_folder_owned_by_someone_else_is_ignored_with_a_warning(built):
     content, output = built
     _poison_parsed(content, "pages/about.md", "POISONED-BY-ANOTHER-USER")
     private = content.parent / ".briefing"
     for path in [private, *private.rglob("*")]:
         os.lchown(path, 65534, 65534)
     write_files(content, {"pages/other.md": "---\ntitle: Another\n---\nMakes the build load the content.\n"})
-    capsys.readouterr()
-    assert build(content, output, "--no-pdf") == 0
-    err = capsys.readouterr().err
+    err = build(content, output).err
     assert "belongs to another user" in err and "without a build cache" in err
     assert "POISONED" not in (output / "pages/about.html").read_text()
 
@@ -147,7 +144,7 @@ def _every_byte_under(root: Path) -> bytes:
 
 
 def test_a_public_build_into_a_web_root_leaves_no_sensitive_byte_under_it(tmp_path):
-    content = make_project(tmp_path / "project")
+    content = small_project(tmp_path / "project")
     write_files(content, {
         "pages/not-ready-zq.md": f"---\ntitle: Draft DRAFT-TITLE-9Z\n{marking(False)}\n{draft(True)}\n---\n"
                               f"Draft text {SECRET}.\n",
@@ -158,17 +155,17 @@ def test_a_public_build_into_a_web_root_leaves_no_sensitive_byte_under_it(tmp_pa
     web_root.mkdir()
     output = web_root / "briefing"
     # The internal site and the drafts preview are built too: their caches hold everything.
-    assert build(content, tmp_path / "internal") == 0
-    assert build(content, tmp_path / "drafts", "--drafts", "--no-pdf") == 0
-    assert build(content, output, "--profile", "public") == 0
+    build(content, tmp_path / "internal", pdf=True)
+    build(content, tmp_path / "drafts", "--drafts")
+    build(content, output, "--profile", "public", pdf=True)
     # A public build killed on its way leaves only public bytes, too.
     about = content / "pages/about.md"
     about.write_text(about.read_text() + "\nEdited.\n")
-    process = build_process(content, output, "--profile", "public")
+    process = start_build(content, output, "--profile", "public", pdf=True)
     time.sleep(1.0)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
-    assert build(content, output, "--profile", "public") == 0
+    build(content, output, "--profile", "public", pdf=True)
     # Beside the output: only the server configuration the build writes for the web editor,
     # and the release manifest for whoever signs the public release off.
     assert sorted(p.name for p in web_root.iterdir()) == ["briefing", "briefing.release", "server"]

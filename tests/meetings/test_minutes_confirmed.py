@@ -127,3 +127,12 @@ def test_an_urgent_reason_is_printed_beside_the_items_decision(copy_site, tmp_pa
     for page in ("minutes/2015-12-02-board.html", "meetings/2015-12-02-board.html"):
         assert expected in " ".join(parse_html(tmp_path / "out" / page).find("main").text().split()), page
     assert expected in _flat(tmp_path / "out/meetings/2015-12-02-board-minutes.pdf")
+
+
+def test_an_edit_to_confirmed_minutes_is_an_error(copy_site, tmp_path):
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", today=TODAY)  # the December minutes confirm the September ones
+    minutes = content / "minutes/2015-09-02-board.yaml"
+    minutes.write_text(minutes.read_text().replace("DECIDEDOPEN amendments", "quite different amendments"))
+    run = build(content, tmp_path / "out", today=TODAY, expect=None)
+    assert run.code == 1 and any("minutes/2015-09-02-board.yaml" in line for line in errors_only(run.err))

@@ -97,3 +97,61 @@ def test_internal_configuration_leaves_redirects_to_the_pages(copy_site, tmp_pat
     public = tmp_path / "public"
     build(content, public, "--profile", "public")
     assert "old-threat" in (public / ".htaccess").read_text() and "old-threat" in (public / "web.config").read_text()
+
+
+# Old addresses a redirect can miss ------------------------------------------------------
+# From an adversarial review: a renamed paper's PDF, a site under a path, aliases
+# that cannot be addresses, and the aliases of a withheld paper.
+
+REPORT = """---
+title: Renamed report
+to: main-board
+on: 2015-09-02
+report_by: Director of Tests
+aliases: [old-report]
+---
+## Summary
+
+Text.
+"""
+SITE = ("title: Test site\norganisation: Test Partnership\nclassification: OFFICIAL\nurl: https://example.org/safety/\n"
+        "boards:\n  main-board: {name: Main Board}\ngroups:\n  prevent: {name: Prevent Group, remit: R}\n")
+
+
+def test_a_renamed_papers_old_pdf_address_still_works(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE, "reports/new-report.md": REPORT})
+    build(content, tmp_path / "out", "--profile", "public", pdf=True)
+    assert (tmp_path / "out/reports/new-report.pdf").exists()
+    nginx = (tmp_path / "server/nginx/out.conf").read_text()
+    assert (tmp_path / "out/reports/old-report.pdf").exists() or "old-report.pdf" in nginx
+
+
+def test_the_server_redirects_renamed_pages_under_the_sites_path(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE, "reports/new-report.md": REPORT})
+    build(content, tmp_path / "out", "--profile", "public")
+    apache = (tmp_path / "server/apache/out.conf").read_text()
+    assert 'Redirect permanent "/safety/reports/old-report.html" "/safety/reports/new-report.html"' in apache
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ("[index]", "the alias 'index' is not an id"),
+    ("['../../evil']", "the alias '../../evil' is not an id"),
+    ("['old name']", "the alias 'old name' is not an id"),
+    ("[new-report]", "the alias 'new-report' is the item's own id"),
+    ("[old-a, old-a]", "the alias 'old-a' is listed twice"),
+])
+def test_an_alias_that_cannot_be_an_old_address_is_an_error_at_its_line(make_project, aliases, message):
+    content = make_project({"reports/new-report.md": REPORT.replace("[old-report]", aliases)})
+    run = cli("check", "--content", content, "--today", "2016-01-15")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"reports/new-report.md:6: {message}" in run.err
+
+
+def test_an_alias_of_a_withheld_paper_leaves_no_redirect_in_a_public_build(make_project, tmp_path):
+    content = make_project({"site.yaml": SITE,
+                            "reports/new-report.md": REPORT.replace("aliases:", "publish_from: 2099-01-01\naliases:")})
+    build(content, tmp_path / "out", "--profile", "public")
+    for folder in (tmp_path / "out", tmp_path / "server", tmp_path / "out.release"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert b"old-report" not in path.read_bytes(), path

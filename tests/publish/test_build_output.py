@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build, checksums, cli, leftovers, run_process, write_files
+from conftest import REPO, build, checksums, cli, leftovers, run_process, start_build, write_files
 
 
 @pytest.fixture
@@ -78,13 +78,6 @@ def test_a_pdf_that_cannot_be_made_changes_nothing(built):
     assert checksums(output) == before and leftovers(output) == []
 
 
-def _build_process(content: Path, output: Path, *extra: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "builder", "build", "--content", str(content), "--output", str(output), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
-    )
-
-
 def test_a_full_disk_changes_nothing(built):
     content, output, before = built
 
@@ -92,7 +85,8 @@ def test_a_full_disk_changes_nothing(built):
         # Writing past this size fails as a full disk would (Python ignores SIGXFSZ).
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
-    process = _build_process(content, output, "--no-pdf", preexec_fn=small_files_only)
+    # On another day than the first build's, so that every file is written again (the fonts too).
+    process = start_build(content, output, today="2016-01-16", preexec_fn=small_files_only)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1, err
     assert "the output could not be written: File too large" in err and "Traceback" not in err
@@ -110,7 +104,7 @@ def _wait_for_staging(output: Path, process: subprocess.Popen) -> None:
 
 def test_ctrl_c_changes_nothing(built):
     content, output, before = built
-    process = _build_process(content, output)  # with PDFs, so that there is time to press Ctrl-C
+    process = start_build(content, output, pdf=True)  # with PDFs, so that there is time to press Ctrl-C
     _wait_for_staging(output, process)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
@@ -159,7 +153,7 @@ def test_ctrl_c_swallowed_by_a_library_still_changes_nothing(built):
 
 def test_a_killed_build_leaves_a_folder_the_next_build_removes(built):
     content, output, before = built
-    process = _build_process(content, output)
+    process = start_build(content, output, pdf=True)
     _wait_for_staging(output, process)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.publish import output_folder as output_folder
-from builder.cli import main
-from cache_project import TODAY, build, build_process, cold_build, make_project, tree, write_files
+from builder.publish import output_folder
+from cache_project import cold_build, small_project
+from conftest import TODAY, build, start_build, write_files
+from conftest import checksums as tree
 
 BROKEN = {"pages/broken.md": "---\ntitle: [broken\n---\n"}
 
@@ -33,14 +34,14 @@ def leftovers(output: Path) -> list[str]:
 def two_sites(tmp_path) -> tuple[Path, Path, dict, dict]:
     """A project built once (the old site), then edited: the content of the new
     site, whose tree is known from a cold build elsewhere."""
-    content = make_project(tmp_path)
+    content = small_project(tmp_path)
     output = tmp_path / "output"
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     old = tree(output)
     about = content / "pages/about.md"
     about.write_text(about.read_text() + "\nA new paragraph for the new site.\n")
     write_files(content, {"pages/added.md": "---\ntitle: Added for the new site\n---\nHello.\n"})
-    code, cold = cold_build(content, tmp_path / "cold", "--no-pdf")
+    code, cold = cold_build(content, tmp_path / "cold")
     assert code == 0
     return content, output, old, tree(cold)
 
@@ -48,7 +49,7 @@ def two_sites(tmp_path) -> tuple[Path, Path, dict, dict]:
 def _break_then_check(content: Path, output: Path, sites: tuple[dict, dict]) -> None:
     """A build that fails on a content error must leave the old site or the new one."""
     write_files(content, BROKEN)
-    assert build(content, output, "--no-pdf") == 1
+    build(content, output, expect=1)
     assert output.is_dir(), "the output is never missing"
     assert tree(output) in sites
     (content / "pages/broken.md").unlink()
@@ -66,15 +67,16 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 60) -> bool
 def test_sigkill_at_random_points_leaves_the_old_site_or_the_new(tmp_path, two_sites):
     content, output, old, new = two_sites
     # The old site is put back before each kill by a build of the old content.
-    old_content = make_project(tmp_path / "old")
+    old_content = small_project(tmp_path / "old")
     started = time.monotonic()
-    process = build_process(content, output, "--no-pdf")
+    process = start_build(content, output)
     process.communicate(timeout=120)
     whole = time.monotonic() - started
     random.seed(15)
     for attempt in range(4):
-        assert build(old_content, output, "--no-pdf") == 0 and tree(output) == old
-        process = build_process(content, output, "--no-pdf")
+        build(old_content, output)
+        assert tree(output) == old
+        process = start_build(content, output)
         if attempt == 0:
             # At the last moment: as soon as the staging folder is complete.
             _wait_for(lambda: any((p / output_folder.MARKER).exists()
@@ -88,7 +90,7 @@ def test_sigkill_at_random_points_leaves_the_old_site_or_the_new(tmp_path, two_s
         else:
             assert list(output.parent.glob(f".{output.name}.old-*")), "a missing output is kept to be put back"
         _break_then_check(content, output, (old, new))
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert tree(output) == new and leftovers(output) == []
 
 
@@ -124,14 +126,14 @@ def test_a_swap_killed_between_its_two_renames_is_put_back_by_the_next_build(two
     # The next build meets a content error: it must put the old site back first, and keep it.
     _break_then_check(content, output, (old,))
     assert leftovers(output) == []
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert tree(output) == new
 
 
 def test_a_swap_without_renameat2_replaces_the_output(two_sites, monkeypatch):
     content, output, _, new = two_sites
     monkeypatch.setattr(output_folder, "_exchange", lambda first, second: False)
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     assert tree(output) == new and leftovers(output) == []
 
 
@@ -140,7 +142,7 @@ def test_a_build_waits_for_another_writing_into_the_same_folder(two_sites):
     fd = os.open(output.parent, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as a build of another project writing there holds it
-        process = build_process(content, output, "--no-pdf")
+        process = start_build(content, output)
         time.sleep(2)
         assert process.poll() is None, "the second build waits"
     finally:
@@ -151,16 +153,16 @@ def test_a_build_waits_for_another_writing_into_the_same_folder(two_sites):
 
 
 def test_two_builds_into_one_output_both_succeed(tmp_path):
-    first = make_project(tmp_path / "first")
-    second = make_project(tmp_path / "second")
+    first = small_project(tmp_path / "first")
+    second = small_project(tmp_path / "second")
     write_files(second, {"pages/only-second.md": "---\ntitle: Only in the second\n---\nHello.\n"})
     output = tmp_path / "output"
     trees = []
     for content in (first, second):
-        code, cold = cold_build(content, tmp_path / f"cold-{content.parent.name}", "--no-pdf")
+        code, cold = cold_build(content, tmp_path / f"cold-{content.parent.name}")
         assert code == 0
         trees.append(tree(cold))
-    processes = [build_process(content, output, "--no-pdf") for content in (first, second)]
+    processes = [start_build(content, output) for content in (first, second)]
     for process in processes:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
@@ -169,13 +171,13 @@ def test_two_builds_into_one_output_both_succeed(tmp_path):
 
 
 def test_the_output_honours_the_umask(tmp_path):
-    content = make_project(tmp_path)
+    content = small_project(tmp_path)
     for umask, folder_mode, file_mode in ((0o022, 0o755, 0o644), (0o077, 0o700, 0o600)):
         output = tmp_path / f"output-{umask:o}"
         previous = os.umask(umask)
         try:
-            assert build(content, output, "--no-pdf") == 0
-            assert build(content, output, "--no-pdf") == 0  # taken from the last output, and swapped again
+            build(content, output)
+            build(content, output)  # taken from the last output, and swapped again
         finally:
             os.umask(previous)
         assert stat.S_IMODE(output.stat().st_mode) == folder_mode
@@ -185,35 +187,35 @@ def test_the_output_honours_the_umask(tmp_path):
 
 
 def test_files_left_by_a_build_under_another_umask_are_made_again(tmp_path):
-    content = make_project(tmp_path)
+    content = small_project(tmp_path)
     output = tmp_path / "output"
     previous = os.umask(0o077)
     try:
-        assert build(content, output, "--no-pdf") == 0
+        build(content, output)
         os.umask(0o022)
-        assert build(content, output, "--no-pdf") == 0
+        build(content, output)
     finally:
         os.umask(previous)
     assert all(stat.S_IMODE(p.stat().st_mode) == (0o755 if p.is_dir() else 0o644) for p in output.rglob("*"))
 
 
 def test_a_symbolic_link_given_as_output_stays_a_link(tmp_path):
-    content = make_project(tmp_path)
+    content = small_project(tmp_path)
     real = tmp_path / "www" / "site-v1"
     real.mkdir(parents=True)
     link = tmp_path / "public"
     link.symlink_to(real, target_is_directory=True)
-    assert build(content, link, "--no-pdf") == 0
+    build(content, link)
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert (real / "index.html").exists()
     about = content / "pages/about.md"
     about.write_text(about.read_text() + "\nChanged.\n")
-    assert build(content, link, "--no-pdf") == 0
+    build(content, link)
     assert link.is_symlink() and "Changed." in (real / "pages/about.html").read_text()
     assert sorted(p.name for p in real.parent.iterdir()) == ["site-v1"], "nothing left beside the target"
 
 
-def test_ctrl_c_after_the_swap_says_the_output_was_replaced(two_sites, monkeypatch, capsys):
+def test_ctrl_c_after_the_swap_says_the_output_was_replaced(two_sites, monkeypatch):
     content, output, _, new = two_sites
     from builder.incremental import reuse
 
@@ -221,13 +223,12 @@ def test_ctrl_c_after_the_swap_says_the_output_was_replaced(two_sites, monkeypat
         raise KeyboardInterrupt
 
     monkeypatch.setattr(reuse.Cache, "save", interrupted)
-    assert build(content, output, "--no-pdf") == 130
-    err = capsys.readouterr().err
+    err = build(content, output, expect=130).err
     assert "new output was put in place" in err and "unchanged" not in err
     assert tree(output) == new
 
 
-def test_ctrl_c_during_the_swap_waits_for_it(two_sites, monkeypatch, capsys):
+def test_ctrl_c_during_the_swap_waits_for_it(two_sites, monkeypatch):
     content, output, _, new = two_sites
     real = output_folder.Staging._swap
 
@@ -236,25 +237,22 @@ def test_ctrl_c_during_the_swap_waits_for_it(two_sites, monkeypatch, capsys):
         return real(self, target)
 
     monkeypatch.setattr(output_folder.Staging, "_swap", pressed_during)
-    assert build(content, output, "--no-pdf") == 130
-    assert "new output was put in place" in capsys.readouterr().err
+    assert "new output was put in place" in build(content, output, expect=130).err
     assert tree(output) == new and leftovers(output) == []
 
 
-def test_ctrl_c_before_the_swap_says_the_output_is_unchanged(two_sites, monkeypatch, capsys):
+def test_ctrl_c_before_the_swap_says_the_output_is_unchanged(two_sites, monkeypatch):
     content, output, old, _ = two_sites
 
     def pressed(self):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(output_folder.Staging, "swap_in", pressed)
-    assert build(content, output, "--no-pdf") == 130
-    assert "Stopped; the output folder is unchanged." in capsys.readouterr().err
+    assert "Stopped; the output folder is unchanged." in build(content, output, expect=130).err
     assert tree(output) == old and leftovers(output) == []
 
 
-def test_an_output_inside_the_private_folder_is_refused(tmp_path, capsys):
-    content = make_project(tmp_path)
-    assert main(["build", "--content", str(content), "--output", str(tmp_path / ".briefing" / "site"),
-                 "--today", TODAY, "--no-pdf"]) == 1
-    assert "must not be inside the project's private folder" in capsys.readouterr().err
+def test_an_output_inside_the_private_folder_is_refused(tmp_path):
+    content = small_project(tmp_path)
+    refused = build(content, tmp_path / ".briefing" / "site", expect=1)
+    assert "must not be inside the project's private folder" in refused.err

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import build, cli
+import pytest
+from conftest import build, cli, run_process
 
 
 def _manifest(out):
@@ -76,3 +77,33 @@ def test_manifest_against_previous_release(copy_site, tmp_path):
 def test_diff_release_without_manifest_says_what_to_do(tmp_path):
     shown = cli("diff-release", "--output", tmp_path / "site")
     assert shown.code == 1 and "build with --profile public" in shown.err
+
+
+# A damaged manifest ----------------------------------------------------------------
+
+MINUTES_TODAY = "2016-04-01"  # after the last meeting of the minutes fixture
+
+
+@pytest.mark.parametrize("manifest", ["{", "[]", '{"files": 5}', ""])
+def test_diff_release_on_an_unreadable_manifest_says_what_to_do(copy_site, tmp_path, manifest):
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", "--profile", "public", today=MINUTES_TODAY)
+    (tmp_path / "out.release/release.json").write_text(manifest)
+    run = run_process("diff-release", "--output", tmp_path / "out")
+    assert "Traceback" not in run.err and "release.json" in run.err
+
+
+def test_diff_release_on_a_manifest_of_the_wrong_shape_is_one_line(copy_site, tmp_path):
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", "--profile", "public", today=MINUTES_TODAY)
+    (tmp_path / "out.release/release.json").write_text('{"files": {"a": 5}, "changes": 3}')
+    run = run_process("diff-release", "--output", tmp_path / "out")
+    assert "Traceback" not in run.err and run.code == 1
+
+
+def test_a_public_build_writes_a_damaged_manifest_again(copy_site, tmp_path):
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", "--profile", "public", today=MINUTES_TODAY)
+    (tmp_path / "out.release/release.json").write_text('{"files": {"a": 5}, "changes": 3}')
+    build(content, tmp_path / "out", "--profile", "public", today=MINUTES_TODAY)
+    assert isinstance(json.loads((tmp_path / "out.release/release.json").read_text())["changes"], dict)

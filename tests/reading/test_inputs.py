@@ -11,11 +11,46 @@ import io
 import threading
 
 import pytest
-from conftest import hang_guard
-from inputs_support import MEETING, PAGE, REPORT, SPOTLIGHT, build, check, run, run_process, write_project
+from conftest import SITE_YAML, TODAY, build, cli, hang_guard, run_process, write_project
 
 from builder.markdown import body_scan, links
 from builder.reading import yamlread
+
+PAGE = "---\ntitle: {title}\n---\n{body}\n"
+REPORT = """\
+---
+title: A board paper
+to: main-board
+on: 2015-09-02
+---
+{body}
+"""
+MEETING = """\
+board: main-board
+date: 2015-09-02
+time: "10:00"
+venue: {venue}
+items:
+  - title: Apologies
+"""
+SPOTLIGHT = """\
+---
+title: A spotlight
+date: 2015-06-10
+board: main-board
+actions:
+  - action: {action}
+    owner: prevent
+    due: 2015-12-31
+---
+Notes.
+"""
+# For the command run as its own process: a crash (a segfault) is then seen as one.
+FAULT_HANDLER = {"PYTHONFAULTHANDLER": "1"}
+
+
+def check(content):
+    return cli("check", "--content", content, "--today", TODAY)
 
 
 def problem_lines(err: str) -> list[str]:
@@ -63,7 +98,7 @@ def test_check_answers_a_pasted_hostile_page(tmp_path):
 def test_deeply_nested_front_matter_is_an_error_naming_the_limit(tmp_path, depth):
     front = "title: Deep\nsigns: " + "[" * depth + "]" * depth + "\n"
     project = write_project(tmp_path, {"threats/deep.md": f"---\n{front}---\nText.\n"})
-    result = run_process("check", "--content", project)  # its own process: a crash is seen
+    result = run_process("check", "--content", project, env=FAULT_HANDLER)  # a crash is seen
     assert result.code == 1, result.err
     assert "Traceback" not in result.err and "Fatal Python error" not in result.err
     assert (f"threats/deep.md:3: lists and groups of fields are nested more than {yamlread.MAX_YAML_DEPTH} deep"
@@ -116,7 +151,7 @@ def test_long_tables_lists_and_code_within_the_limits_build(tmp_path):
     body = f"{table}\n{items}\n{code}\nEnd.\n"
     assert len(table) > body_scan.MAX_PARAGRAPH and len(items) > body_scan.MAX_PARAGRAPH
     project = write_project(tmp_path, {"pages/long.md": PAGE.format(title="Long", body=body)})
-    assert build(project, tmp_path / "output").code == 0
+    build(project, tmp_path / "output")
     html = (tmp_path / "output/pages/long.html").read_text()
     assert html.count("<tr>") == 601 and "<li>point 599 of the plan</li>" in html and "not closed here" in html
 
@@ -126,7 +161,7 @@ def test_markdown_within_the_limits_builds(tmp_path):
             + "*a* **b** _c_ snake_case Name: ______ [[a] b](../pages/other.md) `code [x](y` end\n")
     project = write_project(tmp_path, {"pages/ok.md": PAGE.format(title="OK", body=body),
                                        "pages/other.md": PAGE.format(title="Other", body="Text.")})
-    assert build(project, tmp_path / "output").code == 0
+    build(project, tmp_path / "output")
     html = (tmp_path / "output/pages/ok.html").read_text()
     assert '<a href="other.html" rel="noopener noreferrer">[a] b</a>' in html and "<code>code [x](y</code>" in html
 
@@ -137,7 +172,7 @@ def test_an_output_that_cannot_be_made_is_one_line(tmp_path):
     project = write_project(tmp_path, {})
     for output in ("/proc/briefing-output", str(tmp_path / "site.yaml-file" / "out")):
         (tmp_path / "site.yaml-file").write_text("a file, not a folder")
-        result = run("build", "--content", project, "--output", output, "--no-pdf")
+        result = cli("build", "--content", project, "--output", output, "--no-pdf")
         assert result.code == 1 and "Traceback" not in result.err, result.err
         assert "nothing was written" in result.err
 
@@ -150,13 +185,14 @@ def test_an_output_parent_that_is_not_writable_is_one_line(tmp_path, monkeypatch
         raise PermissionError(13, "Permission denied", str(args[0]) if args else "parent")
 
     monkeypatch.setattr(builder.publish.output_folder.os, "mkdir", refused)
-    result = run("build", "--content", project, "--output", tmp_path / "out", "--no-pdf")
+    result = cli("build", "--content", project, "--output", tmp_path / "out", "--no-pdf")
     assert result.code == 1 and "Traceback" not in result.err
     assert "Permission denied" in result.err and "nothing was written" in result.err
 
 
 def test_a_port_out_of_range_is_a_usage_error(tmp_path):
-    result = run_process("serve", "--content", write_project(tmp_path, {}), "--port", "70000", timeout=60)
+    result = run_process("serve", "--content", write_project(tmp_path, {}), "--port", "70000", env=FAULT_HANDLER,
+                         timeout=60)
     assert result.code == 2 and "Traceback" not in result.err and "not a port number" in result.err
 
 
@@ -242,7 +278,7 @@ def test_a_web_page_in_assets_is_refused(tmp_path):
 def test_actions_csv_neutralises_formulas(tmp_path):
     action = "'=HYPERLINK(\"https://evil.example\",\"Click\")'"
     project = write_project(tmp_path, {"spotlights/s.md": SPOTLIGHT.format(action=action)})
-    assert build(project, tmp_path / "output").code == 0
+    build(project, tmp_path / "output")
     text = (tmp_path / "output/actions.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["action"] == "'=HYPERLINK(\"https://evil.example\",\"Click\")"
@@ -259,7 +295,7 @@ def test_every_formula_start_is_neutralised(cell):
 def test_a_line_break_in_a_venue_cannot_inject_a_calendar_property(tmp_path):
     venue = '"Room 1\\r\\nDTSTART:19990101T000000\\rX-INJECTED:yes"'
     project = write_project(tmp_path, {"meetings/2015-09-02-board.yaml": MEETING.format(venue=venue)})
-    assert build(project, tmp_path / "output").code == 0
+    build(project, tmp_path / "output")
     ics = (tmp_path / "output/meetings.ics").read_bytes().decode("utf-8")
     lines = ics.split("\r\n")
     assert not any(line.startswith(("X-INJECTED", "DTSTART:1999")) for line in lines)
@@ -272,7 +308,6 @@ def test_a_line_break_in_a_venue_cannot_inject_a_calendar_property(tmp_path):
                                  "https://user:pass@example.org/", "https://example.org/?a=b", "https:///path",
                                  "'https://exa mple.org'", "https://example.org:99999/"])
 def test_site_url_must_be_a_valid_absolute_address(tmp_path, url):
-    from conftest import SITE_YAML
 
     result = check(write_project(tmp_path, {"site.yaml": SITE_YAML + f"url: {url}\n"}))
     line = SITE_YAML.count("\n") + 1

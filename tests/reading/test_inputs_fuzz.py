@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from conftest import hang_guard
-from inputs_support import build, check, write_project
+from conftest import TODAY, build, cli, hang_guard, write_project
 
 # The characters and pieces that have broken Markdown and YAML readers.
 _AWKWARD = "\t\u00a0\u2007\u202f\ufeff\x00\r\n \u201c\u201d\u2018\u2019\"'`*_[]()<>!#:-|&\\{},>%@=+"
@@ -41,8 +40,8 @@ def _run_both(files: dict[str, str | bytes]) -> None:
         root = Path(folder)
         project = write_project(root, files)
         with hang_guard(300):
-            checked = check(project)
-            built = build(project, root / "output")
+            checked = cli("check", "--content", project, "--today", TODAY)
+            built = build(project, root / "output", expect=None)
         for result in (checked, built):
             assert result.code in (0, 1), result
             assert "Traceback" not in result.err, result.err

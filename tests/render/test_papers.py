@@ -147,6 +147,59 @@ def test_appendices_written_plain_still_work(copy_site, tmp_path):
     assert (out / "assets/plan.txt").exists()
 
 
+# Exempt appendices linked from other pages, or bound again by another paper (from an adversarial review).
+
+EXEMPT_FILE_PAPER = """---
+title: Open paper
+to: main-board
+on: 2015-09-02
+report_by: Director of Tests
+appendices:
+  - {file: assets/bids.txt, exempt: 8}
+  - {item: case-studies/bid-case, exempt: 8}
+---
+## Summary
+
+The tenders are summarised in the appendices.
+"""
+LINKING_PAGE = ("---\ntitle: Procurement\n---\nSee [the bids](../assets/bids.txt) and "
+                "[the case](../case-studies/bid-case.md).\n")
+
+
+def _exempt_file_project(make_project, more: dict | None = None):
+    return make_project({"reports/open-paper.md": EXEMPT_FILE_PAPER, "pages/procurement.md": LINKING_PAGE,
+                         "assets/bids.txt": "Prices BIDSSECRET\n",
+                         "case-studies/bid-case.md": "---\ntitle: Case BIDCASE\nsummary: S.\n---\nBody BIDCASE.\n",
+                         **(more or {})})
+
+
+def test_an_exempt_appendix_item_linked_from_a_public_page_is_plain_text_with_a_warning(make_project, tmp_path):
+    run = build(_exempt_file_project(make_project), tmp_path / "out", "--profile", "public")
+    assert "pages/procurement.md:4: warning: links to case-studies/bid-case.md" in run.err
+    assert not (tmp_path / "out/case-studies/bid-case.html").exists()
+
+
+def test_an_exempt_appendix_file_is_never_published_by_a_public_build(make_project, tmp_path):
+    run = build(_exempt_file_project(make_project), tmp_path / "out", "--profile", "public")
+    assert "pages/procurement.md:4: warning: links to assets/bids.txt, which the public profile leaves out" in run.err
+    assert not (tmp_path / "out/assets/bids.txt").exists()
+    assert not any(b"BIDSSECRET" in path.read_bytes() for path in (tmp_path / "out").rglob("*") if path.is_file())
+
+
+def test_an_exempt_appendix_item_never_reaches_an_open_pack_through_another_paper(make_project, tmp_path):
+    later = EXEMPT_FILE_PAPER.replace("title: Open paper", "title: Later paper").replace(
+        "  - {file: assets/bids.txt, exempt: 8}\n  - {item: case-studies/bid-case, exempt: 8}\n",
+        "  - case-studies/bid-case\n")
+    meeting = ("board: main-board\ndate: 2015-09-02\ntime: \"10:00\"\nvenue: Room\n"
+               "items:\n  - report: open-paper\n  - report: later-paper\n")
+    content = _exempt_file_project(make_project, {"reports/later-paper.md": later,
+                                                   "meetings/2015-09-02-board.yaml": meeting})
+    run = build(content, tmp_path / "out", pdf=True)
+    pack = pdf_text(tmp_path / "out/meetings/2015-09-02-board.pdf")
+    assert "BIDCASE" not in pack or "bid-case" in run.err
+    assert pack.count("paragraph 8") >= 3  # the open paper's two exempt appendices and the later paper's
+
+
 # Stable notes ----------------------------------------------------------------------
 
 SPOTLIGHT = """---
@@ -266,7 +319,7 @@ def test_no_page_of_a_fixture_pdf_is_nearly_empty(site_build, site):
 def test_a_long_table_breaks_between_rows_with_its_header_repeated_and_a_short_one_stays_whole(copy_site,
                                                                                               tmp_path):
     rows = "\n".join(f"| Partner {n} | Contribution number {n} |" for n in range(1, 61))
-    body = (f"## Summary\n\n" + "Filler text of the paper. " * 120 + "\n\n"
+    body = ("## Summary\n\n" + "Filler text of the paper. " * 120 + "\n\n"
             f"## Contributions\n\nThe contributions are below.\n\n| Partner | Contribution |\n|---|---|\n{rows}\n\n"
             "## Short\n\n" + "More filler text. " * 150 + "\n\nThe short table:\n\n"
             "| Name | Value |\n|---|---|\n| SHORTFIRST | 1 |\n| Two | 2 |\n| SHORTLAST | 3 |\n")

@@ -2,7 +2,7 @@
 an exempt paper or a draft reaches a public build, in any file; drafts reach no
 build; a public item linking to an excluded one keeps the link text only, with a
 warning), hostile markup is inert, no network, and nothing outside the content
-folder is read. (That a failed build loses nothing is in test_build_output.py.)
+folder is read. (That a failed build loses nothing is in tests/publish/test_build_output.py.)
 
 Most tests read tests/sites/leaks/, whose excluded items carry a marker word in
 every field: LEAK... for OFFICIAL-SENSITIVE and exempt items, LEAKDRAFT... for drafts.
