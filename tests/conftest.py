@@ -10,7 +10,8 @@ by name.
 
 Hypothesis settings profiles live here too: `quick` (the default, what `make
 test` runs: a few derandomised examples, no deadline) and `deep` (`make
-test-deep`: `pytest -m property --hypothesis-profile=deep`, hundreds of examples).
+test-deep`: `pytest -m property --hypothesis-profile=deep`, hundreds of examples),
+and the hook that marks browser and property tests for the tiers.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ implications: [Financial, Legal, Risk]
 """
 
 
-# The two tiers ---------------------------------------------------------------
+# The tiers ---------------------------------------------------------------------
+# Markers (registered in pyproject.toml) choose what each tier runs: `make test`
+# leaves out `slow`; `make test-quick` leaves out `browser`, `pdf` and `slow`;
+# `make test-deep` runs `property` with the deep profile, and `slow`.
+
 
 _SHARED = dict(deadline=None, database=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -64,6 +69,17 @@ _SHARED = dict(deadline=None, database=None, print_blob=True,
 settings.register_profile("quick", max_examples=5, derandomize=True, **_SHARED)
 settings.register_profile("deep", max_examples=300, **_SHARED)
 settings.load_profile("quick")  # `--hypothesis-profile=deep` on the command line overrides this
+
+
+def pytest_collection_modifyitems(items):
+    """Mark what can be told from the test itself: a test that asks for the
+    `browser` fixture (directly or through another fixture) drives Chromium, and
+    a hypothesis test is a property test. `pdf` and `slow` are marked by hand."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
 
 
 # Writing projects -----------------------------------------------------------

@@ -113,6 +113,7 @@ def test_office_file_with_comments_is_refused(project, tmp_path):
     assert checked.code == 1 and "assets/sheet.docx: this .docx file holds comments or" in checked.out + checked.err
 
 
+@pytest.mark.pdf
 def test_briefing_pdfs_carry_only_chosen_metadata(copy_site, tmp_path):
     content = copy_site("minimal", {"assets/photo.jpg": _jpeg_with_gps()})
     report = content / "reports/alpha-report.md"

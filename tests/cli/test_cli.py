@@ -75,6 +75,7 @@ def _on_terminal(command: list[str]) -> tuple[int, bytes]:
 ONE_SPOTLIGHT = {"spotlights/one.md": "---\ntitle: One spotlight\ndate: 2015-06-10\nboard: main-board\n---\nNotes.\n"}
 
 
+@pytest.mark.pdf
 def test_progress_shows_on_a_terminal_only(make_project, tmp_path):
     content = make_project(ONE_SPOTLIGHT)  # its notes and the action plans: enough to show progress
     assert "PDFs:" not in build(content, tmp_path / "a", pdf=True).err, "no progress where output is not a terminal"

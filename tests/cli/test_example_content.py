@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from conftest import EXAMPLE_CONTENT, build, cli, errors_only
 
 
+@pytest.mark.pdf
 def test_the_example_content_checks_and_builds_without_errors(tmp_path):
     content = shutil.copytree(EXAMPLE_CONTENT, tmp_path / "content")  # nothing is written into the repository
     for profile in ("internal", "public"):

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import REPO, TODAY, run_process
 
 
+@pytest.mark.pdf
 def test_a_wheel_works_outside_the_repository(copy_site, tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cache_project import inodes, override_template
-from conftest import SITES, build, checksums
+from conftest import SITES, build, checksums, copy_project
 
 
 def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:
@@ -25,7 +25,7 @@ def project(tmp_path) -> tuple[Path, Path]:
 
 def built_copy(tmp_path: Path, site: str = "partnership", *extra: str, pdf: bool = False) -> tuple[Path, Path]:
     """A copy of a fixture project at tmp_path/content, built once into tmp_path/output."""
-    content = shutil.copytree(SITES / site, tmp_path / "content")
+    content = copy_project(site, tmp_path)
     output = tmp_path / "output"
     build(content, output, *extra, pdf=pdf)
     return content, output
@@ -42,7 +42,10 @@ def cache_database(content: Path) -> Path:
     return content.parent / ".briefing/cache/build.sqlite3"
 
 
+@pytest.mark.slow
 def test_no_change_renders_nothing(project):
+    """Slow: test_a_second_build_of_unchanged_content_writes_nothing_but_repairs_the_output
+    (below, the same fixture) checks more: no file written, not even its time."""
     content, output = project
     before = inodes(output)
     build(content, output)
@@ -61,7 +64,10 @@ def test_a_second_build_of_unchanged_content_writes_nothing_but_repairs_the_outp
     assert_same_as_cold(content, output, tmp_path)
 
 
+@pytest.mark.slow
 def test_editing_one_case_study_renders_only_the_pages_that_show_it(project, tmp_path):
+    """Slow: test_a_second_build_renders_nothing_and_a_text_edit_renders_its_page
+    (incremental/test_incremental.py) holds the promise on a smaller project."""
     content, output = project
     before = inodes(output)
     case = content / "case-studies/nail-bar-inspection.md"
@@ -190,6 +196,7 @@ def test_an_output_file_changed_by_hand_is_rendered_again(project, tmp_path):
 SPOTLIGHT_ACTION_PLANS = {"actions/action-plan.pdf", "actions/boards/main-board.pdf", "actions/groups/prevent.pdf"}
 
 
+@pytest.mark.pdf
 def test_pdfs_whose_inputs_did_not_change_are_not_rendered_again(tmp_path):
     content, output = built_copy(tmp_path, "minimal", pdf=True)
     before = inodes(output)
@@ -200,6 +207,7 @@ def test_pdfs_whose_inputs_did_not_change_are_not_rendered_again(tmp_path):
     assert_same_as_cold(content, output, tmp_path, pdf=True)
 
 
+@pytest.mark.pdf
 def test_jobs_two_gives_the_same_output_as_jobs_one(site_build, copy_site, tmp_path):
     one = site_build("minimal", pdf=True)  # built with --jobs 1
     build(copy_site("minimal"), tmp_path / "two", "--jobs", "2", pdf=True)
@@ -207,7 +215,7 @@ def test_jobs_two_gives_the_same_output_as_jobs_one(site_build, copy_site, tmp_p
 
 
 def test_many_pages_in_two_processes_match_one_process(tmp_path):
-    content = shutil.copytree(SITES / "partnership", tmp_path / "content")
+    content = copy_project("partnership", tmp_path)
     case = (content / "case-studies/nail-bar-inspection.md").read_text()
     for number in range(450):
         (content / f"case-studies/copy-{number}.md").write_text(case.replace("title: ", f"title: Copy {number} of "))
@@ -303,9 +311,15 @@ EDITS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", ["internal", "public"])
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_an_incremental_build_after_an_edit_equals_a_cold_build(tmp_path, edit, profile):
+    """Slow: `make test` holds the same promise (an incremental build equals a cold
+    one) with test_an_incremental_build_after_any_edits_equals_a_cold_build
+    (incremental/test_incremental.py: text, markings, drafts, renames, added pages
+    in either profile) and the named edits above; `make test-deep` runs this
+    matrix of edits on the partnership fixture."""
     content, output = built_copy(tmp_path, "partnership", "--profile", profile)
     EDITS[edit](content)
     build(content, output, "--profile", profile)
@@ -352,8 +366,9 @@ def test_the_warnings_of_a_file_whose_text_changed_are_shown(project):
         in build(content, output).err
 
 
+@pytest.mark.pdf
 def test_a_changed_image_makes_the_papers_that_show_it_again(tmp_path):
-    content = shutil.copytree(SITES / "minimal", tmp_path / "content")
+    content = copy_project("minimal", tmp_path)
     _append(content / "reports/alpha-report.md", "\n![The logo](../assets/logo.svg)\n")
     output = tmp_path / "output"
     build(content, output, pdf=True)
@@ -391,6 +406,7 @@ def test_another_content_folder_built_into_the_same_output_is_read_anew(tmp_path
     assert_same_as_cold(second, output, tmp_path)
 
 
+@pytest.mark.pdf
 def test_the_preview_shows_pages_first_then_makes_only_the_pdfs_that_changed(tmp_path):
     # `serve` builds twice after each change: the pages (linking their PDFs),
     # then the PDFs. The second build must not render any page again.

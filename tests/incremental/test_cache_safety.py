@@ -143,6 +143,7 @@ def _every_byte_under(root: Path) -> bytes:
     return b"\n".join(found)
 
 
+@pytest.mark.pdf
 def test_a_public_build_into_a_web_root_leaves_no_sensitive_byte_under_it(tmp_path):
     content = small_project(tmp_path / "project")
     write_files(content, {

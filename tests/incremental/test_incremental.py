@@ -226,6 +226,7 @@ def test_without_search_there_is_no_index_and_no_search_box(tmp_path):
     assert cold_code == 0 and tree(output) == tree(cold)
 
 
+@pytest.mark.pdf
 def test_pdf_bytes_depend_on_content_bytes_only(tmp_path):
     content = small_project(tmp_path)
     first = tmp_path / "first"

@@ -39,6 +39,7 @@ def internal(tmp_path_factory):
     return root
 
 
+@pytest.mark.pdf
 def test_the_meeting_page_shows_attendance_declarations_and_each_decision(internal):
     text = _text(internal / "internal/meetings/2015-09-02-board.html")
     assert "Councillor PRESENTONE (Chair, Test Council)" in text
@@ -49,6 +50,7 @@ def test_the_meeting_page_shows_attendance_declarations_and_each_decision(intern
     assert _marking(internal / "internal/meetings/2015-09-02-board.html") == "OFFICIAL-SENSITIVE"
 
 
+@pytest.mark.pdf
 def test_the_second_meetings_decision_confirms_the_first_minutes_and_the_third_shows_it(internal):
     first = _text(internal / "internal/minutes/2015-09-02-board.html")
     assert "Confirmed at the meeting of 2 December 2015 (item 2)" in first
@@ -58,6 +60,7 @@ def test_the_second_meetings_decision_confirms_the_first_minutes_and_the_third_s
     assert "Minutes of the previous meeting: Main Board, 2 December 2015" in third_agenda
 
 
+@pytest.mark.pdf
 def test_the_second_pack_binds_the_first_unconfirmed_minutes_with_page_ranges_and_a_bookmark(internal):
     from pypdf import PdfReader
 
@@ -79,6 +82,7 @@ def test_the_second_pack_binds_the_first_unconfirmed_minutes_with_page_ranges_an
     assert EXEMPT_LINE in bound and "DECIDEDEXEMPT" not in bound
 
 
+@pytest.mark.pdf
 def test_the_minutes_pdf_is_marked_unconfirmed_on_every_page_until_confirmed(internal):
     confirmed = pdf_pages(internal / "internal/meetings/2015-09-02-board-minutes.pdf")
     assert all("UNCONFIRMED" not in page for page in confirmed)
@@ -90,6 +94,7 @@ def test_the_minutes_pdf_is_marked_unconfirmed_on_every_page_until_confirmed(int
         assert part in text
 
 
+@pytest.mark.pdf
 def test_decisions_feed_the_action_plan_the_paper_and_the_decisions_log(internal):
     out = internal / "internal"
     plan = _text(out / "actions/index.html")
@@ -110,6 +115,7 @@ def test_decisions_feed_the_action_plan_the_paper_and_the_decisions_log(internal
     assert "DECLAREDOPEN" in register and "DECLAREDEXEMPT" in register
 
 
+@pytest.mark.pdf
 def test_the_public_build_holds_no_exempt_minute_and_prints_the_shared_line(internal):
     out = internal / "public"
     everything = everything_readable(out)
@@ -124,6 +130,7 @@ def test_the_public_build_holds_no_exempt_minute_and_prints_the_shared_line(inte
     assert "DECIDEDOPENACTION" in _text(out / "actions/index.html")
 
 
+@pytest.mark.pdf
 def test_draft_minutes_only_in_a_drafts_preview(internal):
     assert not (internal / "internal/minutes/2016-03-02-board.html").exists()
     assert not (internal / "internal/meetings/2016-03-02-board-minutes.pdf").exists()
@@ -138,6 +145,7 @@ def _downloads(page) -> list[str]:
     return [a.attrs["href"] for a in parse_html(page).find_all("a") if "download" in a.attrs]
 
 
+@pytest.mark.pdf
 def test_the_open_minutes_pdf_prints_the_exempt_line_and_the_private_minutes_hold_the_exempt_item(internal):
     open_minutes = _flat(internal / "internal/meetings/2015-09-02-board-minutes.pdf")
     assert EXEMPT_LINE in open_minutes and "DECIDEDOPEN" in open_minutes
@@ -154,6 +162,7 @@ def test_the_open_minutes_pdf_prints_the_exempt_line_and_the_private_minutes_hol
         assert any(link.endswith("2015-09-02-board-minutes-private.pdf") for link in links), (page, links)
 
 
+@pytest.mark.pdf
 def test_the_public_build_has_no_private_minutes(internal):
     public = internal / "public"
     assert not list(public.rglob("*-minutes-private.pdf"))
@@ -311,6 +320,7 @@ def grown(tmp_path_factory):
     return root
 
 
+@pytest.mark.pdf
 def test_a_public_build_writes_nothing_of_a_left_out_paper_its_minute_or_an_exempt_appendix(grown):
     readable = "\n".join([everything_readable(grown / "public"), everything_readable(grown / "server"),
                           everything_readable(grown / "public.release")]).lower()
@@ -319,12 +329,14 @@ def test_a_public_build_writes_nothing_of_a_left_out_paper_its_minute_or_an_exem
         assert where < 0, f"{secret} leaks: ...{readable[max(0, where - 200):where + 60]}"
 
 
+@pytest.mark.pdf
 def test_the_public_minutes_print_the_shared_line_for_each_left_out_item(grown):
     text = parse_html(grown / "public/minutes/2015-09-02-board.html").text()
     assert "Item not published" in text and "Paper to follow" in text
     assert "Exempt item: not for publication by virtue of paragraph 14" in text
 
 
+@pytest.mark.pdf
 def test_every_internal_page_and_pdf_page_showing_sensitive_minutes_is_marked_so(grown):
     out = grown / "internal"
     wrong = []
@@ -340,6 +352,7 @@ def test_every_internal_page_and_pdf_page_showing_sensitive_minutes_is_marked_so
     assert not wrong
 
 
+@pytest.mark.pdf
 def test_the_internal_csv_and_json_exports_mark_each_sensitive_decision_and_action(grown):
     rows = json.loads((grown / "internal/decisions/main-board.json").read_text(encoding="utf-8"))
     for row in rows:
@@ -350,6 +363,7 @@ def test_the_internal_csv_and_json_exports_mark_each_sensitive_decision_and_acti
             assert line.endswith('"OFFICIAL-SENSITIVE"'), line
 
 
+@pytest.mark.pdf
 def test_no_open_pack_of_the_internal_build_holds_an_exempt_minute_declaration_or_appendix(grown):
     for pack in (grown / "internal/meetings").glob("*.pdf"):
         if pack.name.endswith(("-private.pdf", "-minutes.pdf")):
@@ -358,16 +372,19 @@ def test_no_open_pack_of_the_internal_build_holds_an_exempt_minute_declaration_o
         assert not [marker for marker in EXEMPT if marker in text], pack.name
 
 
+@pytest.mark.pdf
 def test_the_private_pack_binds_the_exempt_appendix(grown):
     assert "APPXCASE" in pdf_text(grown / "internal/meetings/2015-09-02-board-private.pdf")
 
 
+@pytest.mark.pdf
 def test_the_meeting_approving_minutes_with_an_exempt_minute_binds_that_minute_in_its_private_pack(grown):
     private = grown / "internal/meetings/2015-12-02-board-private.pdf"
     assert private.exists()
     assert "DECIDEDEXEMPT" in pdf_text(private)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_a_boards_action_plan_on_paper_holds_the_actions_its_minutes_agreed(grown, profile):
     assert "DECIDEDOPENACTION" in pdf_text(grown / profile / "actions/groups/prevent.pdf")

@@ -26,6 +26,7 @@ def _flat(path) -> str:
     return " ".join(pdf_text(path).split())
 
 
+@pytest.mark.pdf
 def test_an_edit_to_confirmed_minutes_fails_at_its_line_until_recorded_as_a_correction(copy_site, tmp_path):
     content = copy_site("minutes")
     build(content, tmp_path / "out", today=TODAY)
@@ -118,6 +119,7 @@ def test_minutes_put_for_approval_must_be_an_earlier_meeting_of_the_same_board(c
     assert f"{SECOND_MEETING}:{line}: {message}" in errors_only(run.err), run.err
 
 
+@pytest.mark.pdf
 def test_an_urgent_reason_is_printed_beside_the_items_decision(copy_site, tmp_path):
     content = copy_site("minutes")
     _edit(content, SECOND_MEETING, "  - report: later-paper\n", "  - report: later-paper\n"

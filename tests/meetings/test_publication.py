@@ -59,6 +59,7 @@ def test_an_item_added_after_the_papers_were_due_is_a_late_item(make_project, tm
             assert lines == []
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", PROFILES)
 def test_an_urgent_reason_stops_the_warning_and_is_printed_on_the_agenda(make_project, tmp_path, profile):
     content = project(make_project, items="  - report: late-paper\n    added: 2015-08-31\n"
@@ -100,6 +101,7 @@ def test_a_wrong_clear_days_setting_is_an_error(make_project):
 
 # publish_from -----------------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_a_paper_before_its_publish_from_date_is_left_out_of_public_builds(make_project, tmp_path):
     content = project(make_project, items="  - report: embargoed\n",
                       **{"reports/embargoed.md": paper("Embargoed EMBARGOTITLE", "## Purpose\n\nEMBARGOBODY text.\n",
@@ -190,6 +192,7 @@ def test_a_pack_is_frozen_only_from_its_issued_date(make_project, tmp_path):
     assert (content / "issued.yaml").exists()
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", PROFILES)
 def test_a_supplementary_pack_carries_the_added_and_changed_items(make_project, tmp_path, profile):
     content = project(make_project, meeting_extra=ISSUED)
@@ -223,6 +226,7 @@ def test_a_supplementary_pack_carries_the_added_and_changed_items(make_project, 
     assert len(errors) == 1 and "item 3 of the agenda pack issued on 2015-08-27 has changed since: its text" in errors[0]
 
 
+@pytest.mark.pdf
 def test_a_reissued_pack_prints_its_reason_and_is_frozen_again(make_project, tmp_path):
     content = project(make_project, meeting_extra=ISSUED)
     out = tmp_path / "out"
@@ -287,6 +291,7 @@ def minutes_project(copy_site, issued: dict[str, str] | None = None):
     return content
 
 
+@pytest.mark.pdf
 def test_editing_minutes_bound_into_an_issued_pack_fails_the_build(copy_site, tmp_path):
     content = minutes_project(copy_site, {"2015-12-02-board": "2015-11-25"})
     build(content, tmp_path / "out", pdf=True, today=MINUTES_TODAY)
@@ -305,6 +310,7 @@ def test_an_edit_to_an_exempt_paper_in_an_issued_pack_fails_in_either_profile(co
         assert any("item 3 of the agenda pack issued on 2015-08-26" in line for line in errors_only(run.err))
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("first, second", [("public", "internal"), ("internal", "public")])
 def test_the_record_of_an_issued_pack_is_the_same_whichever_profile_writes_it(copy_site, tmp_path, first, second):
     content = minutes_project(copy_site, {"2015-09-02-board": "2015-08-26"})
@@ -399,6 +405,7 @@ def test_a_damaged_record_of_issued_packs_is_one_line_saying_what_to_do(copy_sit
     assert [line for line in errors_only(run.err) if line.startswith("issued.yaml")]
 
 
+@pytest.mark.pdf
 def test_nothing_private_is_written_inside_the_output_or_beside_it_but_the_documented_files(copy_site, tmp_path):
     content = minutes_project(copy_site, {"2015-12-02-board": "2015-11-25"})
     out = tmp_path / "www" / "site"
@@ -410,6 +417,7 @@ def test_nothing_private_is_written_inside_the_output_or_beside_it_but_the_docum
     assert (content / "issued.yaml").is_file() and not (content / ".briefing").exists()
 
 
+@pytest.mark.pdf
 def test_the_urgent_reason_and_note_of_an_exempt_item_are_only_in_the_private_pack(copy_site, tmp_path):
     content = minutes_project(copy_site)
     edit(content, "meetings/2015-09-02-board.yaml", "  - report: exempt-paper\n",

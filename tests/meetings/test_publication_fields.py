@@ -72,6 +72,7 @@ def test_a_supplementary_pack_cannot_go_out_before_the_pack(make_project):
 _EXAMPLE = re.compile(r"^(\s*)# (\s*(?:- )?(?!report:)[a-z_]+:.*)$")
 
 
+@pytest.mark.pdf
 def test_the_meeting_skeleton_shows_the_publication_fields(copy_site, tmp_path):
     content = copy_site()
     assert cli("new", "meeting", "Autumn board", "--content", content).code == 0
@@ -99,6 +100,7 @@ def test_the_meeting_skeleton_shows_the_publication_fields(copy_site, tmp_path):
     assert (out / "meetings/autumn-board-supplementary-1.pdf").exists()
 
 
+@pytest.mark.pdf
 def test_no_group_id_takes_an_action_plan_pdf_name(make_project, tmp_path):
     site = SITE_YAML.replace("groups:\n", "groups:\n  action-plan: {name: Action Plan Group, remit: Plans}\n"
                                           "  boards: {name: Boards Group, remit: Boards}\n")

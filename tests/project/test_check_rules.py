@@ -5,11 +5,11 @@ folder in tests/sites_invalid/ with the messages it must give (see its README.md
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import INVALID_SITES, SITES, build, cli, errors_only, problem_lines, run_process, write_files
+from conftest import (INVALID_SITES, SITES, build, cli, copy_project, errors_only, problem_lines, run_process,
+                      write_files)
 
 CASES = sorted(p.name for p in INVALID_SITES.iterdir() if p.is_dir())
 
@@ -22,7 +22,7 @@ def expected_lines(case: str) -> list[str]:
 def invalid_project(tmp_path: Path, *cases: str) -> Path:
     """tests/sites/minimal with each case's files laid over it (and the files
     its removed.txt names taken away)."""
-    content = shutil.copytree(SITES / "minimal", tmp_path / "content")
+    content = copy_project("minimal", tmp_path)
     for case in cases:
         source = INVALID_SITES / case
         for file in sorted(source.rglob("*")):

@@ -29,6 +29,7 @@ def test_review_warnings_at_the_right_line():
     assert "fresh.md" not in err
 
 
+@pytest.mark.pdf
 def test_review_pages_per_group_soonest_first_and_due_notice(internal):
     prevent = (internal / "reviews/prevent.html").read_text()
     assert prevent.index("Stale threat") < prevent.index("Fresh threat")
@@ -40,6 +41,7 @@ def test_review_pages_per_group_soonest_first_and_due_notice(internal):
     assert "Last updated 15 March 2015" in (internal / "threats/by-period.html").read_text()
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_drafts_are_never_in_a_plain_build(site_build, profile):
     output = site_build("lifecycle", profile, pdf=True, today=LATER)
@@ -48,6 +50,7 @@ def test_drafts_are_never_in_a_plain_build(site_build, profile):
     assert (output / "spotlights/spot.pdf").exists() and not (output / "spotlights/draft-spot.pdf").exists()
 
 
+@pytest.mark.pdf
 def test_drafts_build_marks_drafts_in_html_and_pdf(copy_site, tmp_path):
     output = tmp_path / "output"
     build(copy_site("lifecycle"), output, "--drafts", pdf=True, today=LATER)
@@ -67,6 +70,7 @@ def _has_background_image(page) -> bool:
     return bool(objects) or bool(patterns)
 
 
+@pytest.mark.pdf
 def test_since_the_last_meeting_for_a_board_with_three_meetings(internal):
     def since(meeting: str) -> str:
         html = (internal / f"meetings/{meeting}.html").read_text()
@@ -109,6 +113,7 @@ def _version(pdf: Path) -> str:
     return PdfReader(pdf).metadata["/contentversion"]
 
 
+@pytest.mark.pdf
 def test_content_version_without_git_is_a_hash_of_the_inputs(internal, copy_site, tmp_path):
     again = tmp_path / "again"
     build(copy_site("lifecycle"), again, pdf=True, today=LATER)  # another copy, in another folder
@@ -116,6 +121,7 @@ def test_content_version_without_git_is_a_hash_of_the_inputs(internal, copy_site
     assert (again / "spotlights/spot.pdf").read_bytes() == (internal / "spotlights/spot.pdf").read_bytes()
 
 
+@pytest.mark.pdf
 def test_content_version_in_git_is_the_last_commit_and_modified_flag(copy_site, tmp_path):
     content = copy_site("lifecycle")
 

@@ -118,6 +118,7 @@ SITE = ("title: Test site\norganisation: Test Partnership\nclassification: OFFIC
         "boards:\n  main-board: {name: Main Board}\ngroups:\n  prevent: {name: Prevent Group, remit: R}\n")
 
 
+@pytest.mark.pdf
 def test_a_renamed_papers_old_pdf_address_still_works(make_project, tmp_path):
     content = make_project({"site.yaml": SITE, "reports/new-report.md": REPORT})
     build(content, tmp_path / "out", "--profile", "public", pdf=True)

@@ -68,6 +68,7 @@ def test_a_template_syntax_error_changes_nothing(built):
     assert checksums(output) == before and leftovers(output) == []
 
 
+@pytest.mark.pdf
 def test_a_pdf_that_cannot_be_made_changes_nothing(built):
     content, output, before = built
     base = (REPO / "templates/pdf/base.html").read_text(encoding="utf-8")
@@ -102,6 +103,7 @@ def _wait_for_staging(output: Path, process: subprocess.Popen) -> None:
     raise AssertionError("the build never started writing")
 
 
+@pytest.mark.pdf
 def test_ctrl_c_changes_nothing(built):
     content, output, before = built
     process = start_build(content, output, pdf=True)  # with PDFs, so that there is time to press Ctrl-C
@@ -151,6 +153,7 @@ def test_ctrl_c_swallowed_by_a_library_still_changes_nothing(built):
     assert checksums(output) == before and leftovers(output) == []
 
 
+@pytest.mark.pdf
 def test_a_killed_build_leaves_a_folder_the_next_build_removes(built):
     content, output, before = built
     process = start_build(content, output, pdf=True)

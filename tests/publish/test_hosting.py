@@ -32,7 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import SITES, TESTS, build, cli, write_files
+from conftest import SITES, TESTS, build, cli, copy_project, write_files
 
 from builder.publish import hosting
 from builder.render import csp
@@ -113,8 +113,8 @@ def _readable(folder: Path) -> Path:
 
 
 def _project(root: Path, name: str, site_yaml_extra: str) -> Path:
-    content = root / name / "content"
-    shutil.copytree(SITES / "minimal", content)
+    """The minimal site at root/name/content, with lines added to its site.yaml."""
+    content = copy_project("minimal", root / name)
     site_yaml = content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + site_yaml_extra, encoding="utf-8")
     return content
@@ -439,6 +439,7 @@ def check_plain_http_goes_to_https(ports: Ports) -> None:
 
 # The tests: what the build writes --------------------------------------------------
 
+@pytest.mark.pdf
 def test_the_build_writes_server_configuration_beside_the_output_and_in_it(internal):
     assert sorted(p.relative_to(internal.server).as_posix() for p in internal.server.rglob("*")) == \
         ["apache", "apache/output.conf", "nginx", "nginx/output.conf"]
@@ -467,15 +468,15 @@ def test_robots_txt_only_at_a_hosts_root(copy_site, tmp_path):
     assert not (tmp_path / "out/robots.txt").exists(), "without a url, it is not known to be a root"
 
 
-def test_an_internal_build_without_access_refuses_everyone(copy_site, tmp_path):
-    build(copy_site("minimal"), tmp_path / "out")
-    assert "\nRequire all denied\n" in (tmp_path / "out/.htaccess").read_text()
-    assert "\n    deny all;\n" in (tmp_path / "server/nginx/out.conf").read_text()
-    assert "No access chosen" in (tmp_path / "out/web.config").read_text()
+def test_an_internal_build_without_access_refuses_everyone(site_build):
+    internal = site_build("minimal")
+    assert "\nRequire all denied\n" in (internal / ".htaccess").read_text()
+    assert "\n    deny all;\n" in (internal.parent / f"server/nginx/{internal.name}.conf").read_text()
+    assert "No access chosen" in (internal / "web.config").read_text()
     # ... and a public build of the same project needs no access.
-    build(tmp_path / "content", tmp_path / "pub", "--profile", "public")
-    assert "Require all granted" in (tmp_path / "pub/.htaccess").read_text()
-    assert "deny all" not in (tmp_path / "server/nginx/pub.conf").read_text()
+    public = site_build("minimal", "public")
+    assert "Require all granted" in (public / ".htaccess").read_text()
+    assert "deny all" not in (public.parent / f"server/nginx/{public.name}.conf").read_text()
 
 
 def test_a_projects_own_template_replaces_the_built_in_one(copy_site, tmp_path):
@@ -584,6 +585,7 @@ IIS_VARIANTS = {
 }
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("variant", IIS_VARIANTS)
 def test_iis_web_config_is_xml_and_matches_its_reference(internal, variant):
     text = _variant(internal, **IIS_VARIANTS[variant])["output/web.config"]
@@ -609,6 +611,7 @@ def test_iis_web_config_is_xml_and_matches_its_reference(internal, variant):
 
 # nginx ---------------------------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_nginx_serves_the_internal_site_only_to_readers_with_a_password(internal, certificate, tmp_path):
     ports = _ports()
     with nginx(tmp_path / "nginx", internal.site_file("nginx"), ports, certificate):
@@ -618,6 +621,7 @@ def test_nginx_serves_the_internal_site_only_to_readers_with_a_password(internal
         assert robots.status == 200 and b"Disallow: /\n" in robots.body
 
 
+@pytest.mark.pdf
 def test_nginx_serves_an_internal_site_under_a_path(internal, certificate, tmp_path):
     files = _variant(internal, access=Access("basic", password_file=str(internal.output.parent.parent / "htpasswd")),
                      url="https://intranet.example.org/safety/")
@@ -635,6 +639,7 @@ def test_nginx_serves_the_public_site_to_anyone(public, certificate, tmp_path):
         check_public_site(ports.https_url)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("access, expected", [
     (Access("networks", networks=("127.0.0.0/8",)), 200),
     (Access("networks", networks=("10.0.0.0/8", "192.168.0.0/16")), 403),
@@ -650,6 +655,7 @@ def test_nginx_networks_and_no_access(internal, certificate, tmp_path, access, e
             assert answer.header("X-Robots-Tag") == "noindex, nofollow"
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("proxy, header, expected", [
     ("127.0.0.1", {"X-Remote-User": "reader@example.org"}, 200),
     ("127.0.0.1", {}, 403),
@@ -666,6 +672,7 @@ def test_nginx_behind_a_single_sign_on_proxy(internal, certificate, tmp_path, pr
             assert answer.header("X-Robots-Tag") == "noindex, nofollow"
 
 
+@pytest.mark.pdf
 def test_search_works_in_chromium_through_nginx(internal, certificate, tmp_path, browser):
     from playwright.sync_api import expect
 
@@ -691,6 +698,7 @@ def test_search_works_in_chromium_through_nginx(internal, certificate, tmp_path,
 
 # Apache --------------------------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_apache_serves_the_internal_site_only_to_readers_with_a_password(internal, certificate, tmp_path):
     ports = _ports()
     with apache(tmp_path / "apache", localise_apache(internal.site_file("apache"), ports, certificate), ports):
@@ -698,6 +706,7 @@ def test_apache_serves_the_internal_site_only_to_readers_with_a_password(interna
         check_plain_http_goes_to_https(ports)
 
 
+@pytest.mark.pdf
 def test_apache_reads_the_htaccess_file_where_the_site_file_cannot_be_used(internal, certificate, tmp_path):
     ports = _ports()
     with apache(tmp_path / "apache", _htaccess_only_site(internal, ports, certificate), ports):
@@ -707,6 +716,7 @@ def test_apache_reads_the_htaccess_file_where_the_site_file_cannot_be_used(inter
         assert answer.status == 403 and answer.header("WWW-Authenticate") is None
 
 
+@pytest.mark.pdf
 def test_apache_serves_an_internal_site_under_a_path(internal, certificate, tmp_path):
     files = _variant(internal, access=Access("basic", password_file=str(internal.output.parent.parent / "htpasswd")),
                      url="https://intranet.example.org/safety/")
@@ -721,6 +731,7 @@ def test_apache_serves_the_public_site_to_anyone(public, certificate, tmp_path):
         check_public_site(ports.https_url)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("access, header, expected", [
     (Access("networks", networks=("127.0.0.0/8",)), {}, 200),
     (Access("networks", networks=("10.0.0.0/8",)), {}, 403),

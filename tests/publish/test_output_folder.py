@@ -64,7 +64,12 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 60) -> bool
     return False
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_leaves_the_old_site_or_the_new(tmp_path, two_sites):
+    """Slow: the instants that matter are killed at in `make test` too, one each:
+    test_a_swap_killed_between_its_two_renames_is_put_back_by_the_next_build (below)
+    and test_a_killed_build_leaves_a_folder_the_next_build_removes
+    (publish/test_build_output.py)."""
     content, output, old, new = two_sites
     # The old site is put back before each kill by a build of the old content.
     old_content = small_project(tmp_path / "old")

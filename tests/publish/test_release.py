@@ -37,10 +37,9 @@ def test_manifest_removed_is_written_again_by_an_unchanged_build(copy_site, tmp_
     assert _manifest(out)["files"] == first["files"]
 
 
-def test_internal_build_writes_no_manifest(copy_site, tmp_path):
-    out = tmp_path / "site"
-    build(copy_site("minimal"), out)
-    assert not (tmp_path / "site.release").exists()
+def test_internal_build_writes_no_manifest(site_build):
+    out = site_build("minimal")
+    assert not (out.parent / f"{out.name}.release").exists()
 
 
 def test_manifest_against_previous_release(copy_site, tmp_path):

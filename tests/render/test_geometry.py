@@ -348,6 +348,7 @@ def pdfs(site_build):
     return site_build("partnership", pdf=True)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("pdf, labels", [
     ("reports/soc-strategy-refresh.pdf", "facts"),
     ("spotlights/wrap-regulatory-services.pdf", ["Open", "In progress", "Done", "Blocked", "Overdue"]),

@@ -57,6 +57,7 @@ def paper_project(copy_site, paper: str = PAPER):
 
 # Header facts ----------------------------------------------------------------------
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_reference_date_and_background_papers_are_printed_on_page_and_paper(copy_site, tmp_path, profile):
     out = tmp_path / "out"
@@ -79,9 +80,9 @@ def test_reference_date_and_background_papers_are_printed_on_page_and_paper(copy
     assert "Report by Director of Tests (CSP/15/09, 20 August 2015)" in pack
 
 
-def test_a_paper_without_background_papers_says_none(copy_site, tmp_path):
-    out = tmp_path / "out"
-    build(copy_site("minimal"), out, pdf=True)
+@pytest.mark.pdf
+def test_a_paper_without_background_papers_says_none(site_build):
+    out = site_build("minimal", pdf=True)
     listed = parse_html(out / "reports/alpha-report.html").find("section", "background-papers")
     assert listed.find("p").text() == "None"
     assert "List of background papers None" in pdf_text(out / "reports/alpha-report.pdf")
@@ -107,6 +108,7 @@ def test_bad_header_facts_are_errors_at_their_line(copy_site, tmp_path):
 
 # Exempt appendices -----------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_an_exempt_appendix_is_left_out_of_the_public_build(copy_site, tmp_path):
     out = tmp_path / "out"
     build(paper_project(copy_site), out, "--profile", "public", pdf=True)
@@ -124,6 +126,7 @@ def test_an_exempt_appendix_is_left_out_of_the_public_build(copy_site, tmp_path)
     assert not (out / "meetings/2015-09-02-board-private.pdf").exists()
 
 
+@pytest.mark.pdf
 def test_an_exempt_appendix_is_internal_and_in_the_private_pack_only(copy_site, tmp_path):
     out = tmp_path / "out"
     build(paper_project(copy_site), out, pdf=True)
@@ -139,9 +142,8 @@ def test_an_exempt_appendix_is_internal_and_in_the_private_pack_only(copy_site, 
     assert "Appendix 1: Alpha case" in private
 
 
-def test_appendices_written_plain_still_work(copy_site, tmp_path):
-    out = tmp_path / "out"
-    build(copy_site("minimal"), out, "--profile", "public")
+def test_appendices_written_plain_still_work(site_build):
+    out = site_build("minimal", "public")
     items = [li.text() for li in parse_html(out / "reports/alpha-report.html").find("ol", "appendices").find_all("li")]
     assert items == ["Appendix 1: Alpha case", "Appendix 2: plan.txt"]
     assert (out / "assets/plan.txt").exists()
@@ -186,6 +188,7 @@ def test_an_exempt_appendix_file_is_never_published_by_a_public_build(make_proje
     assert not any(b"BIDSSECRET" in path.read_bytes() for path in (tmp_path / "out").rglob("*") if path.is_file())
 
 
+@pytest.mark.pdf
 def test_an_exempt_appendix_item_never_reaches_an_open_pack_through_another_paper(make_project, tmp_path):
     later = EXEMPT_FILE_PAPER.replace("title: Open paper", "title: Later paper").replace(
         "  - {file: assets/bids.txt, exempt: 8}\n  - {item: case-studies/bid-case, exempt: 8}\n",
@@ -224,6 +227,7 @@ Notes of the session.
 """
 
 
+@pytest.mark.pdf
 def test_a_note_counts_its_actions_as_at_its_session_and_never_changes_by_itself(copy_site, tmp_path):
     content = copy_site("minimal", {"spotlights/alpha-spotlight.md": SPOTLIGHT})
     early, late = tmp_path / "early", tmp_path / "late"
@@ -242,6 +246,7 @@ def test_a_note_counts_its_actions_as_at_its_session_and_never_changes_by_itself
 
 # Action plans on paper ---------------------------------------------------------------
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_action_plans_on_paper_per_board_and_group_as_at_today(copy_site, tmp_path, profile):
     sensitive = SPOTLIGHT.replace("title: Alpha spotlight", "title: Alpha spotlight\nclassification: "
@@ -305,6 +310,7 @@ def nearly_empty_pages(pdf, organisation: str) -> list[tuple[int, int]]:
     return short
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("site", ["minimal", "partnership", "leaks", "lifecycle", "packs"])
 def test_no_page_of_a_fixture_pdf_is_nearly_empty(site_build, site):
     """Over the builds other tests share (the lifecycle's on its own day)."""
@@ -316,6 +322,7 @@ def test_no_page_of_a_fixture_pdf_is_nearly_empty(site_build, site):
     assert not short, f"pages under a quarter full (page, lines): {short}"
 
 
+@pytest.mark.pdf
 def test_a_long_table_breaks_between_rows_with_its_header_repeated_and_a_short_one_stays_whole(copy_site,
                                                                                               tmp_path):
     rows = "\n".join(f"| Partner {n} | Contribution number {n} |" for n in range(1, 61))

@@ -14,6 +14,8 @@ import pytest
 from conftest import REPO, SITES, build, pdf_pages, pdf_text, write_files
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.pdf
+
 PAPER = "reports/soc-strategy-refresh.pdf"
 EXEMPT_PAPER = "reports/waste-contract-integrity.pdf"
 SENSITIVE_PAPER = "reports/licensing-intelligence.pdf"
@@ -234,7 +236,11 @@ def test_html_pages_link_their_pdfs(internal):
     assert 'href="wrap-regulatory-services.pdf"' in (internal / "spotlights/wrap-regulatory-services.html").read_text()
 
 
+@pytest.mark.slow
 def test_same_input_gives_the_same_bytes(internal, copy_site, tmp_path):
+    """Slow: test_pdf_bytes_depend_on_content_bytes_only (incremental/test_incremental.py)
+    and test_content_version_without_git_is_a_hash_of_the_inputs (project/test_lifecycle.py)
+    build the same input again, elsewhere, and compare the PDFs' bytes, on smaller projects."""
     build(copy_site("partnership"), tmp_path / "again", pdf=True)
     for name in ALL_PDFS:
         assert (tmp_path / "again" / name).read_bytes() == (internal / name).read_bytes(), name

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import projects
 
-pytestmark = pytest.mark.property
+pytestmark = [pytest.mark.property, pytest.mark.pdf]  # PDFs in a third of the examples
 # Each example is a whole build, PDFs in a third: the deep tier runs the 200 the issue asks for.
 EXAMPLES = 200 if settings.get_current_profile_name() == "deep" else settings.default.max_examples
 

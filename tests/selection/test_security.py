@@ -49,17 +49,20 @@ def test_the_markers_are_many_and_cover_every_kind_of_field():
         assert expected in MARKERS
 
 
+@pytest.mark.pdf
 def test_the_public_build_holds_no_marker_in_any_file(builds, readable):
     assert "Alpha report" in readable["public"], "the public items are there"
     assert (builds["public"] / "reports/public-report.pdf").exists()
     assert found(MARKERS, readable["public"]) == []
 
 
+@pytest.mark.pdf
 def test_the_internal_build_holds_sensitive_and_exempt_items_but_no_draft(readable):
     assert [m for m in SENSITIVE_MARKERS if m not in found(SENSITIVE_MARKERS, readable["internal"])] == []
     assert found(DRAFT_MARKERS, readable["internal"]) == []
 
 
+@pytest.mark.pdf
 def test_pages_and_files_of_excluded_items_do_not_exist(builds):
     for page in EXCLUDED_PAGES + DRAFT_PAGES:
         assert not (builds["public"] / page).exists(), page
@@ -75,6 +78,7 @@ def test_pages_and_files_of_excluded_items_do_not_exist(builds):
     assert not (builds["internal"] / "spotlights/draft-spotlight.pdf").exists()
 
 
+@pytest.mark.pdf
 def test_links_to_excluded_items_keep_their_text_only(builds):
     body = parse_html(builds["public"] / "pages/public-page.html").find("main")
     for words in ("the sensitive case", "the exempt paper", "a page in draft"):
@@ -128,6 +132,7 @@ def _counts(output: Path) -> list[str]:
     return [n.text() for n in parse_html(output / "index.html").find_all(cls="action-counts__number")]
 
 
+@pytest.mark.pdf
 def test_action_counts_leave_out_the_actions_of_excluded_items(builds):
     # Public: the minimal site's own actions, one open and overdue (spotlight, due
     # 2015-12-31) and one in progress, not yet due (paper, due 2016-03-31). Internal
@@ -139,6 +144,7 @@ def test_action_counts_leave_out_the_actions_of_excluded_items(builds):
     assert "LEAKREPORTACTIONONE" not in plan and "Run an awareness session" in plan
 
 
+@pytest.mark.pdf
 def test_the_agenda_of_a_public_build_leaves_out_the_exempt_paper(builds):
     public = parse_html(builds["public"] / "meetings/2015-09-02-board.html").find("main").text()
     internal = parse_html(builds["internal"] / "meetings/2015-09-02-board.html").find("main").text()
@@ -147,12 +153,14 @@ def test_the_agenda_of_a_public_build_leaves_out_the_exempt_paper(builds):
     assert "LEAKREPORTTITLE" in internal and "LEAKAGENDANOTE" in internal
 
 
+@pytest.mark.pdf
 def test_the_exempt_paper_says_it_is_not_for_publication(builds):
     text = parse_html(builds["internal"] / "reports/exempt-report.html").find("main").text()
     assert "Not for publication" in text and "paragraph 14 of Part I of Schedule 7A" in text
     assert "Not for publication" not in parse_html(builds["internal"] / "reports/alpha-report.html").text()
 
 
+@pytest.mark.pdf
 def test_the_pages_that_showed_a_sensitive_item_are_official_in_public(builds):
     def marking(output: Path, page: str) -> str:
         return parse_html(output / page).find(cls="marking").attrs.get("data-marking", "")
@@ -188,6 +196,7 @@ Plain text after the attack.
 """
 
 
+@pytest.mark.pdf
 def test_hostile_markup_is_inert_in_html_and_pdf_and_nothing_is_fetched(copy_site, tmp_path, counting_server):
     hostile = HOSTILE.format(url=counting_server.url)
     report = (LEAKS / "reports/public-report.md").read_text(encoding="utf-8")

@@ -114,6 +114,7 @@ def _agenda_numbers(pages: list[str]) -> dict[str, int]:
     return found
 
 
+@pytest.mark.pdf
 def test_agenda_numbers_are_the_same_in_every_version(packs):
     members = _agenda_numbers(folded_pages(packs["internal"] / "meetings/2015-09-02-board.pdf"))
     private = _agenda_numbers(folded_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
@@ -137,6 +138,7 @@ def test_agenda_numbers_are_the_same_in_every_version(packs):
         assert "\\n7. Paper OPENLAST title\\n8. Any other business" in ics
 
 
+@pytest.mark.pdf
 def test_a_paper_left_out_prints_only_the_shared_line(packs):
     public_pack = " ".join(folded_pages(packs["public"] / "meetings/2015-09-02-board.pdf"))
     assert EXEMPT_14 in public_pack and EXEMPT_3 in public_pack
@@ -154,6 +156,7 @@ def test_a_paper_left_out_prints_only_the_shared_line(packs):
     assert lines[5] == "Paper to follow"
 
 
+@pytest.mark.pdf
 def test_the_open_pack_holds_no_exempt_text_action_or_change(packs):
     for profile in ("internal", "public"):
         for meeting in ("2015-09-02-board", "2015-12-02-board"):
@@ -164,6 +167,7 @@ def test_the_open_pack_holds_no_exempt_text_action_or_change(packs):
     assert "Body text of paper OPENFIRST" not in private
 
 
+@pytest.mark.pdf
 def test_the_private_pack_shows_open_papers_as_open_with_their_pages(packs):
     members = folded_pages(packs["internal"] / "meetings/2015-09-02-board.pdf")
     private = " ".join(folded_pages(packs["internal"] / "meetings/2015-09-02-board-private.pdf"))
@@ -175,6 +179,7 @@ def test_the_private_pack_shows_open_papers_as_open_with_their_pages(packs):
         assert f"Body text of paper {marker}" in " ".join(members[first - 1:last])
 
 
+@pytest.mark.pdf
 def test_every_pack_page_showing_sensitive_text_is_marked_so(packs):
     for pdf in sorted(packs["internal"].glob("meetings/*.pdf")):
         for number, text in enumerate(folded_pages(pdf), start=1):
@@ -182,6 +187,7 @@ def test_every_pack_page_showing_sensitive_text_is_marked_so(packs):
                 assert page_marking(text) == "OFFICIAL-SENSITIVE", (pdf.name, number)
 
 
+@pytest.mark.pdf
 def test_since_the_last_meeting_is_marked_by_what_it_lists(packs):
     pages = folded_pages(packs["internal"] / "meetings/2015-12-02-board.pdf")
     since = next(text for text in pages if "Since the last meeting" in text)
@@ -258,6 +264,7 @@ def test_an_asset_named_only_in_a_comment_is_not_published(make_project, tmp_pat
 
 # 8. Every export row says its marking ----------------------------------------
 
+@pytest.mark.pdf
 def test_every_export_row_says_its_marking(packs):
     internal = packs["internal"]
     rows = list(csv.DictReader(io.StringIO((internal / "actions.csv").read_text(encoding="utf-8-sig"))))
@@ -283,6 +290,7 @@ def test_every_export_row_says_its_marking(packs):
 
 # The recorder of what a page shows --------------------------------------------
 
+@pytest.mark.pdf
 def test_a_page_is_marked_by_everything_it_shows(packs):
     """The December meeting's page lists, under "Since the last meeting", an action
     of an OFFICIAL-SENSITIVE paper that is on no agenda of that meeting."""

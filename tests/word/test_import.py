@@ -125,6 +125,7 @@ def test_pictures_are_saved_with_their_alt_text_and_metafiles_as_png(imported):
     assert any("merged cells" in line and "HTML table" in line for line in warnings)
 
 
+@pytest.mark.pdf
 def test_round_trip_to_the_pdf_keeps_paragraphs_recommendations_and_implications_in_order(imported, tmp_path):
     content, _ = imported
     paper = content / REPORT
