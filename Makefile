@@ -1,5 +1,9 @@
 # Two commands do everything: `make build` and `make test`.
-# `make test-deep` runs the property tests with many examples (CI runs both).
+# The tests come in three tiers (README, "Tests"):
+#   make test        everything but the many-example runs, on two workers
+#   make test-quick  no browser, no PDF, no slow tests: the edit loop
+#   make test-deep   the property tests with many examples, and the slow tests
+# CI (.ci/run) runs `make test` and `make test-deep`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,8 +12,10 @@ TEST_STAMP := $(VENV)/.installed-test
 CONTENT ?= content
 OUTPUT ?= output
 PROFILE ?= internal
+# Two workers (pytest-xdist), a test file to one worker, so that a file's shared builds are made once.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 
-.PHONY: build test test-deep check clean bench bench-large
+.PHONY: build test test-quick test-deep check clean bench bench-large
 
 build: $(STAMP)
 	$(BIN)/briefing build --content $(CONTENT) --output $(OUTPUT) --profile $(PROFILE)
@@ -18,10 +24,13 @@ check: $(STAMP)
 	$(BIN)/briefing check --content $(CONTENT) --profile $(PROFILE)
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2
+	$(PYTEST) -m "not slow"
+
+test-quick: $(TEST_STAMP)
+	$(PYTEST) -m "not browser and not pdf and not slow"
 
 test-deep: $(TEST_STAMP)
-	$(BIN)/python -m pytest -m property --hypothesis-profile=deep
+	$(PYTEST) -m "property or slow" --hypothesis-profile=deep
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

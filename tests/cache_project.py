@@ -1,9 +1,9 @@
-"""A small project written from a dict of files, and the edits that the tests of
-the build cache make to it.
+"""The small project that the tests of the build cache and of the output folder
+build and edit, and the edits they make to it. It is written and built with
+conftest's helpers (write_project, build).
 
-A local stand-in for the shared project strategies (tests/strategies.py) until
-they exist: every marking, draft and exempt line is written at the same length
-either way, so that an edit can keep a file's size (and, put back, its time).
+Every marking, draft and exempt line is written at the same length either way,
+so that an edit can keep a file's size (and, put back, its time).
 """
 
 from __future__ import annotations
@@ -11,21 +11,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from builder.cli import main
-from conftest import REPO, SITE_YAML, TODAY, write_files
-from conftest import checksums as tree
+from conftest import REPO, SITE_YAML, build, write_project
 
 SENSITIVE = "OFFICIAL-SENSITIVE"
 # Written into the text of items that a public build must never show.
 SECRET = "SECRET-MARKER-7Q"
-
-SITE = SITE_YAML
 
 FACTS = """\
 - id: first-fact
@@ -58,7 +52,7 @@ def base_files(sensitive_text: str = SECRET) -> dict[str, str]:
     """The project: two threats, two case studies (one sensitive), two papers on a
     meeting's agenda, a spotlight session, a page with an image, two facts."""
     return {
-        "site.yaml": SITE,
+        "site.yaml": SITE_YAML,
         "facts.yaml": FACTS,
         "assets/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">'
                            '<rect width="10" height="10" fill="#1f4e79"/></svg>\n',
@@ -99,22 +93,9 @@ def base_files(sensitive_text: str = SECRET) -> dict[str, str]:
     }
 
 
-def make_project(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
-    """root/content with the files (the base project by default)."""
-    content = root / "content"
-    write_files(content, base_files() if files is None else files)
-    return content
-
-
-def build(content: Path, output: Path, *extra: str) -> int:
-    return main(["build", "--content", str(content), "--output", str(output), "--today", TODAY, "--quiet",
-                 "--jobs", "1", *extra])
-
-
-def build_process(content: Path, output: Path, *extra: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "builder", "build", "--content", str(content), "--output",
-                             str(output), "--today", TODAY, "--quiet", "--jobs", "1", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+def small_project(root: Path) -> Path:
+    """root/content holding the small project of base_files()."""
+    return write_project(root, base_files())
 
 
 def inodes(folder: Path) -> dict[str, int]:
@@ -127,16 +108,16 @@ def rendered(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {path for path, inode in after.items() if before.get(path) != inode and path.endswith((".html", ".pdf"))}
 
 
-def cold_build(content: Path, where: Path, *extra: str) -> tuple[int, Path]:
+def cold_build(content: Path, where: Path, *extra: str, pdf: bool = False) -> tuple[int, Path]:
     """The same content built from nothing: copied to a folder of its own, whose
-    private folder holds no cache."""
+    private folder holds no cache. Returns the build's exit status and output."""
     copy = where / "content"
     shutil.copytree(content, copy, symlinks=True)
     templates = content.parent / "templates"
     if templates.is_dir():
         shutil.copytree(templates, where / "templates")
     output = where / "output"
-    return build(copy, output, *extra), output
+    return build(copy, output, *extra, pdf=pdf, expect=None).code, output
 
 
 def edit_keeping_size_and_time(path: Path, old: str, new: str) -> None:
@@ -185,8 +166,8 @@ def override_template(content: Path, name: str, old: str, new: str) -> None:
 
 @pytest.fixture
 def built(tmp_path) -> tuple[Path, Path]:
-    """The base project, built once (HTML only): (content, output)."""
-    content = make_project(tmp_path)
+    """The small project, built once (HTML only): (content, output)."""
+    content = small_project(tmp_path)
     output = tmp_path / "output"
-    assert build(content, output, "--no-pdf") == 0
+    build(content, output)
     return content, output

@@ -10,12 +10,14 @@ by name.
 
 Hypothesis settings profiles live here too: `quick` (the default, what `make
 test` runs: a few derandomised examples, no deadline) and `deep` (`make
-test-deep`: `pytest -m property --hypothesis-profile=deep`, hundreds of examples).
+test-deep`: `pytest -m property --hypothesis-profile=deep`, hundreds of examples),
+and the hook that marks browser and property tests for the tiers.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import http.server
@@ -55,7 +57,11 @@ implications: [Financial, Legal, Risk]
 """
 
 
-# The two tiers ---------------------------------------------------------------
+# The tiers ---------------------------------------------------------------------
+# Markers (registered in pyproject.toml) choose what each tier runs: `make test`
+# leaves out `slow`; `make test-quick` leaves out `browser`, `pdf` and `slow`;
+# `make test-deep` runs `property` with the deep profile, and `slow`.
+
 
 _SHARED = dict(deadline=None, database=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -65,9 +71,15 @@ settings.register_profile("deep", max_examples=300, **_SHARED)
 settings.load_profile("quick")  # `--hypothesis-profile=deep` on the command line overrides this
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "property: a hypothesis property test; `make test-deep` runs these "
-                                       "with many examples")
+def pytest_collection_modifyitems(items):
+    """Mark what can be told from the test itself: a test that asks for the
+    `browser` fixture (directly or through another fixture) drives Chromium, and
+    a hypothesis test is a property test. `pdf` and `slow` are marked by hand."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
 
 
 # Writing projects -----------------------------------------------------------
@@ -85,27 +97,33 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
+    """root/content holding the files, with a valid small site.yaml unless they
+    give their own; returns the content folder."""
+    return write_files(root / "content", {"site.yaml": SITE_YAML, **files})
+
+
+def copy_project(name: str, root: Path, overlay: dict[str, str | bytes] | None = None) -> Path:
+    """root/content: a copy of the fixture project tests/sites/<name>, with the
+    files of overlay laid over it; returns the content folder."""
+    content = root / "content"
+    shutil.copytree(SITES / name, content)
+    return write_files(content, overlay or {})
+
+
 @pytest.fixture
 def make_project(tmp_path):
-    """make_project({path: text}) -> tmp_path/content holding those files, with
-    a valid small site.yaml unless they give their own."""
-
-    def make(files: dict[str, str | bytes]) -> Path:
-        return write_files(tmp_path / "content", {"site.yaml": SITE_YAML, **files})
-
-    return make
+    """make_project({path: text}) -> write_project(tmp_path, {path: text})."""
+    return functools.partial(write_project, tmp_path)
 
 
 @pytest.fixture
 def copy_site(tmp_path):
-    """copy_site("minimal", {path: text}) -> a copy of tests/sites/<name> at
-    tmp_path/content with the given files laid over it (a project's own
-    templates/ then go to tmp_path/templates)."""
+    """copy_site("minimal", {path: text}) -> copy_project("minimal", tmp_path, {path: text})
+    (a project's own templates then go beside it, to tmp_path/templates)."""
 
     def copy(name: str = "minimal", overlay: dict[str, str | bytes] | None = None) -> Path:
-        content = tmp_path / "content"
-        shutil.copytree(SITES / name, content)
-        return write_files(content, overlay or {})
+        return copy_project(name, tmp_path, overlay)
 
     return copy
 
@@ -143,18 +161,32 @@ def run_process(*args: object, cwd: Path | None = None, env: dict | None = None,
     return Run(result.returncode, result.stdout, result.stderr)
 
 
+def build_args(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY) -> list:
+    """The arguments of a reproducible build of content into output, on one
+    process, HTML only unless pdf=True; `extra` comes last, so it may override
+    (`--today`, `--jobs 2`)."""
+    return ["build", "--content", content, "--output", output, "--jobs", "1",
+            *(["--today", today] if today else []), *([] if pdf else ["--no-pdf"]), *extra]
+
+
 def build(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY,
           process: bool = False, expect: int | None = 0) -> Run:
-    """The one build helper: a reproducible build of content into output, on one
-    process, HTML only unless pdf=True, in this process unless process=True.
-    `extra` comes last, so it may override (`--today`, `--jobs 2`). Asserts the
-    exit status is `expect` (None: any) and returns the Run."""
-    args = ["build", "--content", content, "--output", output, "--jobs", "1",
-            *(["--today", today] if today else []), *([] if pdf else ["--no-pdf"]), *extra]
+    """The one build helper: build_args's build, in this process unless
+    process=True. Asserts the exit status is `expect` (None: any) and returns the Run."""
+    args = build_args(content, output, *extra, pdf=pdf, today=today)
     result = run_process(*args) if process else cli(*args)
     if expect is not None:
         assert result.code == expect, f"build exited {result.code}, not {expect}:\n{result.err}"
     return result
+
+
+def start_build(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY,
+                **popen) -> subprocess.Popen:
+    """build_args's build as a process left running, for the tests that stop or
+    kill a build on its way; its output and errors are pipes, in text."""
+    args = build_args(content, output, "--quiet", *extra, pdf=pdf, today=today)
+    return subprocess.Popen([sys.executable, "-m", "builder", *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
 @pytest.fixture(scope="session")
@@ -171,7 +203,7 @@ def site_build(tmp_path_factory):
         if key not in outputs:
             content = root / name / "content"
             if not content.exists():
-                shutil.copytree(SITES / name, content)
+                copy_project(name, root / name)
             output = root / name / f"{profile}{'-pdf' if pdf else ''}-{today}"
             build(content, output, "--profile", profile, pdf=pdf, today=today)
             outputs[key] = output

@@ -24,8 +24,9 @@ change the case of what they show). References are kept by marker, not by id,
 so renaming or removing an item keeps the project valid: a link or agenda entry
 whose target is gone is simply not written.
 
-Only fields the builder accepts are used (builder/validate.py, builder/settings.py,
-README.md); every project generated passes `briefing check` (test_properties.py).
+Only fields the builder accepts are used (builder/reading/rules.py,
+builder/project/settings_files.py, README.md); every project generated passes
+`briefing check` (tests/selection/test_properties.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,21 @@
+"""The example project in content/ gets exactly one test: it checks and builds
+without errors. Everything else is asserted on the fixture projects under
+tests/sites/, so adding, editing or removing example items never fails the suite."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import EXAMPLE_CONTENT, build, cli, errors_only
+
+
+@pytest.mark.pdf
+def test_the_example_content_checks_and_builds_without_errors(tmp_path):
+    content = shutil.copytree(EXAMPLE_CONTENT, tmp_path / "content")  # nothing is written into the repository
+    for profile in ("internal", "public"):
+        code, _, err = cli("check", "--content", content, "--profile", profile)
+        assert code == 0 and errors_only(err) == [], err
+    # As `make build` does: today's date, and every PDF (packs, minutes, action plans).
+    build(content, tmp_path / "output", today=None, pdf=True)
+    assert (tmp_path / "output/index.html").is_file()
