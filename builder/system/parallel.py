@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def slices(items: Sequence, size: int) -> list[list]:
@@ -29,7 +35,22 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+def _die_with_parent() -> None:
+    """On Linux the kernel kills a worker the moment its build is killed: a worker
+    left alive even for the second the watching thread sleeps could write a page
+    into the staging folder that the next build has just cleared away."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _start_worker(parent: int, setup: Callable, setup_args: tuple) -> None:
+    if sys.platform == "linux":
+        _die_with_parent()
+        if os.getppid() != parent:  # killed before the signal was asked for
+            os._exit(1)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     setup(*setup_args)
 
