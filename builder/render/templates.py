@@ -186,10 +186,32 @@ def _holds_model(value, depth: int = 0) -> bool:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, by file and the
+    checksum of the source (Jinja's bucket checks it), so that the next build in
+    the same process (the preview, the tests) compiles only what changed. Never
+    on disk: the project's private folder holds data, not code."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledInMemory()
+
+
 def environment(content_dir: Path) -> ReadingEnvironment:
     """The one template environment. Templates are compiled in memory by each
     process: nothing compiled is ever read back from disk."""
     env = ReadingEnvironment(
+        bytecode_cache=_COMPILED,
         loader=jinja2.ChoiceLoader([
             jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_templates_dir()))}),
             jinja2.FileSystemLoader([str(d) for d in template_dirs(content_dir)]),
