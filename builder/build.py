@@ -15,7 +15,8 @@ from pathlib import Path
 
 from builder.checks import Checking, freeze, run_checks
 from builder.incremental import reuse
-from builder.incremental.reuse import Cache, LastBuild, Made, OutputFingerprints
+from builder.incremental.build_cache import BuildCache, Reuse
+from builder.incremental.reuse import LastBuild, Made, OutputFingerprints
 from builder.model.errors import ContentError, Problem
 from builder.model.project import Project
 from builder.plan import pages, pdfs, search_bundles, views
@@ -58,44 +59,44 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     """
     settings = reuse.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
     with output_folder.prepare(content_dir, output_dir) as target, \
-            reuse.open_cache(content_dir, target.path, settings) as cache:
+            BuildCache.open(content_dir, target.path, settings) as cache:
         # Read
-        inputs = reuse.scan(content_dir, with_pdf and content_version.last_commit(content_dir), cache)
-        last, on_disk = cache.record(), output_folder.file_stats(target.path)
-        state = reuse.fingerprint(inputs.key, settings, str(target.path))
-        if _nothing_changed(last, on_disk, state, output_dir, settings):
-            return BuildResult(last.written, cache.told + last.warnings, len(last.written))
-        fingerprints = reuse.Fingerprinter()
-        model = reuse.load_model(content_dir, cache, inputs, fingerprints, _load, revisable, revise_project)
+        cache.scan(with_pdf and content_version.last_commit(content_dir), output_folder.file_stats(target.path))
+        if cache.unchanged() and not _release_missing(output_dir, settings):
+            return BuildResult(cache.last.written, cache.told + cache.last.warnings, len(cache.last.written))
+        model = cache.load(load_project, revisable, revise_project)
         # Select, check, freeze
         selected = select(model.project, profile, drafts, today)
-        problems = run_checks(Checking(content_dir, model.project, selected, settings, tuple(model.warnings),
-                                       (cache, fingerprints, inputs)))
+        problems = run_checks(Checking(content_dir, model.project, selected, settings, tuple(model.warnings), cache))
         frozen = freeze(model.project, content_dir, today, problems)
         problems.raise_if_errors()
         # Plan
-        plan = _plan(selected, content_dir, settings, inputs, fingerprints, model, last)
-        reusable = reuse.reusable(plan.fingerprints, last, on_disk)
+        plan = _plan(selected, content_dir, settings, cache)
+        reusable = cache.reusable(plan.fingerprints)
         # Render into a staging folder, swapped in whole
         warnings = tuple(sorted(problems.warnings))
-        record = _render(plan, reusable, last, on_disk, selected, content_dir, target, output_dir, settings, jobs,
-                         on_pdf, warnings, cache)
-        record.basis = model.key
+        with output_folder.Staging(target) as staging:
+            made = _write(plan, reusable, selected, content_dir, staging, settings, jobs, on_pdf, warnings)
+            # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
+            # output is never served, even for an instant, without them.
+            hosting.write_output_files(selected, output_dir, settings.profile, content_dir, staging.path)
+            interrupt.stop_if_pressed()
+            cache.forget()
+            staging.swap_in()
         # Publish: what this build made and froze, kept for the next; the server and the release
         try:
-            _record(cache, record, target, state if model.steady else "")
+            cache.record(made, output_folder.file_stats(target.path))
             if record_issued:
                 frozen.record(content_dir)
         except KeyboardInterrupt:
             raise output_folder.Replaced() from None
         warnings += _publish(selected, model.project, plan, output_dir, settings, content_dir)
-        return BuildResult(record.written, cache.told + warnings, len(reusable))
+        return BuildResult(made.written, cache.told + warnings, len(reusable.paths))
 
 
-def _nothing_changed(last: LastBuild, on_disk: dict, state: str, output_dir: Path, settings: reuse.Settings) -> bool:
-    """The same inputs, the output as it was left, and so is a public build's release manifest."""
-    releases = settings.profile == "public" and not settings.drafts
-    return last.state == state and on_disk == last.files and not (releases and release.missing(output_dir))
+def _release_missing(output_dir: Path, settings: reuse.Settings) -> bool:
+    """A public build's release manifest was taken away: the build is made again to write it."""
+    return settings.profile == "public" and not settings.drafts and release.missing(output_dir)
 
 
 def _publish(selected: Project, project: Project, plan: Plan, output_dir: Path, settings: reuse.Settings,
@@ -106,22 +107,6 @@ def _publish(selected: Project, project: Project, plan: Plan, output_dir: Path, 
     if settings.profile == "public" and not settings.drafts:
         warnings += tuple(release.write(selected, project, plan.pages, plan.pdf_jobs, output_dir, settings.today))
     return warnings
-
-
-# Read --------------------------------------------------------------------------------------
-
-def _load(content_dir: Path, cache: Cache, hashes: dict[str, str]) -> tuple[Project, list[Problem], bool]:
-    """Read and validate the whole content; files unchanged since they were last
-    parsed (by the hash of their bytes) are not parsed again. The flag is False
-    when a file was not, when it was read, what was hashed (it was being saved)."""
-    parsed = cache.parse_cache(hashes)
-    try:
-        project, warnings = load_project(content_dir, parsed)
-    except BaseException:
-        cache.keep_parsed(parsed, complete=False)
-        raise
-    cache.keep_parsed(parsed, complete=True)
-    return project, warnings, not parsed.unsteady
 
 
 # Plan ------------------------------------------------------------------------------------
@@ -139,9 +124,8 @@ class Plan:
     fingerprints: OutputFingerprints
 
 
-def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs: reuse.Inputs,
-          fingerprints: reuse.Fingerprinter, model: reuse.Loaded, last: LastBuild) -> Plan:
-    today = settings.today
+def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, cache: BuildCache) -> Plan:
+    today, inputs = settings.today, cache.inputs
     bundles = tuple(search_bundles.search_bundles(selected)) if settings.with_search else ()
     shown = views.Views(selected, today)  # the rows pages and PDFs share
     pdf_jobs = tuple(pdfs.plan_pdfs(shown)) if settings.with_pdf else ()
@@ -154,9 +138,8 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
                    "fact": selected.facts_by_id.get,
                    "path": lambda path: site_pages.content_path_to_output(selected, path)}
     shared = (selected.site, pages.navigation(selected), [b.name for b in bundles])
-    output_fingerprints = OutputFingerprints(inputs, settings, shared, read_values,
-                                             lambda: output_fingerprints.item((selected, assets)),
-                                             fingerprints, model, last)
+    output_fingerprints = cache.output_fingerprints(shared, read_values,
+                                                    lambda: output_fingerprints.item((selected, assets)))
     for spec in planned:
         output_fingerprints.page(spec.path, spec.template, spec.title, spec.marking, spec.section, spec.kind_label,
                                  spec.inputs)
@@ -176,51 +159,34 @@ def _plan(selected: Project, content_dir: Path, settings: reuse.Settings, inputs
 
 # Render, index, PDFs ---------------------------------------------------------------------------
 
-def _render(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selected: Project, content_dir: Path,
-            target: output_folder.Target, output_dir: Path, settings: reuse.Settings, jobs: int, on_pdf,
-            warnings: tuple[Problem, ...], cache: Cache) -> LastBuild:
-    """Every output written into a staging folder beside the output, which is then
-    swapped in whole. Returns the record of what was written."""
-    with output_folder.Staging(target) as staging:
-        record = _write(plan, reusable, last, on_disk, selected, content_dir, staging, settings, jobs, on_pdf,
-                        warnings)
-        # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
-        # output is never served, even for an instant, without them.
-        hosting.write_output_files(selected, output_dir, settings.profile, content_dir, staging.path)
-        interrupt.stop_if_pressed()
-        cache.forget()
-        staging.swap_in()
-    return record
-
-
-def _write(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selected: Project, content_dir: Path,
-           staging: output_folder.Staging, settings: reuse.Settings, jobs: int, on_pdf,
-           warnings: tuple[Problem, ...]) -> LastBuild:
+def _write(plan: Plan, reusable: Reuse, selected: Project, content_dir: Path, staging: output_folder.Staging,
+           settings: reuse.Settings, jobs: int, on_pdf, warnings: tuple[Problem, ...]) -> LastBuild:
     """Write every output into the staging folder: what changed is made, the rest
     taken from the last output. Returns the record of what was written."""
-    previous = output_folder.Previous(staging.target.path, staging.path, on_disk)
+    last = reusable.last
+    previous = output_folder.Previous(staging.target.path, staging.path, reusable.on_disk)
     # Copied first, so that a full disk is found before Pagefind runs short of room.
     copied = site_pages.copy_files(selected, templates.static_files(content_dir), content_dir, staging.path)
     setup = site_pages.SiteJob(selected, content_dir, staging.path, settings.today, plan.pdf_links, plan.pages,
-                         tuple(bundle.name for bundle in plan.bundles))
-    changed_pdfs = [job for job in plan.pdf_jobs if job.path not in reusable]
+                               tuple(bundle.name for bundle in plan.bundles))
+    changed_pdfs = [job for job in plan.pdf_jobs if job.path not in reusable.paths]
     left = {job.path for job in changed_pdfs} if settings.pdfs_later else set()
     # Pagefind goes on indexing in the background while the exports and the PDFs are made.
     with search.Indexer(staging.path, jobs) as indexer:
-        reads = _write_pages(plan, reusable, last, on_disk, setup, previous, indexer, jobs, warnings)
+        reads = _write_pages(plan, reusable, setup, previous, indexer, jobs, warnings)
         # The exports are made on every build (they are quick), and a file whose
         # bytes are the same is taken from the last output.
         for name, make in plan.exports.items():
             previous.write_or_take(name, make())
         for job in plan.pdf_jobs:
-            if job.path in reusable:
+            if job.path in reusable.paths:
                 previous.take(job.path)
         _write_pdfs(plan, pdf.PdfSetup(selected, content_dir, staging.path, settings.today),
                     [job for job in changed_pdfs if job.path not in left], jobs, on_pdf, indexer, warnings)
         _raise_if_failed(indexer.finish(), warnings)
     outputs = {}
     for path, planned in plan.fingerprints.planned.items():
-        if path in reusable:
+        if path in reusable.paths:
             outputs[path] = last.outputs[path]
         elif path in reads:
             outputs[path] = Made(plan.fingerprints.made_from(path, reads[path]), planned, tuple(reads[path]))
@@ -229,9 +195,8 @@ def _write(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, selec
     made = {path: entry.made_from for path, entry in outputs.items()}
     written = tuple(spec.path for spec in plan.pages) + tuple(copied) + tuple(plan.exports)
     written += tuple(job.path for job in plan.pdf_jobs if job.path not in left)
-    record = LastBuild(written=written, warnings=warnings, outputs=outputs,
-                    bundles={b.folder: reuse.bundle_fingerprint(b, made) for b in plan.bundles})
-    return record
+    return LastBuild(written=written, warnings=warnings, outputs=outputs,
+                     bundles={b.folder: reuse.bundle_fingerprint(b, made) for b in plan.bundles})
 
 
 def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> None:
@@ -241,29 +206,26 @@ def _raise_if_failed(failures: list[Problem], warnings: tuple[Problem, ...]) -> 
         raise ContentError(failures + list(warnings))
 
 
-def _write_pages(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict, setup: site_pages.SiteJob,
-                 previous: output_folder.Previous, indexer: search.Indexer, jobs: int,
-                 warnings: tuple[Problem, ...]) -> dict[str, list]:
+def _write_pages(plan: Plan, reusable: Reuse, setup: site_pages.SiteJob, previous: output_folder.Previous,
+                 indexer: search.Indexer, jobs: int, warnings: tuple[Problem, ...]) -> dict[str, list]:
     """Render the pages that changed. The search bundles whose pages changed go to
     the indexer as soon as their pages are written, so that Pagefind works while
     the rest are rendered and the unchanged files are taken from the old output;
     the other bundles are taken as they were. Returns what each page rendered read."""
-    current = {spec.path: (last.outputs[spec.path].made_from if spec.path in reusable else
-                           plan.fingerprints.made_from(spec.path, last.outputs[spec.path].reads)
-                           if spec.path in last.outputs else None) for spec in plan.pages}
-    kept = reuse.unchanged_folders(plan.bundles, current, last, on_disk)
+    current = {spec.path: reusable.made_from(spec.path, plan.fingerprints) for spec in plan.pages}
+    kept = reuse.unchanged_folders(plan.bundles, current, reusable.last, reusable.on_disk)
     stale = [bundle for bundle in plan.bundles if bundle.folder not in kept]
     # Pagefind needs every page of its bundle in place.
-    for page in (page for bundle in stale for page in bundle.pages if page in reusable):
+    for page in (page for bundle in stale for page in bundle.pages if page in reusable.paths):
         previous.take(page)
-    unwritten = {bundle.name: {page for page in bundle.pages if page not in reusable} for bundle in stale}
+    unwritten = {bundle.name: {page for page in bundle.pages if page not in reusable.paths} for bundle in stale}
     bundle_of = {page: bundle for bundle in stale for page in unwritten[bundle.name]}
     for bundle in stale:
         if not unwritten[bundle.name]:
             indexer.add(bundle)
     # Bundle by bundle, so that the first can be indexed while the next is rendered.
     order = {bundle.name: number for number, bundle in enumerate(stale)}
-    to_render = sorted((spec.path for spec in plan.pages if spec.path not in reusable),
+    to_render = sorted((spec.path for spec in plan.pages if spec.path not in reusable.paths),
                        key=lambda path: order[bundle_of[path].name] if path in bundle_of else len(order))
     processes = parallel.worth(jobs, len(to_render), PAGES_PER_PROCESS)
     work = parallel.slices(to_render, PAGES_PER_SLICE)
@@ -282,10 +244,10 @@ def _write_pages(plan: Plan, reusable: set[str], last: LastBuild, on_disk: dict,
     _raise_if_failed(problems, warnings)
     taken = {page for bundle in stale for page in bundle.pages}
     for spec in plan.pages:
-        if spec.path in reusable and spec.path not in taken:
+        if spec.path in reusable.paths and spec.path not in taken:
             previous.take(spec.path)
     if kept:
-        previous.take_all(path for path in on_disk if "/".join(path.split("/", 2)[:2]) in kept and path.count("/") > 1)
+        previous.take_all(path for path in reusable.on_disk if "/".join(path.split("/", 2)[:2]) in kept and path.count("/") > 1)
     return reads
 
 
@@ -304,14 +266,3 @@ def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, 
             if on_pdf:
                 on_pdf(done, len(plan.pdf_jobs), path)
     _raise_if_failed(problems, warnings)
-
-
-# Record ---------------------------------------------------------------------------------------
-
-def _record(cache: Cache, record: LastBuild, target: output_folder.Target, state: str) -> None:
-    """Keep what this build made for the next, once its output is in place: the
-    files as they are now, and the state it was made from ("" when a content file
-    changed while it was read: the next build then looks at everything again)."""
-    record.files = output_folder.file_stats(target.path)
-    record.state = state
-    cache.save(record)

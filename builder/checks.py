@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from builder.incremental import reuse
-from builder.incremental.reuse import Cache
+from builder.incremental.build_cache import BuildCache
 from builder.meetings import confirmed, issued, minutes_rules, publication
 from builder.model.errors import Problem, Problems
 from builder.model.project import Project
@@ -33,7 +33,7 @@ class Checking:
     selected: Project
     settings: reuse.Settings
     warnings: tuple[Problem, ...] = ()  # found while reading
-    memo: tuple[Cache, reuse.Fingerprinter, reuse.Inputs] | None = None  # where a check may keep its answers
+    memo: BuildCache | None = None  # where a check may keep its answers
 
 
 def _skeleton_text(checking: Checking, problems: Problems) -> None:
@@ -45,13 +45,13 @@ def _skeleton_text(checking: Checking, problems: Problems) -> None:
         phrases = skeletons.skeleton_phrases(content_dir, project.site)
         found = [skeletons.skeleton_text(item, phrases) for item in items]
     else:
-        cache, fingerprints, inputs = checking.memo
+        cache = checking.memo
         # The phrases come from the skeleton templates, filled in from the settings.
-        pattern, = cache.derived("skeleton phrases", "", [fingerprints.full(inputs.templates_key, project.site)],
+        pattern, = cache.derived("skeleton phrases", "", [cache.full(cache.inputs.templates_key, project.site)],
                                  lambda index: skeletons.skeleton_phrases(content_dir, project.site).pattern)
         phrases = re.compile(pattern)
         # The check reads every field but the text through `light`, and the text.
-        keys = [fingerprints.light(item, item.body) for item in items]
+        keys = [cache.light(item, item.body) for item in items]
         found = cache.derived("skeleton", phrases.pattern, keys,
                               lambda index: [list(entry) for entry in skeletons.skeleton_text(items[index], phrases)])
     for item, texts in zip(items, found):

@@ -17,6 +17,7 @@ and the hook that marks browser and property tests for the tiers.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import gzip
 import hashlib
@@ -192,21 +193,28 @@ def start_build(content: Path, output: Path, *extra: object, pdf: bool = False, 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory):
     """site_build("partnership", "public", pdf=True) -> the output folder of that
-    fixture project (tests/sites/<name>, copied first) built once per session.
+    fixture project (tests/sites/<name>, copied first) built once per run: the
+    workers of a parallel run share one folder, and a lock on each build makes
+    the first worker that asks build it while the other waits for it.
     Shared by every test that asks for the same build: read it, never change it."""
-    root = tmp_path_factory.mktemp("site-builds")
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "site-builds"
+    root.mkdir(exist_ok=True)
     outputs: dict[tuple, Path] = {}
 
     def get(name: str = "partnership", profile: str = "internal", *, pdf: bool = False,
             today: str = TODAY) -> Path:
         key = (name, profile, pdf, today)
         if key not in outputs:
-            content = root / name / "content"
-            if not content.exists():
-                copy_project(name, root / name)
-            output = root / name / f"{profile}{'-pdf' if pdf else ''}-{today}"
-            build(content, output, "--profile", profile, pdf=pdf, today=today)
-            outputs[key] = output
+            folder = root / f"{name}-{profile}{'-pdf' if pdf else ''}-{today}"
+            folder.mkdir(exist_ok=True)
+            with open(folder / ".lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not (folder / "built").exists():
+                    content = copy_project(name, folder / "project")
+                    build(content, folder / "output", "--profile", profile, pdf=pdf, today=today)
+                    (folder / "built").touch()
+            outputs[key] = folder / "output"
         return outputs[key]
 
     return get
@@ -444,6 +452,17 @@ PAGE_TYPES = [
     "actions/index.html", "actions/prevent.html", "objectives/index.html", "objectives/detect.html",
     "facts/index.html",
 ]
+# The page types whose layouts differ most (a home page, a paper with its tables
+# and charts, an agenda, a wide table, charts alone): a browser test run over
+# every page type checks these in `make test`; the rest are `slow`, for
+# `make test-deep`, since each page costs a browser second or two.
+LAYOUTS = {"index.html", "reports/soc-strategy-refresh.html", "meetings/2015-09-02-ssr.html", "actions/index.html",
+           "facts/index.html"}
+
+
+def each_page(paths) -> list:
+    """paths as pytest parameters, those not in LAYOUTS marked slow."""
+    return [pytest.param(path, marks=() if path in LAYOUTS else pytest.mark.slow) for path in paths]
 
 
 @pytest.fixture(scope="session")

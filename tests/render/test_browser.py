@@ -15,7 +15,7 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PAGE_TYPES, build, http_server
+from conftest import PAGE_TYPES, build, each_page, http_server
 from playwright.sync_api import expect
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -36,7 +36,7 @@ def page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", ONE_PAGE_OF_EACH_TYPE)
+@pytest.mark.parametrize("path", each_page(ONE_PAGE_OF_EACH_TYPE))
 def test_no_wcag_22_aa_violations(page, base_url, path):
     page.goto(f"{base_url}/{path}")
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})

@@ -10,7 +10,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from playwright.sync_api import expect
 
 from builder.render import csp
 from builder.cli import main
-from conftest import EXAMPLE_CONTENT, PAGE_TYPES
+from conftest import PAGE_TYPES, copy_project, each_page
 
 # Collects what the browser refuses, before any script of the page runs.
 WATCH = ("window.__violations = [];"
@@ -34,10 +33,9 @@ WATCH = ("window.__violations = [];"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The example content, with an accent colour from site.yaml, built without PDFs."""
+    """The partnership fixture project, with an accent colour from site.yaml, built without PDFs."""
     root = tmp_path_factory.mktemp("csp")
-    content = root / "content"
-    shutil.copytree(EXAMPLE_CONTENT, content)
+    content = copy_project("partnership", root)
     (content / "site.yaml").write_text((content / "site.yaml").read_text() + 'accent: "#5c2d91"\n')
     assert main(["build", "--content", str(content), "--output", str(root / "output"), "--no-pdf",
                  "--today", "2016-01-15", "--quiet"]) == 0
@@ -93,7 +91,7 @@ def test_every_page_carries_the_one_policy_and_nothing_inline(site):
     assert csp.header_value().endswith("frame-ancestors 'none'")
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", each_page(PAGE_TYPES))
 def test_no_violation_served_over_http(page, base_url, path):
     page.goto(f"{base_url}/{path}")
     assert violations(page) == []
@@ -101,7 +99,7 @@ def test_no_violation_served_over_http(page, base_url, path):
     assert accent == "#5c2d91", "the accent colour comes from its stylesheet"
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", each_page(PAGE_TYPES))
 def test_no_violation_opened_from_disk(page, site, path):
     page.goto((site / path).as_uri())
     assert violations(page) == []
@@ -122,8 +120,7 @@ def _free_port() -> int:
 
 
 def test_live_reload_and_its_overlay_work_under_the_policy(tmp_path, browser):
-    content = tmp_path / "content"
-    shutil.copytree(EXAMPLE_CONTENT, content)
+    content = copy_project("partnership", tmp_path)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "serve", "--content", str(content), "--port", str(port), "--no-pdf"],

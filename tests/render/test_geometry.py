@@ -19,7 +19,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PAGE_TYPES, SITES, html_pages, http_server, parse_html, pdf_text
+from conftest import PAGE_TYPES, SITES, each_page, html_pages, http_server, parse_html, pdf_text
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -138,14 +138,14 @@ def _open(page, url):
 # On screen and in print --------------------------------------------------------
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", each_page(PAGES))
 def test_nothing_overflows_no_text_is_small_every_table_fits_or_says_it_scrolls(tabs, base_url, path, width):
     page = tabs(width)
     _open(page, f"{base_url}/{path}")
     assert page.evaluate(GEOMETRY, {"smallest": SMALLEST_TEXT_PX, "print": False}) == []
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", each_page(PAGES))
 def test_in_print_nothing_overflows_no_text_is_small_and_menu_and_search_are_left_out(tabs, base_url, path):
     page = tabs("print")
     _open(page, f"{base_url}/{path}")
@@ -179,7 +179,7 @@ def _printed(page) -> list[list[tuple[str, float, float]]]:
     return [_runs(p) for p in reader.pages]
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", each_page(PAGES))
 def test_printed_marking_is_in_the_margins_of_every_page_and_touches_no_text(tabs, base_url, path):
     page = tabs(1280)  # printed, as from the browser's Print
     _open(page, f"{base_url}/{path}")
