@@ -162,19 +162,34 @@ def run_process(*args: object, cwd: Path | None = None, env: dict | None = None,
     return Run(result.returncode, result.stdout, result.stderr)
 
 
-def build_args(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY) -> list:
+# Whether the build helpers make a search index: not in a module marked
+# `without_search`. Pagefind costs a quarter of a small build; the tests that look
+# at what a build writes, search index included, leave their modules unmarked.
+_SEARCH = {"on": True}
+
+
+def pytest_runtest_setup(item):
+    """Before any fixture of the test is set up (a module's shared builds too)."""
+    _SEARCH["on"] = item.get_closest_marker("without_search") is None
+
+
+def build_args(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY,
+               search: bool | None = None) -> list:
     """The arguments of a reproducible build of content into output, on one
-    process, HTML only unless pdf=True; `extra` comes last, so it may override
-    (`--today`, `--jobs 2`)."""
+    process, HTML only unless pdf=True, with a search index unless the test's
+    module is marked `without_search` (or `search` says); `extra` comes last, so
+    it may override (`--today`, `--jobs 2`)."""
+    search = _SEARCH["on"] if search is None else search
     return ["build", "--content", content, "--output", output, "--jobs", "1",
-            *(["--today", today] if today else []), *([] if pdf else ["--no-pdf"]), *extra]
+            *(["--today", today] if today else []), *([] if pdf else ["--no-pdf"]),
+            *([] if search else ["--no-search"]), *extra]
 
 
 def build(content: Path, output: Path, *extra: object, pdf: bool = False, today: str | None = TODAY,
-          process: bool = False, expect: int | None = 0) -> Run:
+          process: bool = False, expect: int | None = 0, search: bool | None = None) -> Run:
     """The one build helper: build_args's build, in this process unless
     process=True. Asserts the exit status is `expect` (None: any) and returns the Run."""
-    args = build_args(content, output, *extra, pdf=pdf, today=today)
+    args = build_args(content, output, *extra, pdf=pdf, today=today, search=search)
     result = run_process(*args) if process else cli(*args)
     if expect is not None:
         assert result.code == expect, f"build exited {result.code}, not {expect}:\n{result.err}"
@@ -212,7 +227,7 @@ def site_build(tmp_path_factory):
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 if not (folder / "built").exists():
                     content = copy_project(name, folder / "project")
-                    build(content, folder / "output", "--profile", profile, pdf=pdf, today=today)
+                    build(content, folder / "output", "--profile", profile, pdf=pdf, today=today, search=True)
                     (folder / "built").touch()
             outputs[key] = folder / "output"
         return outputs[key]

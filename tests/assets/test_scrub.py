@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from conftest import build, cli
 
+pytestmark = pytest.mark.without_search
+
 PAGE = "---\ntitle: Evidence\n---\n![A photograph](../assets/photo.jpg)\n\n[The paper](../assets/paper.pdf)\n\n" \
        "[The sheet](../assets/sheet.docx)\n\n![A drawing](../assets/drawing.svg)\n"
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"

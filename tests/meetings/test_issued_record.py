@@ -8,6 +8,8 @@ from test_publication import ISSUED, edit, project
 
 from conftest import build, cli, errors_only
 
+pytestmark = pytest.mark.without_search
+
 MEETING = "meetings/2015-09-02-board.yaml"
 REMEDY = (f"restore the file from version control, or delete the entry of '{MEETING}' (line 6) so that the next "
           "build records its pack again as it stands")

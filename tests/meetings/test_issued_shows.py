@@ -12,6 +12,8 @@ import pytest
 
 from conftest import build, cli
 
+pytestmark = pytest.mark.without_search
+
 ISSUED_ON, TODAY = "2015-08-20", "2015-09-01"
 # Two 1x1 PNGs of different pixels.
 RED = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import build, cli, errors_only, parse_html, pdf_text
 
+pytestmark = pytest.mark.without_search
+
 TODAY = "2016-04-01"
 FIRST = "minutes/2015-09-02-board.yaml"
 CORRECTION = "corrections:\n  - meeting: {meeting}\n    text: Item 2 read CORRECTEDTEXT.\n"

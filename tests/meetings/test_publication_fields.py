@@ -14,6 +14,8 @@ from test_publication import PROFILES, paper, project
 
 from conftest import SITE_YAML, build, cli, errors_only, parse_html, pdf_text, problem_lines
 
+pytestmark = pytest.mark.without_search
+
 URGENT = "  - report: late-paper\n    added: 2015-08-31\n    urgent_reason: The contract must be let URGENTMARK.\n"
 
 

@@ -11,6 +11,8 @@ import pytest
 from conftest import (INVALID_SITES, SITES, build, cli, copy_project, errors_only, problem_lines, run_process,
                       write_files)
 
+pytestmark = pytest.mark.without_search
+
 CASES = sorted(p.name for p in INVALID_SITES.iterdir() if p.is_dir())
 
 

@@ -11,6 +11,8 @@ import pytest
 from conftest import SITES, build, cli, pdf_text
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.without_search
+
 LIFECYCLE = SITES / "lifecycle"
 LATER = "2016-06-01"  # the date these tests build against
 

@@ -23,6 +23,8 @@ from cache_project import cold_build, small_project
 from conftest import TODAY, build, start_build, write_files
 from conftest import checksums as tree
 
+pytestmark = pytest.mark.without_search
+
 BROKEN = {"pages/broken.md": "---\ntitle: [broken\n---\n"}
 
 

@@ -8,6 +8,8 @@ import shutil
 import pytest
 from conftest import build, cli, run_process
 
+pytestmark = pytest.mark.without_search
+
 
 def _manifest(out):
     return json.loads((out.parent / f"{out.name}.release" / "release.json").read_text(encoding="utf-8"))

@@ -16,6 +16,8 @@ from conftest import SITE_YAML, TODAY, build, cli, hang_guard, run_process, writ
 from builder.markdown import body_scan, links
 from builder.reading import yamlread
 
+pytestmark = pytest.mark.without_search
+
 PAGE = "---\ntitle: {title}\n---\n{body}\n"
 REPORT = """\
 ---

@@ -11,7 +11,7 @@ import pytest
 from builder.render import pdf
 from conftest import build
 
-pytestmark = pytest.mark.pdf
+pytestmark = [pytest.mark.pdf, pytest.mark.without_search]
 
 
 def test_without_harfbuzz_subsetting_the_build_says_once_what_to_install_and_nothing_more(

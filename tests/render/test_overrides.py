@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import REPO, build, cli, problem_lines, write_files
+
+pytestmark = pytest.mark.without_search
 
 EXTENDS_FOOTER = ('{% extends "builtin/base.html" %}\n'
                   '{% block footer %}<p class="local">LOCAL-FOOTER</p>{{ super() }}{% endblock %}\n')

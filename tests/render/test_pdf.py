@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, SITES, build, pdf_pages, pdf_text, write_files
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.pdf
+pytestmark = [pytest.mark.pdf, pytest.mark.without_search]
 
 PAPER = "reports/soc-strategy-refresh.pdf"
 EXEMPT_PAPER = "reports/waste-contract-integrity.pdf"

@@ -21,6 +21,8 @@ from builder.model.errors import Problems
 from builder.markdown.rendering import sanitise
 from conftest import TESTS, build, cli, parse_html, problem_lines
 
+pytestmark = pytest.mark.without_search
+
 WORD = TESTS / "word"
 SITE = """\
 title: Test site
