@@ -67,8 +67,9 @@ def _approving(meeting: Meeting, meetings: dict[str, Meeting], problems: Problem
             elif minuted.date and meeting.date and minuted.date >= meeting.date:
                 problems.error(meeting.path, line, f"the minutes of {minuted.id} are approved here, but that meeting "
                                "is not an earlier one; approve minutes at a later meeting")
-            if not agenda_item.title:
-                agenda_item = replace(agenda_item, title=f"Minutes of the previous meeting: {minuted.title}")
+            # The line names that meeting, so it shows that meeting's marking.
+            agenda_item = replace(agenda_item, classification=minuted.classification,
+                                  title=agenda_item.title or f"Minutes of the previous meeting: {minuted.title}")
         items.append(agenda_item)
     return replace(meeting, items=tuple(items)) if tuple(items) != meeting.items else meeting
 

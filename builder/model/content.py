@@ -239,6 +239,7 @@ class AgendaItem:
     added: dt.date | None = None  # when the clerk put it on the agenda: after `publish_by`, a late item
     urgent_reason: str = ""  # why the Chair takes a late item: printed on the agenda
     line: int = 0  # of the meeting file, for messages
+    classification: str = MARKINGS[0]  # of what its line names: an approval's, the approved meeting's
 
     @classmethod
     def left_out(cls, report: Report, not_yet: bool = False) -> AgendaItem:

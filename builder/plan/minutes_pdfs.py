@@ -24,7 +24,8 @@ def private_view(view: MinutesView) -> MinutesView | None:
                       decisions=tuple(d for d in minutes.decisions if d.item in numbers),
                       declarations=tuple(d for d in minutes.declarations if d.item in numbers))
     return replace(view, minutes=minutes, rows=rows,
-                   marking=highest_marking([minutes.classification] + [row.marking for row in rows]))
+                   marking=highest_marking([minutes.classification, view.meeting.classification]
+                                           + [row.marking for row in rows]))
 
 
 def minutes_jobs(shown: Views, job_class, with_settings) -> list:

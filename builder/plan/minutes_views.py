@@ -109,7 +109,8 @@ class MinutesViews:
             corrected = tuple((c, self.project.by_key.get(f"{Meeting.folder}/{c.meeting}"))
                               for c in minutes.corrections)
             views[meeting.key] = MinutesView(minutes, meeting, rows, confirmation(self.project, minutes),
-                                             highest_marking([minutes.classification] + [r.marking for r in rows]),
+                                             highest_marking([minutes.classification, meeting.classification]
+                                                             + [r.marking for r in rows]),
                                              corrected)
         return views
 

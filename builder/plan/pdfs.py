@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from builder.markdown import rendering
+from builder.markdown import directives, rendering
 from builder.model.content import AgendaItem, Item, Meeting, Report, Supplement, highest_marking
 from builder.model.paths import pdf_path, private_pack_path, supplement_path
 from builder.plan import action_pdfs, charts, minutes_pdfs
@@ -45,6 +45,13 @@ class PrintedBody:
     def chart(self, directive, index: int) -> str:
         return charts.chart_figure({f.id: f for f in self.facts}, directive, f"{self.prefix}chart-{index + 1}",
                                    for_print=True)
+
+    @property
+    def shows(self) -> tuple:
+        """The facts its charts draw: the recorder marks the part that prints the
+        body at least as high as each of them."""
+        charted = {fact_id for directive in directives.find(self.item.body) for fact_id in directive.ids}
+        return tuple(fact for fact in self.facts if fact.id in charted)
 
     def __html__(self) -> str:
         def url_for(content_path: str, fragment: str, is_image: bool) -> str | None:

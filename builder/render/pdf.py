@@ -103,6 +103,8 @@ class PdfWriter:
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         self.setup = setup
         self.env = templates.environment(setup.content_dir)
+        project = setup.project
+        self.all_markings = {m.classification for m in (*project.items, *project.facts, *project.actions)}
         dirs = templates.template_dirs(setup.content_dir)
         self.stylesheet = next(d / "pdf" / "paper.css" for d in dirs if (d / "pdf" / "paper.css").is_file())
         self.allowed = [setup.content_dir / "assets"] + [d / sub for d in dirs for sub in ("static", "pdf")]
@@ -110,10 +112,25 @@ class PdfWriter:
         self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
 
     def _html(self, job: PdfJob, version: str, **extra) -> str:
-        return typeset.keep_short_blocks(self.env.get_template(job.template).render(
-            **job.inputs, **extra, site=self.setup.project.site, title=job.title, today=self.setup.today,
-            content_version=version,
-        ))
+        """The PDF's HTML, each part (a pack's cover, each paper bound in) marked at the
+        highest marking of what the recorder saw it show: rendered again where that
+        is more than was planned."""
+        template = self.env.get_template(job.template)
+
+        def render() -> str:
+            return template.render(**job.inputs, **extra, site=self.setup.project.site, title=job.title,
+                                   today=self.setup.today, content_version=version)
+
+        self.env.record_parts()
+        try:
+            html = render()
+            raised = self.env.parts_raised(self.all_markings)
+            if raised is not None:
+                self.env.apply_parts(raised)
+                html = render()
+        finally:
+            self.env.apply_parts(None)
+        return typeset.keep_short_blocks(html)
 
     def _document(self, html: str, fetcher):
         base_url = self.setup.content_dir.resolve().as_uri() + "/"

@@ -20,10 +20,10 @@ from builder.model import paths
 from builder.plan import views
 from builder.render import csp
 from builder.model.errors import Problem
-from builder.model.content import TEXT_FIELDS, Action, Fact, Item
+from builder.model.content import TEXT_FIELDS, Action, AgendaItem, Fact, Item, highest_marking
 from builder.plan.views import View
 
-_MARKED = (Item, Fact, Action)
+_MARKED = (Item, Fact, Action, AgendaItem)
 
 
 def builtin_templates_dir() -> Path:
@@ -98,6 +98,15 @@ class ReadingEnvironment(jinja2.Environment):
     reads: set | None = None
     markings: set | None = None
     everything: bool = False
+    # A PDF is marked part by part (each paper of a pack, its cover): while `parts`
+    # is a list, what is shown is noted in the part `new_part()` began, and on the
+    # second pass `raised` holds each part's marking as recorded, which `marked()`
+    # returns. What is shown before the first part (the document's head) counts
+    # for every part.
+    parts: list[set] | None = None
+    planned: list[str] | None = None
+    raised: list[str] | None = None
+    part: int = 0
 
     # Called for every attribute a template reads.
     def getattr(self, obj, attribute):
@@ -119,11 +128,51 @@ class ReadingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
     def note_shown(self, obj) -> None:
-        if self.markings is not None:
-            if isinstance(obj, _MARKED):
-                self.markings.add(obj.classification)
-            elif isinstance(obj, View):
-                self.markings.add(obj.marking)
+        marking = obj.classification if isinstance(obj, _MARKED) else obj.marking if isinstance(obj, View) else None
+        if marking is not None:
+            if self.markings is not None:
+                self.markings.add(marking)
+            if self.parts is not None:
+                self.parts[self.part].add(marking)
+
+    def new_part(self) -> str:
+        """Begin the next part of a document: a template global, printing nothing."""
+        self.part += 1
+        if self.parts is not None:
+            self.parts.append(set())
+            self.planned.append("")
+        return ""
+
+    def marked(self, planned: str) -> str:
+        """The marking the current part prints: as planned on the first pass, as
+        recorded (never lower than planned) on the second."""
+        if self.planned is not None:
+            self.planned[self.part] = highest_marking([self.planned[self.part] or planned, planned])
+        if self.raised is not None and self.part < len(self.raised):
+            return highest_marking([planned, self.raised[self.part]])
+        return planned
+
+    def record_parts(self) -> None:
+        """Start the first pass of a document."""
+        self.reads, self.everything = set(), False
+        self.parts, self.planned, self.raised, self.part = [set()], [""], None, 0
+
+    def parts_raised(self, all_markings: set[str]) -> list[str] | None:
+        """After the first pass: each part's marking as recorded, or None where every
+        part printed what it showed. A template that reached around the recorder
+        may have shown anything: every part is then marked as if it had."""
+        head = self.parts[0] | (all_markings if self.everything else set())
+        raised = [highest_marking(shown | head | ({planned} if planned else set()))
+                  for shown, planned in zip(self.parts, self.planned)]
+        needed = any(planned and marking != planned for marking, planned in zip(raised, self.planned))
+        self.parts, self.planned, self.part = None, None, 0
+        return raised if needed else None
+
+    def apply_parts(self, raised: list[str] | None) -> None:
+        """Start the second pass, or end recording (None)."""
+        self.raised, self.part = raised, 0
+        if raised is None:
+            self.reads = None
 
     def _note(self, obj) -> None:
         if self.reads is not None and isinstance(obj, Item):
@@ -165,6 +214,8 @@ class ReadingEnvironment(jinja2.Environment):
 
     def printed(self, value):
         """Every `{{ value }}` passes here before it is printed."""
+        for shown in getattr(value, "shows", ()) if hasattr(value, "__html__") else ():
+            self.note_shown(shown)  # what a printed body draws from elsewhere: its charted facts
         if self.reads is not None and not isinstance(value, _PLAIN):
             if isinstance(value, Item) and not hasattr(value, "__html__"):
                 self.note_shown(value)  # printed as its title
@@ -231,6 +282,7 @@ def environment(content_dir: Path) -> ReadingEnvironment:
     env.filters["item_date"] = env._shows(views.item_date)
     env.tests["sensitive"] = views.is_sensitive
     env.globals.update(
+        new_part=env.new_part, marked=env.marked,
         content_security_policy=csp.CONTENT_SECURITY_POLICY,
         page_url=paths.page_path, section_url=paths.section_path, group_url=paths.group_path,
         review_url=paths.review_path, objective_url=paths.objective_path,
