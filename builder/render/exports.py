@@ -109,7 +109,9 @@ def _meeting_event(project: Project, meeting: Meeting) -> icalendar.Event:
     lines_of_agenda = [f"{entry.number}. " + ". ".join(filter(None, (
         entry.report.title if entry.report else entry.item.title, None if entry.report else entry.item.withheld,
         entry.item.urgent_reason and f"Urgent item: {entry.item.urgent_reason}"))) for entry in agenda]
-    marking = highest_marking([meeting.classification] + [e.report.classification for e in agenda if e.report])
+    # Each line shows its paper, or what its title names (an approval: the approved meeting).
+    marking = highest_marking([meeting.classification] + [e.report.classification if e.report
+                                                           else e.item.classification for e in agenda])
     updated = meeting.updated or meeting.date
     event = icalendar.Event()
     event.add("uid", f"{stable_id(meeting.key)}@briefing")

@@ -81,3 +81,15 @@ def test_the_minutes_of_a_sensitive_meeting_and_the_pack_that_puts_them_for_appr
     assert bound and all("OFFICIAL-SENSITIVE" in text for text in bound)
     alpha = [text for text in pack if "Alpha report" in text and "Subject" in text]
     assert alpha and not any("OFFICIAL-SENSITIVE" in text for text in alpha), "the official paper stays official"
+
+
+def test_a_calendar_event_naming_a_sensitive_meeting_is_marked_so(copy_site, tmp_path):
+    content = copy_site("minimal", {"meetings/2015-06-01-board.yaml": SENSITIVE_MEETING})
+    meeting = content / "meetings/2015-09-02-board.yaml"
+    meeting.write_text(meeting.read_text() + "  - minutes: 2015-06-01-board\n")
+    build(content, tmp_path / "out")
+    calendar = (tmp_path / "out/meetings.ics").read_text().replace("\r\n ", "")
+    events = calendar.split("BEGIN:VEVENT")[1:]
+    naming = [event for event in events if "NIGHTJAR" in event]
+    assert len(naming) == 2, "the sensitive meeting's own event, and the one that approves its minutes"
+    assert all("X-BRIEFING-MARKING:OFFICIAL-SENSITIVE" in event for event in naming)
