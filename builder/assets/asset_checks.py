@@ -19,6 +19,7 @@ from xml.sax.handler import ContentHandler, feature_namespaces
 import defusedxml
 import defusedxml.sax
 
+from builder.model import files
 from builder.model.errors import Problems
 
 # The first bytes of each kind of image, by the endings that name it.
@@ -46,7 +47,10 @@ def check_assets(root: Path, paths: tuple[str, ...] | list[str], problems: Probl
     """Every SVG, raster image and web page under assets/, each problem at its file and line."""
     for rel in paths:
         ending = Path(rel).suffix.lower()
-        if ending in _ACTIVE:
+        kind = files.special(root / rel)
+        if kind:
+            problems.error(rel, 0, f"this is {kind}, not a file: {files.NOT_REGULAR}")
+        elif ending in _ACTIVE:
             problems.error(rel, 0, f"a {ending} file in assets/ would run as a page or program on the site's own "
                                    "origin when opened: publish it as a PDF, or link to where it is published")
         elif ending == ".svg":
@@ -59,6 +63,8 @@ def check_assets(root: Path, paths: tuple[str, ...] | list[str], problems: Probl
 
 
 def _read(file: Path, size: int = -1) -> bytes:
+    if files.special(file):
+        return b""
     try:
         with open(file, "rb") as handle:
             return handle.read(size)

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from builder import __version__
+from builder.model import files
 from builder.model.content import TEXT_FIELDS
 
 # Bumped when what is hashed changes shape.
@@ -23,6 +24,9 @@ DEPENDENCIES = ("jinja2", "markupsafe", "markdown", "nh3", "pyyaml", "weasyprint
 
 
 def hash_file(path: str | Path) -> str:
+    kind = files.special(path)
+    if kind:
+        return f"special: {kind}"  # never opened; the load refuses it
     try:
         with open(path, "rb") as file:
             return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=20)).hexdigest()

@@ -32,6 +32,7 @@ import re
 from builder.meetings.confirmed import parts as minutes_parts
 from builder.meetings.record_files import canonical, digest, write_record
 from builder.markdown import directives
+from builder.model import files
 from builder.model.content import AgendaItem, Meeting, Report
 from builder.model.project import Project
 from builder.model.errors import Problems
@@ -201,6 +202,8 @@ def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[
 
 
 def _file_hash(content_dir: Path, path: str) -> str:
+    if files.special(content_dir / path):
+        return ""
     try:
         return hashlib.sha256((content_dir / path).read_bytes()).hexdigest()[:16]
     except OSError:  # a missing file is an error at its link; here it is simply not the file issued

@@ -148,7 +148,7 @@ OBJECTIVE_LIST = rules.ListOf(rules.Choice(OBJECTIVES))
 COMMON = {
     "title": rules.Text(required=True, default=""),
     "classification": rules.Marking(),
-    "draft": rules.Boolean(default=False),
+    "draft": rules.Boolean(default=False, blank=rules.DRAFT_BLANK),
     "summary": rules.Text(default=""),
     "updated": rules.Date(),
     "review_by": rules.Date(),
@@ -187,7 +187,7 @@ KINDS: tuple[Kind, ...] = (
         "report_by": rules.Text(default=""),
         "author": AUTHOR,
         "threats": THREATS,
-        "exempt": rules.WholeNumber(1, 15),
+        "exempt": rules.WholeNumber(1, 15, blank=rules.EXEMPT_BLANK),
         "public_title": rules.Text(default=""),
         "publish_from": rules.Date(),
         "reference": rules.Text(default=""),

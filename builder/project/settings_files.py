@@ -7,6 +7,7 @@ import re
 
 from builder.reading import fields as check
 from builder.reading.content_files import SourceFile
+from builder.reading.rules import MARKING_BLANK
 from builder.reading.yamlread import LineDict, LineList
 from builder.model.errors import Problems
 from builder.project.kinds import KINDS
@@ -74,6 +75,7 @@ def read_site(source: SourceFile | None, problems: Problems) -> Site:
         problems.warn("site.yaml", fields.line("accent"), f"the accent colour {accent} has a contrast of "
                       f"{check.contrast(accent, '#ffffff'):.1f}:1 with white text; WCAG AA needs 4.5:1, so choose a darker colour")
     url = fields.get("url", check.web_address, default="")
+    fields.refuse_blank("classification", "write OFFICIAL or OFFICIAL-SENSITIVE, or remove the line for OFFICIAL")
     return Site(
         title=fields.get("title", check.text, required=True, default=""),
         organisation=fields.get("organisation", check.text, default=""),
@@ -201,6 +203,7 @@ def read_facts(source: SourceFile | None, site: Site, problems: Problems) -> tup
         if fact_id is None:
             continue
         seen[fact_id] = fields.line("id")
+        fields.refuse_blank("classification", MARKING_BLANK)
         facts.append(
             Fact(
                 id=fact_id,

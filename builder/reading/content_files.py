@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from builder.markdown import links
+from builder.model import files
 from builder.model.errors import Problems
 from builder.reading.yamlread import LineDict, parse_yaml
 
@@ -42,6 +43,10 @@ class SourceFile:
 
 def read_text(file: Path, rel: str, problems: Problems) -> str | None:
     """The file's text, or None (with a problem) when it is not readable UTF-8 text."""
+    kind = files.special(file)
+    if kind:
+        problems.error(rel, 1, f"this is {kind}, not a file: {files.NOT_REGULAR}")
+        return None
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             size_mb = file.stat().st_size / 1024 / 1024
@@ -222,6 +227,8 @@ class ParseCache:
 
 def _digest(file: Path) -> str | None:
     """The hash of a file's bytes; None for a file too big to be content, or unreadable."""
+    if files.special(file):
+        return None
     try:
         with open(file, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
@@ -270,12 +277,12 @@ def read_content(root: Path, folders: Iterable[tuple[str, str]], problems: Probl
     real_root = root.resolve()
     site = facts = None
     site_file = root / "site.yaml"
-    if not site_file.is_file():
+    if not site_file.exists():
         problems.error("site.yaml", 0, "missing: every project needs a site.yaml with at least a title")
     elif not _outside(site_file, real_root, "site.yaml", problems):
         site = read_yaml_file(site_file, "site.yaml", problems)
     facts_file = root / "facts.yaml"
-    if facts_file.is_file() and not _outside(facts_file, real_root, "facts.yaml", problems):
+    if facts_file.exists() and not _outside(facts_file, real_root, "facts.yaml", problems):
         facts = read_yaml_file(facts_file, "facts.yaml", problems)
 
     unreadable: set[str] = set()
@@ -286,7 +293,7 @@ def read_content(root: Path, folders: Iterable[tuple[str, str]], problems: Probl
         sorted(
             file.relative_to(root).as_posix()
             for file in assets_root.rglob("*")
-            if file.is_file() and not _is_hidden(file)
+            if file.exists() and not file.is_dir() and not _is_hidden(file)  # a special file is refused by name
             and not _outside(file, real_root, file.relative_to(root).as_posix(), problems)
         )
     )

@@ -254,6 +254,12 @@ class Fields:
     def line(self, key: str) -> int:
         return self.data.line_of(key)
 
+    def refuse_blank(self, key: str, advice: str) -> None:
+        """A field that decides what is published, written with no value (`exempt:`,
+        `draft: ~`), is an error: its permissive default must never be taken silently."""
+        if key in self.data and self.data[key] is None:
+            self.problems.error(self.path, self.line(key), f"'{key}' is empty: {advice}")
+
     def get(self, key: str, check: Callable[[object], object], *, required: bool = False, default=None):
         value = self.data.get(key)
         if value is None:

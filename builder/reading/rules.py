@@ -93,13 +93,19 @@ class Rule:
 
     checker: Callable[[object], object]
 
-    def __init__(self, *, required: bool = False, default=None, unless: str | tuple[str, ...] | None = None):
-        self.required, self.default, self.unless = required, default, unless
+    def __init__(self, *, required: bool = False, default=None, unless: str | tuple[str, ...] | None = None,
+                 blank: str = ""):
+        self.required, self.default, self.unless, self.blank = required, default, unless, blank
 
     def check(self, value: object, reading: Reading) -> object:
         return self.checker(value)
 
+    def refuse_blank(self, reading: Reading, name: str) -> None:
+        if self.blank:
+            reading.fields.refuse_blank(name, self.blank)
+
     def read(self, reading: Reading, name: str) -> object:
+        self.refuse_blank(reading, name)
         unless = (self.unless,) if isinstance(self.unless, str) else self.unless or ()
         required = self.required and not any(name in reading.fields.data for name in unless)
         default = None if callable(self.default) else self.default
@@ -137,8 +143,17 @@ class WholeNumber(Rule):
 class Marking(Rule):
     """A protective marking; without one, site.yaml's."""
 
+    def __init__(self, **options):
+        super().__init__(blank=MARKING_BLANK, **options)
+
     def read(self, reading, name):
+        self.refuse_blank(reading, name)
         return reading.fields.get(name, check.marking, default=reading.known.site.classification)
+
+
+MARKING_BLANK = "write OFFICIAL or OFFICIAL-SENSITIVE, or remove the line to take site.yaml's marking"
+EXEMPT_BLANK = "write the paragraph of Schedule 7A (1 to 15), or remove the line if it is for publication"
+DRAFT_BLANK = "write true or false, or remove the line if it is ready to publish"
 
 
 class BoardId(Rule):
@@ -277,7 +292,7 @@ def _appendix_entry(reading: Reading, values: dict) -> tuple[str, int | None] | 
 APPENDIX = Group("an appendix", {
     "item": Text(),
     "file": Text(),
-    "exempt": WholeNumber(1, 15),
+    "exempt": WholeNumber(1, 15, blank=EXEMPT_BLANK),
 }, _appendix_entry)
 
 

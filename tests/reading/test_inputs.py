@@ -8,10 +8,11 @@ import csv
 import http.client
 import http.server
 import io
+import os
 import threading
 
 import pytest
-from conftest import SITE_YAML, TODAY, build, cli, hang_guard, run_process, write_project
+from conftest import SITE_YAML, TODAY, build, build_args, cli, hang_guard, run_process, write_project
 
 from builder.markdown import body_scan, links
 from builder.reading import yamlread
@@ -359,3 +360,19 @@ def test_typed_paragraph_numbers_are_a_warning_saying_what_to_delete(tmp_path):
             "heading would read '1. 3. ...'; delete '3.' after '##'" in result.err)
     assert "reports/paper.md:8: warning: '3.1 Explain the background.': paragraphs are numbered" in result.err
     assert "delete '3.1' at its start" in result.err and ":12: warning" not in result.err
+
+
+def test_a_named_pipe_anywhere_in_the_content_is_refused_without_being_opened(copy_site, tmp_path):
+    """A FIFO waits for a writer forever once opened: check and build must name it
+    and stop, never hang (the process timeout is the hang guard)."""
+    content = copy_site("minimal")
+    for name in ("threats/pipe-threat.md", "facts.yaml", "assets/plan.txt"):
+        (content / name).unlink(missing_ok=True)
+        os.mkfifo(content / name)
+    expected = ["threats/pipe-threat.md:1: this is a named pipe, not a file", "facts.yaml:1: this is a named pipe",
+                "assets/plan.txt: this is a named pipe"]
+    for command in (["check", "--content", content], build_args(content, tmp_path / "out")):
+        result = run_process(*command, timeout=60)
+        assert result.code == 1 and "Traceback" not in result.err, result.err
+        assert all(line in result.err for line in expected), result.err
+    assert not (tmp_path / "out").exists()
