@@ -25,6 +25,10 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     special = SPECIAL.get(kind_name)
     kind = BY_NAME[special.kind if special else kind_name]
     title = title or (special.title if special else "")
+    if any("\udc80" <= character <= "\udcff" for character in title):
+        # Bytes the terminal could not decode reach Python as lone surrogates.
+        raise ContentError([Problem(ascii(title), 0, "the title holds characters that are not text in this "
+                                    "terminal's encoding; type the title again")])
     item_id = special.id if special else fields.make_slug(title)
     if not item_id:
         raise ContentError([Problem(title, 0, "the title needs at least one letter or digit to make a file name from")])
@@ -40,9 +44,7 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     site = read_site(read_yaml_file(site_file, "site.yaml", problems) if site_file.is_file() else None, problems)
     text = render_skeleton(content_dir, kind, lambda phrase: phrase, title=title, today=today, site=site,
                    template=special.template if special else None)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
-        file.write(text)
+    _write_new(target, text)
     return target
 
 
@@ -65,7 +67,14 @@ def create_minutes(content_dir: Path, meeting_id: str) -> Path:
     env.filters["yaml"] = yaml_string
     text = env.get_template("scaffold/minutes.yaml").render(meeting=meeting, agenda=agenda, site=project.site,
                                                             outcomes=", ".join(OUTCOMES))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite, even in a race
-        file.write(text)
+    _write_new(target, text)
     return target
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Write a new file, never over one (even in a race), and never leave an empty
+    one behind: the text is encoded before the file is made."""
+    data = text.encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("xb") as file:
+        file.write(data)

@@ -149,7 +149,9 @@ ATTENDANCE = rules.Group("the attendance", {
     "apologies": _people("an apology"),
     "substitutes": _people("a substitute"),
     "in_attendance": _people("someone in attendance"),
-}, lambda reading, values: Attendance(**values))
+}, lambda reading, values: Attendance(**values), required=True,
+    needs="minutes say who attended: write 'attendance:' with who was 'present' (and any 'apologies', "
+          "'substitutes' and 'in_attendance')")
 
 
 def minutes_fields(common: dict, actions: rules.Rule) -> dict:

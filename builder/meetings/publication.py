@@ -31,8 +31,12 @@ def read_clear_days(section: LineDict | None, problems: Problems) -> ClearDays:
     if "exclude" not in section:
         return ClearDays(count)
     excluded = fields.get_list("exclude", _weekday_or_date)
-    return ClearDays(count, tuple(sorted({day for day in excluded if isinstance(day, int)})),
-                     tuple(sorted({day for day in excluded if isinstance(day, dt.date)})))
+    weekdays = tuple(sorted({day for day in excluded if isinstance(day, int)}))
+    if len(weekdays) == len(WEEKDAYS):
+        problems.error("site.yaml", fields.line("exclude"), "clear_days: 'exclude' leaves no day of the week to "
+                                                           "count; list only the days the council is closed")
+        weekdays = ()
+    return ClearDays(count, weekdays, tuple(sorted({day for day in excluded if isinstance(day, dt.date)})))
 
 
 def _weekday_or_date(value: object) -> int | dt.date:

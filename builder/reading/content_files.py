@@ -185,9 +185,15 @@ def _name_problem(file: Path, rel: str, ending: str, problems: Problems) -> None
 
 
 def _outside(file: Path, real_root: Path, rel: str, problems: Problems) -> bool:
-    """A file that is a link to somewhere outside the content folder is never read."""
-    if file.resolve().is_relative_to(real_root):
-        return False
+    """A file that is a link to somewhere outside the content folder is never read,
+    nor is a link that leads round in a circle (it is reported and counted outside)."""
+    try:
+        if file.resolve().is_relative_to(real_root):
+            return False
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+        problems.error(rel, 0, "this file is a link that leads round in a circle of links; delete it, or link "
+                               "it to a real file")
+        return True
     problems.error(rel, 0, "this file is a link to somewhere outside the content folder, which is never "
                            "read; copy the file into the content folder instead")
     return True

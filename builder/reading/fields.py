@@ -89,9 +89,18 @@ def date(value: object) -> dt.date:
     if not isinstance(value, str) or not _DATE.match(value.strip()):
         raise Invalid(f"must be a date written YYYY-MM-DD, such as 2015-09-02, not {_describe(value)}")
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise Invalid(f"'{value}' is not a date that exists; check the month and day") from None
+    # Far outside a partnership's papers a date is a typing slip, and the dates
+    # worked out from it (a review, a publication deadline, an event's end) would
+    # run off the calendar.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(f"'{value.strip()}' is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year")
+    return day
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

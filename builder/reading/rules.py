@@ -175,9 +175,10 @@ class Group(Rule):
     """A group of fields (name: value) with rules of its own, made into a model record
     by `make(reading, values)`; None leaves it out (its problems are reported)."""
 
-    def __init__(self, what: str, rules: Mapping[str, Rule], make: Callable[[Reading, dict], object], **options):
+    def __init__(self, what: str, rules: Mapping[str, Rule], make: Callable[[Reading, dict], object],
+                 needs: str = "", **options):
         super().__init__(**options)
-        self.what, self.rules, self.make = what, rules, make
+        self.what, self.rules, self.make, self.needs = what, rules, make, needs
 
     def build(self, reading: Reading, entry: LineDict) -> object:
         inner = reading.inner(entry, self.rules, self.what)
@@ -185,7 +186,13 @@ class Group(Rule):
 
     def read(self, reading, name):
         entry = reading.fields.mapping(name)
-        return None if entry is None else self.build(reading, entry)
+        if entry is None:
+            if self.required and not (name in reading.fields.data and reading.fields.data[name] is not None):
+                where = "is empty" if name in reading.fields.data else "is missing"
+                reading.known.problems.error(reading.fields.path, reading.fields.line(name),
+                                             f"'{name}' {where}: {self.needs or f'write {self.what}'}")
+            return None
+        return self.build(reading, entry)
 
 
 class ListOf(Rule):

@@ -376,3 +376,20 @@ def test_a_named_pipe_anywhere_in_the_content_is_refused_without_being_opened(co
         assert result.code == 1 and "Traceback" not in result.err, result.err
         assert all(line in result.err for line in expected), result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_loop_of_links_is_named_not_a_traceback(copy_site, tmp_path):
+    content = copy_site("minimal")
+    (content / "threats/loop-threat.md").symlink_to("loop-threat.md")
+    for command in (["check", "--content", content], build_args(content, tmp_path / "out")):
+        result = run_process(*command, timeout=60)
+        assert result.code == 1 and "Traceback" not in result.err, result.err
+        assert "threats/loop-threat.md: this file is a link that leads round in a circle of links" in result.err
+
+
+def test_a_new_items_title_with_bytes_the_terminal_cannot_read_leaves_no_file(copy_site):
+    content = copy_site("minimal")
+    result = run_process("new", "page", os.fsdecode(b"Report \xff"), "--content", content)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "the title holds characters that are not text" in result.err
+    assert not (content / "pages/report.md").exists()
