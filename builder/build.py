@@ -46,7 +46,7 @@ class BuildResult:
 
 def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, with_pdf: bool = True,
           on_pdf=None, jobs: int = 1, drafts: bool = False, pdfs_later: bool = False,
-          with_search: bool = True, record_issued: bool = True) -> BuildResult:
+          with_search: bool = True, record_issued: bool = True, replace_other_profile: bool = False) -> BuildResult:
     """Build the site (and PDFs) into `output_dir`; on any error the old output stays as it was.
 
     Only outputs whose inputs changed since the last build are rendered; the rest
@@ -55,10 +55,12 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
     their PDFs as usual but only the PDFs that did not change are there: the next
     build makes the others, and nothing more. A pack issued since the last build is
     recorded in the content's issued.yaml, and minutes confirmed since in its
-    confirmed.yaml (not by the preview: `record_issued`).
+    confirmed.yaml (not by the preview: `record_issued`). A folder that holds
+    another profile's build is replaced only with `replace_other_profile`.
     """
     settings = reuse.Settings(profile, today, drafts, with_pdf, with_search, pdfs_later)
-    with output_folder.prepare(content_dir, output_dir) as target, \
+    built_as = f"{profile} with drafts" if drafts else profile
+    with output_folder.prepare(content_dir, output_dir, built_as, replace_other_profile) as target, \
             BuildCache.open(content_dir, target.path, settings) as cache:
         # Read
         cache.scan(with_pdf and content_version.last_commit(content_dir), output_folder.file_stats(target.path))

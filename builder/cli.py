@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="skip the PDFs (board papers, agenda packs, spotlight notes): a quicker HTML-only build")
     build.add_argument("--no-search", dest="with_search", action="store_false",
                        help="make no search index (the pages then have no search box): a quicker build")
+    build.add_argument("--replace-other-profile", action="store_true",
+                       help="replace an output folder that holds a build of another profile (or with drafts); "
+                            "without it such a folder is left as it is")
     build.add_argument("--drafts", action="store_true",
                        help="include drafts, each page marked DRAFT (for previewing; never for publishing)")
     build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
@@ -180,7 +183,8 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 with _project_lock(args.content, "build"):
                     result = build(args.content, args.output, args.profile, today, args.with_pdf, progress,
-                                   args.jobs, args.drafts, with_search=args.with_search)
+                                   args.jobs, args.drafts, with_search=args.with_search,
+                                   replace_other_profile=args.replace_other_profile)
             finally:
                 progress.finish()
             print_problems(result.warnings)

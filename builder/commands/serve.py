@@ -375,7 +375,8 @@ def rebuild_function(content_dir: Path, output_dir: Path, profile: str, today: d
         jobs = (os.cpu_count() or 1) if with_pdf and pdfs_now else 1
         try:
             result = build(content_dir, output_dir, profile, today or dt.date.today(), with_pdf, jobs=jobs,
-                           drafts=drafts, pdfs_later=not pdfs_now, record_issued=False)
+                           drafts=drafts, pdfs_later=not pdfs_now, record_issued=False,
+                           replace_other_profile=True)  # the preview's own folder, never served
         except ContentError as error:
             return list(error.problems)
         except Exception as exc:  # the preview must survive anything a half-saved file causes

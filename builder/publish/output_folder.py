@@ -48,6 +48,11 @@ from builder.model.errors import ContentError, Problem
 
 MARKER = ".briefing-output"
 MARKER_TEXT = "Made by briefing. This whole folder is replaced by each build.\n"
+# The marker's line that says which build made the folder ("public", "internal with drafts").
+_BUILT_AS = "Build: "
+# Beside a public build: the release record of it (release.py).
+RELEASE_ENDING = ".release"
+REPLACE_FLAG = "--replace-other-profile"
 
 # How long a build waits for another writing into the same folder.
 WAIT_SECONDS = 600.0
@@ -72,6 +77,7 @@ class Target:
 
     path: Path
     given: Path
+    built_as: str = ""  # which build is writing it: "public", "internal with drafts"
 
     @property
     def parent(self) -> Path:
@@ -82,13 +88,16 @@ class Target:
 
 
 @contextlib.contextmanager
-def prepare(content_dir: Path, output_dir: Path) -> Iterator[Target]:
+def prepare(content_dir: Path, output_dir: Path, built_as: str = "", replace_other: bool = False
+            ) -> Iterator[Target]:
     """For the whole build: check where the output goes, follow a link given as
     --output, hold the lock on the folder around it, and first of all put back an
     output that a build killed during its swap left renamed, so that no later
-    failure can lose it. Leftovers of killed builds are deleted."""
+    failure can lose it. Leftovers of killed builds are deleted. A folder that
+    holds another profile's build (`built_as`: "public", "internal with drafts")
+    is replaced only when `replace_other` says so."""
     target = Target(Path(os.path.realpath(output_dir)) if output_dir.is_symlink() else output_dir.absolute(),
-                    output_dir)
+                    output_dir, built_as)
     _check_location(content_dir, target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +110,8 @@ def prepare(content_dir: Path, output_dir: Path) -> Iterator[Target]:
         except OSError as exc:
             raise _write_error(output_dir, exc) from None
         _check_location(content_dir, target)
+        if not replace_other:
+            _check_profile(target)
         yield target
 
 
@@ -112,6 +123,27 @@ def _check_location(content_dir: Path, target: Target) -> None:
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())):
         raise ContentError([Problem(str(target.given), 0, "this folder exists and was not made by briefing, so it "
                                     "will not be replaced; choose another --output or move it away")])
+
+
+def _check_profile(target: Target) -> None:
+    """An internal build into the folder of a public one would put exempt and
+    sensitive pages where the public site is served: never without being asked."""
+    was = built_as(target.path)
+    if not was and (target.parent / f"{target.path.name}{RELEASE_ENDING}").is_dir():
+        was = "public"  # made before the marker said; the release record beside it says so
+    if was and target.built_as and was != target.built_as:
+        raise ContentError([Problem(str(target.given), 0, f"this folder holds a '{was}' build, which this "
+                                    f"'{target.built_as}' build would replace; choose another --output, or add "
+                                    f"{REPLACE_FLAG} to replace it")])
+
+
+def built_as(output: Path) -> str:
+    """Which build made the folder, as its marker says; "" where it does not say."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return next((line[len(_BUILT_AS):].strip() for line in text.splitlines() if line.startswith(_BUILT_AS)), "")
 
 
 def _put_back(target: Target) -> None:
@@ -215,7 +247,8 @@ class Staging:
     def swap_in(self) -> None:
         """Mark the staging folder complete and put it in the output's place; the old
         output is deleted. Ctrl-C during this waits, then raises `Replaced`."""
-        (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        built = f"{_BUILT_AS}{self.target.built_as}\n" if self.target.built_as else ""
+        (self.path / MARKER).write_text(MARKER_TEXT + built, encoding="utf-8")
         output = self.target.path
         try:
             with _ctrl_c_held():

@@ -24,7 +24,7 @@ from builder.model.errors import Problem
 from builder.model.content import highest_marking
 from builder.model.project import Project
 
-FOLDER_ENDING = ".release"
+FOLDER_ENDING = output_folder.RELEASE_ENDING
 MANIFEST = "release.json"
 PREVIOUS = "release.previous.json"
 READABLE = "release.md"

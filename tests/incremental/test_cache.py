@@ -127,7 +127,7 @@ def test_a_different_date_or_profile_is_not_taken_from_the_cache(project, tmp_pa
     content, output = project
     build(content, output, today="2015-01-01")
     assert "0</span> overdue" in " ".join((output / "index.html").read_text().split())
-    build(content, output, "--profile", "public")
+    build(content, output, "--profile", "public", "--replace-other-profile")
     assert not (output / "case-studies/waste-contract-vetting.html").exists()
     assert_same_as_cold(content, output, tmp_path, "--profile", "public")
 

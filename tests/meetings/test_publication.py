@@ -269,8 +269,8 @@ def test_the_record_is_not_published(make_project, tmp_path):
     content = project(make_project, meeting_extra=ISSUED)
     build(content, tmp_path / "out")
     digest = (content / "issued.yaml").read_text().split('"text": "')[1][:16]
-    build(content, tmp_path / "out", "--profile", "public")
-    published = all_text(tmp_path / "out")
+    build(content, tmp_path / "public", "--profile", "public")
+    published = all_text(tmp_path / "public")
     assert "issued.yaml" not in published and digest not in published
 
 
