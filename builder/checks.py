@@ -107,7 +107,8 @@ class Frozen:
 
 def freeze(project: Project, content_dir: Path, today: dt.date, problems: Problems) -> Frozen:
     """Issued packs and confirmed minutes checked against their records: a change is an error."""
-    return Frozen(issued.check(project, content_dir, today, problems), confirmed.check(project, content_dir, problems))
+    return Frozen(issued.check(project, content_dir, today, problems),
+                  confirmed.check(project, content_dir, today, problems))
 
 
 def check(content_dir: Path, profile: str, today: dt.date) -> tuple[Project, list[Problem]]:

@@ -12,6 +12,7 @@ with the minutes, and recorded in turn.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from builder.model.errors import Problems
@@ -62,7 +63,7 @@ def read(content_dir: Path, problems: Problems) -> dict:
     return read_record(content_dir, RECORD, "confirmed minutes", shape, problems)
 
 
-def check(project: Project, content_dir: Path, problems: Problems) -> dict:
+def check(project: Project, content_dir: Path, today: dt.date, problems: Problems) -> dict:
     """Errors for every change to confirmed minutes and every correction that
     cannot stand; the records this build adds or updates (by minutes path), to be
     written by `record` once the build has succeeded."""
@@ -70,8 +71,11 @@ def check(project: Project, content_dir: Path, problems: Problems) -> dict:
     added = {}
     for minutes in project.minutes:
         confirmed = None if minutes.draft else confirmation(project, minutes)
+        if confirmed is None and minutes.path in recorded:
+            _unconfirmed(project, minutes, recorded[minutes.path]["meeting"], problems)
+            continue
         before = len(problems.errors)
-        _check_corrections(project, minutes, confirmed, problems)
+        _check_corrections(project, minutes, confirmed, today, problems)
         if confirmed is None or len(problems.errors) > before:
             continue
         now = {"meeting": confirmed.meeting.id, "parts": parts(minutes),
@@ -86,13 +90,31 @@ def check(project: Project, content_dir: Path, problems: Problems) -> dict:
     return added
 
 
-def _check_corrections(project: Project, minutes: Minutes, confirmed: Confirmation | None,
+def _unconfirmed(project: Project, minutes: Minutes, confirmed_at: str, problems: Problems) -> None:
+    """Minutes recorded as confirmed stay confirmed: the decision that confirmed
+    them (or their status) changed since, which is an error where it was made."""
+    later = next((m for m in project.minutes if m.meeting_key == f"{Meeting.folder}/{confirmed_at}"), None)
+    meeting = project.by_key.get(f"{Meeting.folder}/{confirmed_at}")
+    number = next((n for n, item in enumerate(meeting.items, start=1) if item.minutes == minutes.id), None) \
+        if meeting is not None else None
+    decision = later.decision(number) if later is not None and number is not None else None
+    where, line = (later.path, decision.line) if decision is not None else (minutes.path, minutes.line_of("status"))
+    problems.error(where, line, f"the minutes {minutes.path} were confirmed at the meeting {confirmed_at}, as "
+                   f"{RECORD} records, and would no longer be: put back the decision 'agreed' on their approval "
+                   "(and their status), or, if the record is wrong, restore the files from version control")
+
+
+def _check_corrections(project: Project, minutes: Minutes, confirmed: Confirmation | None, today: dt.date,
                        problems: Problems) -> None:
     for correction in minutes.corrections:
         meeting = project.by_key.get(f"{Meeting.folder}/{correction.meeting}")
         if meeting is None:
             continue  # the field rule has said so
-        if confirmed is None:
+        if meeting.date and meeting.date > today:
+            problems.error(minutes.path, correction.line, f"the correction names the meeting {meeting.id} of "
+                           f"{meeting.date:%-d %B %Y}, which has not yet taken place (today is {today}): a "
+                           "correction is agreed at a meeting that has been held")
+        elif confirmed is None:
             problems.error(minutes.path, correction.line, "these minutes are not confirmed, so there is nothing to "
                            "correct: change the minutes themselves and take the correction out")
         elif meeting.date and confirmed.date and meeting.date < confirmed.date:

@@ -140,3 +140,26 @@ def test_an_edit_to_confirmed_minutes_is_an_error(copy_site, tmp_path):
     minutes.write_text(minutes.read_text().replace("DECIDEDOPEN amendments", "quite different amendments"))
     run = build(content, tmp_path / "out", today=TODAY, expect=None)
     assert run.code == 1 and any("minutes/2015-09-02-board.yaml" in line for line in errors_only(run.err))
+
+
+def test_minutes_recorded_as_confirmed_cannot_become_unconfirmed_by_editing_the_decision(copy_site, tmp_path):
+    """Issue 29 finding 5: the decision that confirmed minutes is frozen with them."""
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", today=TODAY)
+    later = "minutes/2015-12-02-board.yaml"
+    text = (content / later).read_text()
+    decision = text.index("\n  2:\n")
+    (content / later).write_text(text[:decision] + text[decision:].replace("outcome: agreed", "outcome: deferred", 1))
+    line = _line(content, later, "  2:")
+    for run in (build(content, tmp_path / "out", today=TODAY, expect=1),
+                cli("check", "--content", content, "--today", TODAY)):
+        assert f"{later}:{line}: the minutes {FIRST} were confirmed at the meeting 2015-12-02-board" in run.err, run.err
+
+
+def test_a_correction_agreed_at_a_meeting_not_yet_held_is_refused(copy_site, tmp_path):
+    content = copy_site("minutes")
+    build(content, tmp_path / "out", today=TODAY)
+    (content / FIRST).write_text((content / FIRST).read_text() + CORRECTION.format(meeting="2016-03-02-board"))
+    run = build(content, tmp_path / "out", today="2016-01-15", expect=1)
+    assert "the correction names the meeting 2016-03-02-board of 2 March 2016, which has not yet taken place" \
+        in run.err, run.err
