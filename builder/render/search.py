@@ -45,16 +45,19 @@ class Indexer:
         """Wait for every bundle; the problems of any that failed."""
         self.poll()
         while self.running:
-            bundle, process = self.running.pop(0)
+            bundle, process = self.running[0]
             self._collect(bundle, process)
+            self.running.pop(0)
             self.poll()
         return self.problems
 
     def poll(self) -> None:
         """Start waiting bundles in the places of any that have finished: call it now and then."""
+        # A process leaves `running` only once collected: Ctrl-C while waiting for it
+        # must still find it there to kill, or it writes on into the deleted staging folder.
         for bundle, process in [(b, p) for b, p in self.running if p.poll() is not None]:
-            self.running.remove((bundle, process))
             self._collect(bundle, process)
+            self.running.remove((bundle, process))
         while self.waiting and len(self.running) < self.jobs:
             bundle = self.waiting.pop(0)
             self.running.append((bundle, subprocess.Popen(
