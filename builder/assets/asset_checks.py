@@ -88,6 +88,12 @@ def raster_problem(ending: str, start: bytes) -> str | None:
             "it the ending of what it is")
 
 
+# More elements than a partnership's diagram or logo needs, once <use> copies are counted.
+_MAX_SVG_ELEMENTS = 20_000
+# Copies of copies nested this deep are no drawing's (and counting them stays within Python's depth).
+_MAX_USE_DEPTH = 50
+
+
 class _SvgReader(ContentHandler):
     """Notes each thing an SVG image may not hold, at its line."""
 
@@ -96,6 +102,10 @@ class _SvgReader(ContentHandler):
         self.found: list[tuple[int, str]] = []
         self.locator = None
         self.in_style = 0
+        # For the copies <use> makes: each open element's [id, elements under it, ids it <use>s],
+        # and, by id, the elements under each element that has one and the ids it uses.
+        self.open: list[list] = [[None, 0, []]]
+        self.by_id: dict[str, tuple[int, list[str]]] = {}
 
     def setDocumentLocator(self, locator) -> None:
         self.locator = locator
@@ -107,6 +117,11 @@ class _SvgReader(ContentHandler):
 
     def startElementNS(self, name, qname, attrs) -> None:
         element = name[1].lower()
+        ids = [value for (_, attribute), value in attrs.items() if attribute == "id"]
+        self.open.append([ids[0] if ids else None, 1, []])
+        if element == "use":
+            self.open[-1][2].extend(value.strip()[1:] for (_, attribute), value in attrs.items()
+                                    if attribute == "href" and value.strip().startswith("#"))
         if element in _SCRIPT_ELEMENTS:
             self._note(f"the SVG image holds a <{name[1]}> (a script), which would run on the site: remove it")
         elif element in _EMBEDDING_ELEMENTS:
@@ -119,6 +134,40 @@ class _SvgReader(ContentHandler):
     def endElementNS(self, name, qname) -> None:
         if name[1].lower() == "style":
             self.in_style -= 1
+        element_id, count, uses = self.open.pop()
+        if element_id is not None:
+            self.by_id[element_id] = (count, uses)
+        self.open[-1][1] += count
+        self.open[-1][2].extend(uses)
+
+    def endDocument(self) -> None:
+        """A <use> copies what it names, which may itself use others: ten levels of
+        ten copies each are ten billion elements for the browser, and WeasyPrint, to draw."""
+        _, count, uses = self.open[0]
+        sizes: dict[str, int] = {}
+
+        def expanded(element_id: str, seen: frozenset) -> int:
+            if element_id in seen or len(seen) > _MAX_USE_DEPTH:
+                return _MAX_SVG_ELEMENTS + 1  # a <use> that copies itself never ends
+            if element_id not in sizes:
+                inner, refs = self.by_id.get(element_id, (0, []))
+                total = inner
+                for ref in refs:
+                    total += expanded(ref, seen | {element_id})
+                    if total > _MAX_SVG_ELEMENTS:
+                        break
+                sizes[element_id] = total
+            return sizes[element_id]
+
+        total = count
+        for ref in uses:
+            total += expanded(ref, frozenset())
+            if total > _MAX_SVG_ELEMENTS:
+                self.found.append((0, f"the SVG image's <use> elements copy its shapes into more than "
+                                      f"{_MAX_SVG_ELEMENTS:,} elements (or into copies of themselves, or nested "
+                                      f"more than {_MAX_USE_DEPTH} deep), which takes "
+                                      "too long to draw: save it again with the copies flattened, or simplify it"))
+                return
 
     def _attribute(self, element: str, attribute: str, value: str) -> None:
         stripped = value.strip().lower()

@@ -250,6 +250,25 @@ def test_an_svg_declaring_entities_is_refused(tmp_path):
     assert result.code == 1 and "assets/bomb.svg:" in result.err and "declares entities" in result.err
 
 
+def _use_bomb(levels: int) -> str:
+    groups = "".join(f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, levels + 1))
+    return SVG.format(f'<defs><g id="l0"><rect width="1" height="1"/></g>{groups}</defs>'
+                      f'<use xlink:href="#l{levels}"/>')
+
+
+@pytest.mark.parametrize("svg", [
+    _use_bomb(6),  # a million copies (issue 29 finding 9: five levels took 43 s to build)
+    SVG.format('<g id="a"><use href="#a"/></g>'),  # a copy of itself
+    SVG.format('<g id="l0"/>' + "".join(f'<g id="l{n}"><use href="#l{n - 1}"/></g>' for n in range(1, 2000))),
+])
+def test_an_svg_whose_use_elements_copy_without_end_is_refused_at_once(tmp_path, svg):
+    project = write_project(tmp_path, {"assets/bomb.svg": svg,
+                                       "pages/p.md": PAGE.format(title="P", body="![c](../assets/bomb.svg)")})
+    result = check(project)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "assets/bomb.svg: the SVG image's <use> elements copy its shapes into more than 20,000" in result.err
+
+
 def test_a_plain_svg_and_real_images_pass(tmp_path):
     doctype = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
                '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n')
