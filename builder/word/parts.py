@@ -41,9 +41,13 @@ CONTACT_FIELDS = ("author", "role", "phone", "email")
 _AUTHOR_LINES = {"author", "report author", "contact officer", "person to contact"}
 # The order markings rank in; above OFFICIAL-SENSITIVE they are refused.
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
-_MARKING = re.compile(r"\b(TOP[\s-]+SECRET|SECRET|OFFICIAL(?:[\s-]+SENSITIVE)?|NOT PROTECTIVELY MARKED)\b")
+# Between the words of a marking, as Word writes them: spaces, any hyphen or dash
+# (autocorrect's en dash, the non-breaking hyphen) or a colon. Read as a hyphen: a
+# marking is never read lower than it is written.
+_BETWEEN = r"[\s\-\u2010-\u2015\u2212:]+"
+_MARKING = re.compile(rf"\b(TOP{_BETWEEN}SECRET|SECRET|OFFICIAL(?:{_BETWEEN}SENSITIVE)?|NOT PROTECTIVELY MARKED)\b")
 _MARKING_LINE = re.compile(rf"\s*{_MARKING.pattern}\s*(?:[:\-–]\s*[A-Z][A-Z ]*)?\s*")
-_NOT_FOR_PUBLICATION = re.compile(r"not\s+for\s+publication", re.IGNORECASE)
+_NOT_FOR_PUBLICATION = re.compile(r"not\s+for\s+publication|exempt\s+information", re.IGNORECASE)
 _PARAGRAPH_NUMBERS = re.compile(r"paragraphs?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"(page\s*)?\d*(\s*(of|/)\s*\d+)?", re.IGNORECASE)
 _LABELLED = re.compile(r"\s*([A-Za-z][A-Za-z .\-]{0,30}?)\s*[:\t]\s*(.*)", re.DOTALL)
@@ -89,7 +93,7 @@ def marking_of(text: str) -> str | None:
     match = _MARKING.search(text)
     if not match:
         return None
-    word = " ".join(match.group(1).replace("-", " ").split())
+    word = " ".join(re.sub(_BETWEEN, " ", match.group(1)).split())
     return {"OFFICIAL SENSITIVE": "OFFICIAL-SENSITIVE", "NOT PROTECTIVELY MARKED": "OFFICIAL"}.get(word, word)
 
 

@@ -244,6 +244,30 @@ def test_footnotes_become_markdown_footnotes(word_project, tmp_path):
     assert "[^f1]: Scottish Government, 2015." in body
 
 
+@pytest.mark.parametrize("marking", ["OFFICIAL \u2013 SENSITIVE", "OFFICIAL\u2013SENSITIVE", "OFFICIAL\u2011SENSITIVE",
+                                     "OFFICIAL: SENSITIVE", "OFFICIAL \u2014 SENSITIVE"])
+def test_a_marking_written_with_a_dash_or_colon_is_never_read_lower(word_project, tmp_path, marking):
+    """Issue 29 finding 3: Word's autocorrect dashes and the non-breaking hyphen."""
+    paper = wordpapers.council_paper(tmp_path / "paper.docx", marking=marking)
+    result = run_import(word_project, paper)
+    assert result.code == 0, result.err
+    fields, _ = front_matter(word_project / REPORT)
+    assert fields["classification"] == "OFFICIAL-SENSITIVE"
+
+
+def test_an_exempt_information_note_sets_exempt(word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Exempt")])
+    document.add_paragraph("EXEMPT INFORMATION \u2013 Schedule 7A, Paragraph 14")
+    document.add_heading("Summary", level=1)
+    document.add_paragraph("The partnership met four times.")
+    document.save(tmp_path / "exempt.docx")
+    result = run_import(word_project, tmp_path / "exempt.docx")
+    assert result.code == 0, result.err
+    fields, body = front_matter(word_project / "reports/exempt.md")
+    assert fields["exempt"] == 14 and "EXEMPT INFORMATION" not in body
+
+
 def test_a_marking_above_official_sensitive_is_refused(word_project, tmp_path):
     paper = wordpapers.council_paper(tmp_path / "paper.docx", marking="SECRET")
     result = run_import(word_project, paper)
