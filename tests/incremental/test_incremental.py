@@ -449,6 +449,8 @@ def _replace(path: str, old: str, new: str, unless: str | None = None):
     already in the file, so any sequence of edits keeps the project valid."""
     def apply(content):
         file = content / path
+        if not file.exists():  # deleted by an earlier edit
+            return
         text = file.read_text()
         guard = new if unless is None else unless
         if old in text and not (guard and guard in text):
