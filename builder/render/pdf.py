@@ -106,10 +106,17 @@ class PdfWriter:
         project = setup.project
         self.all_markings = {m.classification for m in (*project.items, *project.facts, *project.actions)}
         dirs = templates.template_dirs(setup.content_dir)
-        self.stylesheet = next(d / "pdf" / "paper.css" for d in dirs if (d / "pdf" / "paper.css").is_file())
+        stylesheet = next(d / "pdf" / "paper.css" for d in dirs if (d / "pdf" / "paper.css").is_file())
         self.allowed = [setup.content_dir / "assets"] + [d / sub for d in dirs for sub in ("static", "pdf")]
         self.fetcher_class = _safe_fetcher_class()
-        self.HTML, self.CSS, self.FontConfiguration = HTML, CSS, FontConfiguration
+        self.HTML = HTML
+        # One font configuration and one parsed stylesheet serve every PDF of the
+        # process: made afresh per PDF they cost a third of a short paper's time.
+        # The stylesheet's own fetches (its fonts) happen here, once; what it was
+        # refused is reported with every PDF, as each would have been refused it.
+        self.fonts = FontConfiguration()
+        self.stylesheet_fetcher = self.fetcher_class(self.allowed)
+        self.css = CSS(filename=str(stylesheet), url_fetcher=self.stylesheet_fetcher, font_config=self.fonts)
 
     def _html(self, job: PdfJob, version: str, **extra) -> str:
         """The PDF's HTML, each part (a pack's cover, each paper bound in) marked at the
@@ -136,10 +143,10 @@ class PdfWriter:
         base_url = self.setup.content_dir.resolve().as_uri() + "/"
         return self.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
 
-    def _open_pages(self, open_pack: PdfJob, fetcher, fonts) -> dict[int, tuple[int, int]]:
+    def _open_pages(self, open_pack: PdfJob, fetcher) -> dict[int, tuple[int, int]]:
         """Each open paper's first and last page in the open pack, by laying it out."""
-        css = self.CSS(filename=str(self.stylesheet), url_fetcher=fetcher, font_config=fonts)
-        laid_out = self._document(self._html(open_pack, ""), fetcher).render(stylesheets=[css], font_config=fonts)
+        laid_out = self._document(self._html(open_pack, ""), fetcher).render(stylesheets=[self.css],
+                                                                             font_config=self.fonts)
         anchors: dict[str, int] = {}
         for number, page in enumerate(laid_out.pages, start=1):
             for name in page.anchors:  # a paper's anchor is on every page its section spans
@@ -154,10 +161,9 @@ class PdfWriter:
 
     def write(self, job: PdfJob, version: str) -> list[Problem]:
         fetcher = self.fetcher_class(self.allowed)
-        fonts = self.FontConfiguration()
         try:
             open_pack = job.inputs.get("open_pack")
-            open_pages = self._open_pages(open_pack, fetcher, fonts) if open_pack else {}
+            open_pages = self._open_pages(open_pack, fetcher) if open_pack else {}
             html = self._html(job, version, open_pages=open_pages)
         except Exception as exc:
             problem = templates.template_problem(exc)
@@ -165,16 +171,15 @@ class PdfWriter:
                 raise
             return [problem]
         document = self._document(html, fetcher)
-        css = self.CSS(filename=str(self.stylesheet), url_fetcher=fetcher, font_config=fonts)
         target = self.setup.out / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            document.write_pdf(target, stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT,
+            document.write_pdf(target, stylesheets=[self.css], font_config=self.fonts, pdf_variant=PDF_VARIANT,
                                custom_metadata=True)
         except Exception as exc:  # a broken document must name its file, not crash the run
             return [Problem(job.source, 0, f"the PDF {job.path} could not be made: {exc}")]
         return [Problem(job.source, 0, f"the PDF {job.path} was not made: {_describe_refusal(url)}")
-                for url in fetcher.refused]
+                for url in (*self.stylesheet_fetcher.refused, *fetcher.refused)]
 
 
 _writer: PdfWriter | None = None

@@ -7,6 +7,7 @@ access (lxml) for the marks it has no model for.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -218,3 +219,30 @@ def unwrap_containers(document: Document) -> list[str]:
                 index += 1
             parent.remove(element)
     return warnings
+
+
+# What the HTML conversion (mammoth) reads of a style: its type and id on the
+# element, its name, and a numbering style's list. Its XML reader is slow, and a
+# council template's styles part runs to thousands of elements of fonts and
+# spacing that the conversion never looks at.
+_STYLE_PARTS_READ = {qn("w:name"), qn("w:pPr")}
+
+
+def saved_for_conversion(document: Document) -> bytes:
+    """The document as a .docx for the HTML conversion, its styles cut to what the
+    conversion reads (the document is not used after: it is cut in place)."""
+    styles = document.styles.element
+    for child in list(styles):
+        if child.tag != qn("w:style"):
+            styles.remove(child)
+            continue
+        for part in list(child):
+            if part.tag not in _STYLE_PARTS_READ:
+                child.remove(part)
+            elif part.tag == qn("w:pPr"):
+                for setting in list(part):
+                    if setting.tag != qn("w:numPr"):
+                        part.remove(setting)
+    saved = io.BytesIO()
+    document.save(saved)
+    return saved.getvalue()

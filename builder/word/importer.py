@@ -11,7 +11,6 @@ written (or what was written is taken away again).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 import zipfile
@@ -26,7 +25,8 @@ from builder.model.errors import ContentError, Problem, Problems
 from builder.project.kinds import BY_NAME
 from builder.model.partnership import Site
 from builder.project.settings_files import read_site
-from builder.word.docx_file import DAMAGED, accept_review_marks, open_document, quote, review_marks, unwrap_containers
+from builder.word.docx_file import (DAMAGED, accept_review_marks, open_document, quote, review_marks, saved_for_conversion,
+                                    unwrap_containers)
 from builder.word.body import convert
 from builder.word.parts import MARKINGS, Parts, read_parts
 from builder.reading.yamlread import without_refused, yaml_string
@@ -288,10 +288,8 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
     if (content_dir / relative).exists():
         problems.error(relative, 0, "already exists and was left as it is; give the import another --id, or "
                                     "move that file away first")
-    saved = io.BytesIO()
-    document.save(saved)
     try:
-        body = convert(saved.getvalue(), item_id, title)
+        body = convert(saved_for_conversion(document), item_id, title)
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
         raise ContentError([Problem(shown, 0, DAMAGED.format(" ".join(str(exc).split())[:120]))]) from None
     for message in body.errors:
