@@ -15,9 +15,13 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pikepdf
-from PIL import ExifTags, Image, ImageOps, ImageSequence, JpegImagePlugin
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow and pikepdf are imported by the cleaning that needs them: `check`, and a
+# build with no picture or PDF to clean, never pay for loading them.
 
 # Pillow's names of the raster formats whose metadata is taken out.
 _IMAGES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".tif": "TIFF",
@@ -77,6 +81,8 @@ def cleaned(source: Path) -> bytes | None:
 
 
 def _image(source: Path, format_name: str) -> bytes:
+    from PIL import ExifTags, Image, ImageOps, ImageSequence, JpegImagePlugin
+
     try:
         with Image.open(source) as image:
             frames = getattr(image, "n_frames", 1)
@@ -122,6 +128,8 @@ def _svg(source: Path) -> bytes:
 
 
 def _pdf(source: Path) -> bytes:
+    import pikepdf
+
     try:
         document = pikepdf.open(source)
     except pikepdf.PasswordError:
@@ -139,18 +147,18 @@ def _pdf(source: Path) -> bytes:
                                     if annotation.get("/Subtype") not in _COMMENT_ANNOTATIONS]
                 page.obj.Annots = pikepdf.Array(kept_annotations)
                 for annotation in kept_annotations:
-                    _without_hidden_keys(annotation)
+                    _without_hidden_keys(annotation, pikepdf)
         # Not only the catalog: a page, a form, an image or an annotation may keep its own XMP (its author,
         # the program and file it came from), and everything written out is an object of the document.
         for obj in document.objects:
-            _without_hidden_keys(obj)
+            _without_hidden_keys(obj, pikepdf)
         out = io.BytesIO()
         # Written whole: the earlier revisions an edited PDF keeps after its end are gone.
         document.save(out, deterministic_id=True)
         return out.getvalue()
 
 
-def _without_hidden_keys(obj) -> None:
+def _without_hidden_keys(obj, pikepdf) -> None:
     if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
         for key in ("/Metadata", "/PieceInfo"):
             if key in obj:

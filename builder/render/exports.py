@@ -16,15 +16,17 @@ import io
 import json
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as etree
-
-import icalendar
 
 from builder.model.content import Item, Meeting, highest_marking
 from builder.model.project import Project
 from builder.model.paths import decisions_path, page_path
 from builder.plan.minutes_views import DecisionRow, MinutesViews
 from builder.project.kinds import kind_of
+
+if TYPE_CHECKING:
+    import icalendar
 
 COLUMNS = ("meeting", "date", "item", "business", "paper", "outcome", "decision", "minutes", "marking")
 
@@ -102,6 +104,8 @@ def actions_csv(project: Project, today: dt.date) -> bytes:
 
 
 def _meeting_event(project: Project, meeting: Meeting) -> icalendar.Event:
+    import icalendar
+
     hour, minute = (int(x) for x in (meeting.time or "09:00").split(":"))
     start = dt.datetime.combine(meeting.date, dt.time(hour, minute))
     end = start + dt.timedelta(hours=MEETING_HOURS)
@@ -134,7 +138,10 @@ def _meeting_event(project: Project, meeting: Meeting) -> icalendar.Event:
 def meetings_ics(project: Project) -> bytes:
     """The meetings as iCalendar, written by the `icalendar` library: every text is
     escaped (a line break in a venue cannot start a property of its own) and long
-    lines are folded as RFC 5545 says."""
+    lines are folded as RFC 5545 says. (The library is loaded here, when the file is
+    written: `check` and a build that reuses the file never load it.)"""
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//briefing//meetings//EN")
     calendar.add("version", "2.0")
