@@ -259,7 +259,8 @@ def _write_pdfs(plan: Plan, setup: pdf.PdfSetup, todo: list, jobs: int, on_pdf, 
     processes = parallel.worth(jobs, len(todo), PDFS_PER_PROCESS)
     problems = []
     for results in parallel.run(pdf.write_jobs, [[(job, plan.pdf_versions[job.path])] for job in todo], processes,
-                                pdf.start_worker, (setup,), recycle_after=PDFS_PER_WORKER):
+                                pdf.start_worker, (setup,), recycle_after=PDFS_PER_WORKER,
+                                teardown=pdf.stop_worker):
         interrupt.stop_if_pressed()
         for path, job_problems in results:
             problems.extend(job_problems)

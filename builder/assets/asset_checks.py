@@ -39,7 +39,27 @@ _EMBEDDING_ELEMENTS = {"foreignobject", "iframe", "embed", "object"}
 _ANIMATIONS = {"set", "animate", "animatetransform", "animatemotion", "animatecolor"}
 # An SVG may show raster images it carries inside itself.
 _EMBEDDED_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)|@import", re.IGNORECASE)
+# Styles, and the presentation attributes a browser reads as styles (fill="...",
+# filter="..."), are checked by what they may hold: these functions, url() only of
+# the image's own parts, and these @-rules. Anything else is refused, whatever it
+# is (image-set(), @import, what a later browser adds), and escapes ("\\75 rl(")
+# and comments are undone first, as a browser reads them.
+_CSS_FUNCTIONS = {
+    "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color", "calc", "min", "max", "clamp",
+    "var", "matrix", "matrix3d", "translate", "translatex", "translatey", "translatez", "translate3d", "rotate",
+    "rotatex", "rotatey", "rotatez", "rotate3d", "scale", "scalex", "scaley", "scalez", "scale3d", "skew", "skewx",
+    "skewy", "perspective", "cubic-bezier", "steps", "linear-gradient", "radial-gradient", "conic-gradient",
+    "repeating-linear-gradient", "repeating-radial-gradient", "blur", "brightness", "contrast", "drop-shadow",
+    "grayscale", "hue-rotate", "invert", "opacity", "saturate", "sepia", "inset", "circle", "ellipse", "polygon",
+    "local", "format", "url",
+}
+_CSS_AT_RULES = {"media", "supports", "keyframes", "-webkit-keyframes", "font-face"}
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\\(.)", re.DOTALL)
+_CSS_FUNCTION = re.compile(r"(-?[a-z_][a-z0-9_-]*)\(\s*(?:(['\"])\s*)?([^'\")\s]*)")
+_CSS_AT_RULE = re.compile(r"@(-?[a-z_][a-z0-9_-]*)")
+# Attributes (of no namespace) that are names or free text, never read as a style.
+_TEXT_ATTRIBUTES = {"id", "class", "title", "alt", "role", "lang", "tabindex", "href", "src"}
 _MAX_PROBLEMS = 3  # per file: the first few tell the author what to do
 
 
@@ -102,6 +122,7 @@ class _SvgReader(ContentHandler):
         self.found: list[tuple[int, str]] = []
         self.locator = None
         self.in_style = 0
+        self.style_text: list[str] = []
         # For the copies <use> makes: each open element's [id, elements under it, ids it <use>s],
         # and, by id, the elements under each element that has one and the ids it uses.
         self.open: list[list] = [[None, 0, []]]
@@ -128,12 +149,15 @@ class _SvgReader(ContentHandler):
             self._note(f"the SVG image holds a <{name[1]}>, which can carry a web page or script: remove it")
         if element == "style":
             self.in_style += 1
-        for (_, attribute), value in attrs.items():
-            self._attribute(element, attribute.lower(), value)
+        for (namespace, attribute), value in attrs.items():
+            self._attribute(element, namespace, attribute.lower(), value)
 
     def endElementNS(self, name, qname) -> None:
         if name[1].lower() == "style":
             self.in_style -= 1
+            if not self.in_style:  # the parser may hand a style's text over in pieces: read it whole
+                self._style("".join(self.style_text))
+                self.style_text.clear()
         element_id, count, uses = self.open.pop()
         if element_id is not None:
             self.by_id[element_id] = (count, uses)
@@ -169,7 +193,7 @@ class _SvgReader(ContentHandler):
                                       "too long to draw: save it again with the copies flattened, or simplify it"))
                 return
 
-    def _attribute(self, element: str, attribute: str, value: str) -> None:
+    def _attribute(self, element: str, namespace: str | None, attribute: str, value: str) -> None:
         stripped = value.strip().lower()
         if attribute.startswith("on"):
             self._note(f"the SVG image has an event handler '{attribute}', which would run as a script: remove it")
@@ -181,23 +205,39 @@ class _SvgReader(ContentHandler):
         elif element in _ANIMATIONS and attribute == "attributename" and (
                 stripped.endswith("href") or stripped.startswith("on")):
             self._note(f"the SVG image animates '{value}', which can turn into a link or script: remove it")
-        elif attribute == "style":
-            self._style(value)
+        elif namespace is None and attribute not in _TEXT_ATTRIBUTES and not attribute.startswith(("aria-", "data-")):
+            self._style(value, "style" if attribute == "style" else f"'{attribute}' attribute")
 
-    def _style(self, css: str) -> None:
-        for match in _CSS_URL.finditer(css):
-            target = match.group(1) or ""
-            if match.group().lower() == "@import" or not (target.startswith("#") or _EMBEDDED_IMAGE.match(target)):
-                self._note("the SVG image's style loads something from outside itself (url(...) or @import): "
-                           "remove it")
+    def _style(self, css: str, where: str = "style") -> None:
+        """A style (or an attribute read as one) that holds only what is known to load nothing."""
+        read = _CSS_ESCAPE.sub(_unescaped, _CSS_COMMENT.sub(" ", css)).lower()
+        for match in _CSS_FUNCTION.finditer(read):
+            name, target = match.group(1), match.group(3)
+            if name not in _CSS_FUNCTIONS:
+                self._note(f"the SVG image's {where} uses {name}(...), which this site does not publish, as it "
+                           "may load something from outside the image: remove it")
+            elif name == "url" and not (target.startswith("#") or _EMBEDDED_IMAGE.match(target)):
+                self._note(f"the SVG image's {where} loads something from outside itself (url({target[:60]})): "
+                           "remove it, or embed what it shows")
+        for match in _CSS_AT_RULE.finditer(read):
+            if match.group(1) not in _CSS_AT_RULES:
+                self._note(f"the SVG image's {where} has @{match.group(1)}, which may load something from outside "
+                           "the image: remove it")
 
     def characters(self, content: str) -> None:
         if self.in_style:
-            self._style(content)
+            self.style_text.append(content)
 
     def processingInstruction(self, target: str, data: str) -> None:
         if target.lower() == "xml-stylesheet":
             self._note("the SVG image loads a stylesheet from outside itself (<?xml-stylesheet ...?>): remove it")
+
+
+def _unescaped(match: re.Match) -> str:
+    if match.group(2) is not None:
+        return match.group(2)
+    code = int(match.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 def svg_problems(data: bytes) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from builder.markdown import body_scan, directives, links
 from builder.reading import fields as check
-from builder.reading.content_files import ASSETS_FOLDER, SourceFile
+from builder.reading.content_files import ASSETS_FOLDER, SourceFile, why_not_an_asset
 from builder.model.errors import Problems
 from builder.project.kinds import KINDS, Kind
 from builder.model.content import Fact, Item, Link
@@ -68,7 +68,7 @@ def _body_links(source: SourceFile, known: Known) -> tuple[Link, ...]:
             continue
         if folder == ASSETS_FOLDER and target not in known.assets:
             problems.error(source.path, link.line,
-                           f"'{link.target}' points to {target}, which does not exist; check the file name")
+                           f"'{link.target}' points to {target}, which {why_not_an_asset(target)}")
             continue
         if folder != ASSETS_FOLDER and not is_item:
             problems.error(

@@ -13,7 +13,8 @@ from pathlib import Path
 from builder.meetings import minutes_rules
 from builder.project import item_reader
 from builder.assets.asset_checks import check_assets
-from builder.reading.content_files import ASSETS_FOLDER, ContentFiles, ParseCache, read_content, read_file
+from builder.reading.content_files import (ASSETS_FOLDER, ContentFiles, ParseCache, read_content, read_file,
+                                          why_not_an_asset)
 from builder.model.errors import Problem, Problems
 from builder.project.kinds import BY_FOLDER, KINDS
 from builder.model.content import TEXT_FIELDS
@@ -36,8 +37,8 @@ def load_project(root: Path, parsed: ParseCache | None = None) -> tuple[Project,
     check_assets(root, files.assets, problems)
     if site.logo and site.logo not in files.assets:
         line = files.site.data.line_of("logo") if files.site else 0
-        problems.error("site.yaml", line, f"'logo' names {site.logo}, which does not exist; give a file under assets/, "
-                                          "such as assets/logo.svg")
+        problems.error("site.yaml", line, f"'logo' names {site.logo}, which "
+                      + why_not_an_asset(site.logo, "give a file under assets/, such as assets/logo.svg"))
     # Every file that makes an item is known before any is read, so that each
     # reference and appendix is checked as its item is read.
     paths = [source.path for sources in files.items.values() for source in sources

@@ -156,6 +156,21 @@ def _is_hidden(path: Path) -> bool:
             or name.lower() in _SKIPPED_NAMES)
 
 
+def in_hidden_place(rel: str) -> bool:
+    """Whether a file, or a folder it is in, is hidden: `assets/.git/config` is
+    never an asset, however plain its own name."""
+    return any(_is_hidden(Path(part)) for part in rel.split("/"))
+
+
+def why_not_an_asset(rel: str, advice: str = "check the file name") -> str:
+    """Why a file named as an asset is not one, and what to do: "is hidden ..." or
+    "does not exist; " and the advice."""
+    if in_hidden_place(rel):
+        return ("is hidden (its name, or a folder's, starts with '.' or is a system or backup file's), and hidden "
+                "files are never published: move it to a visible folder under assets/")
+    return f"does not exist; {advice}"
+
+
 def file_id(name: str, ending: str) -> str | None:
     """The id a content file's name gives, or None when the name is not exactly an id and `ending`."""
     stem = name.removesuffix(ending)
@@ -299,7 +314,8 @@ def read_content(root: Path, folders: Iterable[tuple[str, str]], problems: Probl
         sorted(
             file.relative_to(root).as_posix()
             for file in assets_root.rglob("*")
-            if file.exists() and not file.is_dir() and not _is_hidden(file)  # a special file is refused by name
+            if file.exists() and not file.is_dir()  # a special file is refused by name
+            and not in_hidden_place(file.relative_to(assets_root).as_posix())
             and not _outside(file, real_root, file.relative_to(root).as_posix(), problems)
         )
     )

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from builder.reading import fields as check
+from builder.reading.content_files import why_not_an_asset
 from builder.model.errors import Problems
 from builder.model.content import Appendix, BackgroundPaper, Item
 from builder.model.partnership import Site
@@ -323,7 +324,7 @@ class Appendices(Rule):
     def _resolve(target: str, known: Known, keys) -> Appendix:
         if target.startswith("assets/"):
             if target not in known.assets:
-                raise check.Invalid(f"'{target}' does not exist; check the file name under assets/")
+                raise check.Invalid(f"'{target}' {why_not_an_asset(target, 'check the file name under assets/')}")
             return Appendix(target, is_asset=True)
         cleaned = target.removesuffix(".md")
         if "/" in cleaned:

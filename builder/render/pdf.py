@@ -190,6 +190,13 @@ def start_worker(setup: PdfSetup) -> None:
     _writer = PdfWriter(setup)
 
 
+def stop_worker() -> None:
+    """Let the writer go: WeasyPrint keeps the fonts of a configuration in a
+    temporary folder that it deletes only when the configuration is freed."""
+    global _writer
+    _writer = None
+
+
 def write_jobs(jobs: list[tuple[PdfJob, str]]) -> list[tuple[str, list[Problem]]]:
     """Runs in a worker set up by `start_worker`: each job's path and its problems."""
     return [(job.path, _writer.write(job, version)) for job, version in jobs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -46,24 +47,33 @@ def _die_with_parent() -> None:
         pass
 
 
-def _start_worker(parent: int, setup: Callable, setup_args: tuple) -> None:
+def _start_worker(parent: int, setup: Callable, setup_args: tuple, teardown: Callable | None) -> None:
     if sys.platform == "linux":
         _die_with_parent()
         if os.getppid() != parent:  # killed before the signal was asked for
             os._exit(1)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     setup(*setup_args)
+    if teardown is not None:
+        # A worker leaves through os._exit, past atexit; multiprocessing's own
+        # finalizers are what it runs on the way out.
+        multiprocessing.util.Finalize(None, teardown, exitpriority=1)
 
 
 def run(task: Callable, work: list, jobs: int, setup: Callable, setup_args: tuple,
-        recycle_after: int | None = None) -> Iterator:
+        recycle_after: int | None = None, teardown: Callable | None = None) -> Iterator:
     """`task(chunk)` for every chunk of `work`, in processes that each ran
-    `setup(*setup_args)`; results come in order, as they are ready."""
+    `setup(*setup_args)` and run `teardown()` when done; results come in order,
+    as they are ready."""
     if not work:
         return
     if jobs <= 1 or len(work) <= 1:
         setup(*setup_args)
-        yield from (task(chunk) for chunk in work)
+        try:
+            yield from (task(chunk) for chunk in work)
+        finally:
+            if teardown is not None:
+                teardown()
         return
     # fork shares the parent's memory, so the model is not copied to each worker,
     # but it is only safe while no other thread runs (the preview server has
@@ -71,6 +81,6 @@ def run(task: Callable, work: list, jobs: int, setup: Callable, setup_args: tupl
     fork = recycle_after is None and threading.active_count() == 1
     context = multiprocessing.get_context("fork" if fork else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(os.getpid(), setup, setup_args),
+                             initargs=(os.getpid(), setup, setup_args, teardown),
                              max_tasks_per_child=None if fork else recycle_after) as pool:
         yield from pool.map(task, work)

@@ -232,6 +232,14 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
     ('<image xlink:href="https://tracker.example/pixel.png"/>', "refers to 'https://tracker.example/pixel.png'"),
     ('<a href="javascript:alert(1)"><text>x</text></a>', "javascript: address"),
     ("<style>@import url(https://x.example/a.css);</style>", "loads something from outside itself"),
+    # What a browser reads as a style, and what it reads through escapes and comments.
+    ('<rect width="1" height="1" fill="url(https://x.example/a)"/>', "'fill' attribute loads something"),
+    ('<rect width="1" height="1" filter="url(//x.example/f)"/>', "'filter' attribute loads something"),
+    ("<style>rect { fill: \\75 rl(https://x.example/) }</style>", "style loads something from outside itself"),
+    ("<style>@\\69mport 'https://x.example/a.css';</style>", "has @import"),
+    ("<style>rect { fill: u/**/rl(https://x.example/) }</style>", "uses rl(...)"),
+    ('<rect width="1" height="1" style="fill: image-set(\'https://x.example/a.png\' 1x)"/>', "uses image-set(...)"),
+    ('<rect><animate attributeName="fill" to="url(https://x.example/)"/></rect>', "'to' attribute loads"),
 ])
 def test_an_svg_asset_that_could_run_or_fetch_is_refused(tmp_path, inside, message):
     project = write_project(tmp_path, {"assets/chart.svg": SVG.format(inside),
@@ -273,11 +281,32 @@ def test_a_plain_svg_and_real_images_pass(tmp_path):
     doctype = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
                '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n')
     svg = doctype + SVG.format('<defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="1" height="1"/>'
-                               '<use href="#g"/><image href="data:image/png;base64,iVBORw0KGgo="/>')
+                               '<use href="#g"/><image href="data:image/png;base64,iVBORw0KGgo="/>'
+                               '<g transform="rotate(45 5 5) translate(1,2)" clip-path="url( \'#g\' )" '
+                               'aria-label="Layer (1)"><text style="fill: rgb(1, 2, 3); font-family: \'Lato\'">'
+                               'A (b)</text></g><style>@media print { text { fill: hsl(0 0% 0%) } }</style>')
     project = write_project(tmp_path, {"assets/ok.svg": svg, "assets/photo.png": b"\x89PNG\r\n\x1a\n" + bytes(20),
                                        "assets/photo.jpg": b"\xff\xd8\xff\xe0" + bytes(20)})
     result = check(project)
     assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("reference", ["page", "image", "appendix", "logo"])
+def test_a_file_in_a_hidden_folder_under_assets_is_never_published(tmp_path, reference):
+    files = {"assets/.git/config": "[remote]\n\turl = https://user:secret@git.example/repo\n",
+             "pages/p.md": PAGE.format(title="P", body="Text.")}
+    if reference == "page":
+        files["pages/p.md"] = PAGE.format(title="P", body="See [the file](../assets/.git/config).")
+    elif reference == "image":
+        files["assets/.cache/map.svg"] = SVG.format("")
+        files["pages/p.md"] = PAGE.format(title="P", body="![Map](../assets/.cache/map.svg)")
+    elif reference == "appendix":
+        files["reports/r.md"] = "---\ntitle: R\nto: main-board\non: 2015-06-01\nappendices: [assets/.git/config]\n---\nText.\n"
+    else:
+        files["site.yaml"] = SITE_YAML + "logo: assets/.git/config\n"
+    result = build(write_project(tmp_path, files), tmp_path / "out", expect=1)
+    assert "is hidden" in result.err and "never published" in result.err, result.err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("name, data, seems", [

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SITES, build, pdf_pages, pdf_text, write_files
+from conftest import REPO, SITES, build, build_args, pdf_pages, pdf_text, run_process, write_files
 from pypdf import PdfReader
 
 pytestmark = [pytest.mark.pdf, pytest.mark.without_search]
@@ -289,3 +289,15 @@ def test_fetcher_serves_images_from_assets(copy_site, tmp_path):
                if node["/S"] == "/Figure"]
     assert figures and all(f.get("/Alt") for f in figures), "every figure has alternative text"
     assert "The partnership logo" in [f.get("/Alt") for f in figures]
+
+
+def test_a_build_leaves_nothing_behind_in_the_temporary_folder(copy_site, tmp_path):
+    # WeasyPrint keeps a font configuration's fonts in a temporary folder until it is
+    # freed: each PDF process frees its own before it ends, the build's own process too.
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    args = build_args(copy_site("minimal"), tmp_path / "output", "--jobs", "2", pdf=True)
+    result = run_process(*args, env={"TMPDIR": str(temporary)})
+    assert result.code == 0, result.err
+    assert "Exception ignored" not in result.err and "Traceback" not in result.err
+    assert sorted(temporary.iterdir()) == []
