@@ -61,8 +61,12 @@ def test_a_second_build_of_unchanged_content_writes_nothing_but_repairs_the_outp
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file()} == before
     (output / "static/style.css").unlink()
     (output / "stray.html").write_text("not ours")
+    # A file briefing did not write is never deleted: the build stops and names it.
+    refused = build(content, output, expect=1)
+    assert "stray.html" in refused.err and (output / "stray.html").read_text() == "not ours"
+    (output / "stray.html").unlink()
     build(content, output)
-    assert (output / "static/style.css").exists() and not (output / "stray.html").exists()
+    assert (output / "static/style.css").exists()
     assert_same_as_cold(content, output, tmp_path)
 
 
