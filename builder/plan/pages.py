@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from builder.plan import charts
 from builder.project import lifecycle, redirects
-from builder.project.kinds import KINDS, kind_of
+from builder.project.kinds import KINDS, date_of, kind_of
 from builder.model.content import OBJECTIVES, TRENDS, Item, highest_marking
 from builder.model.project import Project
 from builder.plan.minutes_views import MinutesViews, decisions_files
@@ -60,8 +60,8 @@ def _marking(*groups) -> str:
                            for group in groups for entry in group)
 
 
-def _by_date(items, attribute: str = "date"):
-    return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
+def _by_date(items):
+    return sorted(items, key=lambda i: (date_of(i) or dt.date.min, i.title), reverse=True)
 
 
 def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
@@ -73,7 +73,7 @@ def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
 
 def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     project, today = shown.project, shown.today
-    latest_reports = _by_date(project.reports, "on")[:LATEST_COUNT]
+    latest_reports = _by_date(project.reports)[:LATEST_COUNT]
     latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
     upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
     rows = shown.action_rows()
@@ -105,7 +105,7 @@ def _by_title(items):
 
 # How each kind's section lists its items: papers by the meeting they go to.
 LIST_ORDER = {"threat": _by_title, "case-study": _by_date, "spotlight": _by_date,
-              "report": lambda items: _by_date(items, "on"), "meeting": _by_date, "page": _by_title,
+              "report": _by_date, "meeting": _by_date, "page": _by_title,
               "minutes": lambda items: sorted(items, key=lambda i: i.id, reverse=True)}
 
 
@@ -122,7 +122,7 @@ def _related(project: Project) -> dict[str, dict]:
     for lists in related.values():
         lists["case_studies"] = _by_date(lists["case_studies"])
         lists["spotlights"] = _by_date(lists["spotlights"])
-        lists["reports"] = _by_date(lists["reports"], "on")
+        lists["reports"] = _by_date(lists["reports"])
     return related
 
 

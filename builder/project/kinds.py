@@ -8,6 +8,7 @@ A kind's name and folder are declared by its model class (`Threat.kind`,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ class Kind:
     scaffold: bool = True  # `briefing new` writes one
     in_nav: bool = True  # its section is in the site's menu
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
+    date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
 
     @property
     def name(self) -> str:
@@ -171,7 +173,7 @@ KINDS: tuple[Kind, ...] = (
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
         "lessons": rules.ListOf(rules.Text()),
-    }, reviewed=True),
+    }, reviewed=True, date_field="date"),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
         "date": rules.Date(required=True),
@@ -179,7 +181,7 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True),
+    }, pdf=True, date_field="date"),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
         "to": rules.BoardId(required=True),
@@ -196,7 +198,7 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True),
+    }, pdf=True, numbered=True, date_field="on"),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
         "title": rules.Text(default=_meeting_title),
@@ -209,7 +211,7 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True),
+    }, ending=".yaml", pdf=True, date_field="date"),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
          scaffold=False, in_nav=False),
@@ -220,3 +222,9 @@ BY_FOLDER = {kind.folder: kind for kind in KINDS}
 
 def kind_of(item: Item) -> Kind:
     return BY_NAME[item.kind]
+
+
+def date_of(item: Item) -> dt.date | None:
+    """An item's own date, where its kind has one and the item gives it."""
+    field = kind_of(item).date_field
+    return getattr(item, field) if field else None

@@ -24,7 +24,7 @@ from builder.model.content import Item, Meeting, highest_marking
 from builder.model.project import Project
 from builder.model.paths import decisions_path, page_path
 from builder.plan.minutes_views import DecisionRow, MinutesViews
-from builder.project.kinds import kind_of
+from builder.project.kinds import date_of, kind_of
 
 COLUMNS = ("meeting", "date", "item", "business", "paper", "outcome", "decision", "minutes", "marking")
 
@@ -148,7 +148,7 @@ def meetings_ics(project: Project) -> bytes:
 
 
 def _published(item: Item) -> dt.date:
-    return getattr(item, "on", None) or getattr(item, "date", None) or item.updated or dt.date(1970, 1, 1)
+    return date_of(item) or item.updated or dt.date(1970, 1, 1)
 
 
 def _link(project: Project, path: str) -> str:
@@ -199,10 +199,8 @@ def _item_record(project: Project, item: Item) -> dict:
                  "report_by", "exempt", "venue", "time"):
         if hasattr(item, name):
             record[name] = getattr(item, name)
-    for name in ("date", "on"):
-        value = getattr(item, name, None)
-        if value is not None:
-            record[name] = value.isoformat()
+    if date_of(item) is not None:
+        record[kind_of(item).date_field] = date_of(item).isoformat()
     if hasattr(item, "actions"):
         record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
                               "classification": a.classification} for a in item.actions]

@@ -158,7 +158,7 @@ def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: 
     else:
         problems.warn(shown, 0, f"no protective marking was found in the page header or footer: the paper "
                                 f"takes site.yaml's {site.classification}; set 'classification' if it is not")
-    dated = {"report": "on", "spotlight": "date", "case-study": "date"}.get(kind)
+    dated = BY_NAME[kind].date_field
     board = {"report": "to", "spotlight": "board"}.get(kind)
     if "to" in values and board:
         result[board] = _board(values.pop("to"), site, shown, problems)
