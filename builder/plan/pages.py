@@ -10,13 +10,12 @@ longer holds it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from builder.plan import charts
 from builder.project import lifecycle, redirects
-from builder.project.kinds import KINDS, date_of, kind_of
+from builder.project.kinds import KINDS, kind_of, newest_first
 from builder.model.content import OBJECTIVES, TRENDS, Item, highest_marking
 from builder.model.project import Project
 from builder.plan.minutes_views import MinutesViews, decisions_files
@@ -60,10 +59,6 @@ def _marking(*groups) -> str:
                            for group in groups for entry in group)
 
 
-def _by_date(items):
-    return sorted(items, key=lambda i: (date_of(i) or dt.date.min, i.title), reverse=True)
-
-
 def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
     """The page of one item, marked by the item and everything else it shows."""
     kind = kind_of(item)
@@ -73,8 +68,8 @@ def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
 
 def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     project, today = shown.project, shown.today
-    latest_reports = _by_date(project.reports)[:LATEST_COUNT]
-    latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
+    latest_reports = newest_first(project.reports)[:LATEST_COUNT]
+    latest_spotlights = newest_first(project.spotlights)[:LATEST_COUNT]
     upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
     rows = shown.action_rows()
     yield PageSpec("index.html", "home.html", project.site.title, {
@@ -94,19 +89,9 @@ def section_lists(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for kind in KINDS:
         items = getattr(project, kind.attribute)
         yield PageSpec(section_path(kind.folder), "list.html", kind.section,
-                       {"items": LIST_ORDER[kind.name](items), "folder": kind.folder,
+                       {"items": kind.list_order(items), "folder": kind.folder,
                         "files": SECTION_FILES.get(kind.folder, ())},
                        _marking(items), kind.folder)
-
-
-def _by_title(items):
-    return sorted(items, key=lambda i: i.title)
-
-
-# How each kind's section lists its items: papers by the meeting they go to.
-LIST_ORDER = {"threat": _by_title, "case-study": _by_date, "spotlight": _by_date,
-              "report": _by_date, "meeting": _by_date, "page": _by_title,
-              "minutes": lambda items: sorted(items, key=lambda i: i.id, reverse=True)}
 
 
 def _related(project: Project) -> dict[str, dict]:
@@ -120,9 +105,9 @@ def _related(project: Project) -> dict[str, dict]:
                 if threat_id in related:
                     related[threat_id][name].append(item)
     for lists in related.values():
-        lists["case_studies"] = _by_date(lists["case_studies"])
-        lists["spotlights"] = _by_date(lists["spotlights"])
-        lists["reports"] = _by_date(lists["reports"])
+        lists["case_studies"] = newest_first(lists["case_studies"])
+        lists["spotlights"] = newest_first(lists["spotlights"])
+        lists["reports"] = newest_first(lists["reports"])
     return related
 
 
@@ -223,7 +208,7 @@ def objectives(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     entries = []
     for objective in OBJECTIVES:
         threats = [t for t in project.threats if objective in t.objectives]
-        cases = _by_date(c for c in project.case_studies if objective in c.objectives)
+        cases = newest_first(c for c in project.case_studies if objective in c.objectives)
         entries.append({"id": objective, "text": OBJECTIVE_TEXT[objective], "threats": threats, "case_studies": cases})
         yield PageSpec(objective_path(objective), "objective.html", objective.capitalize(), entries[-1],
                        _marking(threats, cases), "objectives")

@@ -9,7 +9,7 @@ A kind's name and folder are declared by its model class (`Threat.kind`,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.reading import rules
@@ -17,6 +17,20 @@ from builder.model.minutes import Minutes
 from builder.meetings.minutes_rules import minutes_fields
 from builder.model.content import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
                            Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
+
+
+def by_title(items: Iterable[Item]) -> list[Item]:
+    return sorted(items, key=lambda item: item.title)
+
+
+def newest_first(items: Iterable[Item]) -> list[Item]:
+    """By each item's own date (`date_of`), newest first; undated items last."""
+    return sorted(items, key=lambda item: (date_of(item) or dt.date.min, item.title), reverse=True)
+
+
+def latest_id_first(items: Iterable[Item]) -> list[Item]:
+    """For items named after their meeting, whose ids start with its date."""
+    return sorted(items, key=lambda item: item.id, reverse=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +49,7 @@ class Kind:
     in_nav: bool = True  # its section is in the site's menu
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
     date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
+    list_order: Callable[[Iterable[Item]], list[Item]] = by_title  # how its section lists its items
 
     @property
     def name(self) -> str:
@@ -173,7 +188,7 @@ KINDS: tuple[Kind, ...] = (
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
         "lessons": rules.ListOf(rules.Text()),
-    }, reviewed=True, date_field="date"),
+    }, reviewed=True, date_field="date", list_order=newest_first),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
         "date": rules.Date(required=True),
@@ -181,7 +196,7 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True, date_field="date"),
+    }, pdf=True, date_field="date", list_order=newest_first),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
         "to": rules.BoardId(required=True),
@@ -198,7 +213,7 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True, date_field="on"),
+    }, pdf=True, numbered=True, date_field="on", list_order=newest_first),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
         "title": rules.Text(default=_meeting_title),
@@ -211,10 +226,10 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True, date_field="date"),
+    }, ending=".yaml", pdf=True, date_field="date", list_order=newest_first),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
-         scaffold=False, in_nav=False),
+         scaffold=False, in_nav=False, list_order=latest_id_first),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_FOLDER = {kind.folder: kind for kind in KINDS}
