@@ -1,7 +1,8 @@
 """Which pages the site has, and which part of the model each is made from.
 
 `plan_pages` asks one planner per family of pages (home, section lists, the
-pages of each kind of item, action plans, objectives, reviews, key facts). Each
+pages of each kind of item, by `ITEM_PAGES`, action plans, objectives, reviews,
+key facts). Each
 is a pure function of the profile-selected model's views and the PDFs made
 beside it: every page names its template, its inputs and its marking. Nothing
 here can show an item the profile left out, because the selected model no
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from builder.plan import charts
 from builder.project import lifecycle, redirects
 from builder.project.kinds import KINDS, kind_of, newest_first
-from builder.model.content import OBJECTIVES, TRENDS, Item, highest_marking
+from builder.model.content import (OBJECTIVES, TRENDS, CaseStudy, Item, Meeting, Page, Report, Spotlight, Threat,
+                                   highest_marking)
+from builder.model.minutes import Minutes
 from builder.model.project import Project
 from builder.plan.minutes_views import MinutesViews, decisions_files
 from builder.model.paths import (decisions_path, declarations_path, group_path, objective_path, page_path,
@@ -32,8 +35,8 @@ SECTIONS = tuple((kind.folder, kind.section) for kind in KINDS if kind.in_nav) +
 SECTION_LABELS = dict(SECTIONS) | {kind.folder: kind.section for kind in KINDS}
 LATEST_COUNT = 5
 # The files beside a section's list, for readers who take the data elsewhere.
-SECTION_FILES = {"meetings": (Download("Meetings for your calendar", "meetings.ics"),),
-                 "reports": (Download("New papers and sessions as a feed", "feed.xml"),),
+SECTION_FILES = {Meeting.folder: (Download("Meetings for your calendar", "meetings.ics"),),
+                 Report.folder: (Download("New papers and sessions as a feed", "feed.xml"),),
                  "actions": (Download("The action plan as a spreadsheet", "actions.csv"),)}
 
 
@@ -95,19 +98,18 @@ def section_lists(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
 
 
 def _related(project: Project) -> dict[str, dict]:
-    """For each threat, the case studies, spotlights and papers about it: one pass
-    over the items, not one per threat."""
-    related = {t.id: {"case_studies": [], "spotlights": [], "reports": []} for t in project.threats}
-    for name, items in (("case_studies", project.case_studies), ("spotlights", project.spotlights),
-                        ("reports", project.reports)):
-        for item in items:
+    """For each threat, the items of each kind that names threats, listed as that
+    kind's section lists them: one pass over the items, not one per threat."""
+    naming = [kind for kind in KINDS if "threats" in kind.fields]
+    related = {t.id: {kind.attribute: [] for kind in naming} for t in project.threats}
+    for kind in naming:
+        for item in getattr(project, kind.attribute):
             for threat_id in dict.fromkeys(item.threats):
                 if threat_id in related:
-                    related[threat_id][name].append(item)
+                    related[threat_id][kind.attribute].append(item)
     for lists in related.values():
-        lists["case_studies"] = newest_first(lists["case_studies"])
-        lists["spotlights"] = newest_first(lists["spotlights"])
-        lists["reports"] = newest_first(lists["reports"])
+        for kind in naming:
+            lists[kind.attribute] = kind.list_order(lists[kind.attribute])
     return related
 
 
@@ -161,25 +163,40 @@ def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                          [entry.report for entry in agenda if entry.report], [recorded] if recorded else [])
 
 
-def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
-    """The page of each meeting's minutes, and each board's decisions log and register of interests."""
-    minutes = MinutesViews(shown.project)
-    for view in minutes.all():
-        yield _item_page(view.minutes, {"minutes": view, "pdfs": pdfs.get(view.minutes.path, ()),
-                                        "actions": by_due(shown.actions_of(view.meeting))},
-                         [view], shown.actions_of(view.meeting))
-    for board in shown.project.site.boards:
-        rows = minutes.decisions(board.id)
-        yield PageSpec(decisions_path(board.id), "decisions.html", f"Decisions: {board.name}",
-                       {"board": board, "rows": rows, "files": decisions_files(board.id)}, _marking(rows), "meetings")
-        rows = minutes.declarations(board.id)
-        yield PageSpec(declarations_path(board.id), "declarations.html", f"Declarations of interest: {board.name}",
-                       {"board": board, "rows": rows}, _marking(rows), "meetings")
-
-
 def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for page in shown.project.pages:
         yield _item_page(page, {})
+
+
+def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for view in MinutesViews(shown.project).all():
+        yield _item_page(view.minutes, {"minutes": view, "pdfs": pdfs.get(view.minutes.path, ()),
+                                        "actions": by_due(shown.actions_of(view.meeting))},
+                         [view], shown.actions_of(view.meeting))
+
+
+# The pages of each kind's items; the kind table's test checks that every kind has its planner.
+ITEM_PAGES: dict[type[Item], Planner] = {Threat: threats, CaseStudy: case_studies, Spotlight: spotlights,
+                                         Report: reports, Meeting: meetings, Page: information,
+                                         Minutes: minutes_pages}
+
+
+def item_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for kind in KINDS:
+        yield from ITEM_PAGES[kind.model](shown, pdfs)
+
+
+def board_records(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """Each board's decisions log and register of interests, in the meetings' section."""
+    minutes = MinutesViews(shown.project)
+    for board in shown.project.site.boards:
+        rows = minutes.decisions(board.id)
+        yield PageSpec(decisions_path(board.id), "decisions.html", f"Decisions: {board.name}",
+                       {"board": board, "rows": rows, "files": decisions_files(board.id)}, _marking(rows),
+                       Meeting.folder)
+        rows = minutes.declarations(board.id)
+        yield PageSpec(declarations_path(board.id), "declarations.html", f"Declarations of interest: {board.name}",
+                       {"board": board, "rows": rows}, _marking(rows), Meeting.folder)
 
 
 def action_plans(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
@@ -251,9 +268,8 @@ def redirect_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                            {"moved": item, "target": page_path(item)}, item.classification, kind_of(item).folder)
 
 
-PLANNERS: tuple[Planner, ...] = (home, section_lists, threats, case_studies, spotlights, reports, meetings,
-                                 minutes_pages, information, action_plans, objectives, reviews, key_facts,
-                                 redirect_pages)
+PLANNERS: tuple[Planner, ...] = (home, section_lists, item_pages, board_records, action_plans, objectives, reviews,
+                                 key_facts, redirect_pages)
 
 
 def plan_pages(shown: Views, pdfs: dict | None = None) -> list[PageSpec]:
