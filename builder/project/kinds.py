@@ -45,7 +45,8 @@ class Kind:
     ending: str = ".md"  # of its files: ".md" (front matter and Markdown) or ".yaml"
     reviewed: bool = False  # has a review date (site.yaml's review_months)
     pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack)
-    scaffold: bool = True  # `briefing new` writes one
+    scaffold: str = ""  # the skeleton `briefing new` writes (a template), or "" where it writes none
+    from_meeting: bool = False  # `briefing new` fills the skeleton in from a meeting's agenda, named by its id
     in_nav: bool = True  # its section is in the site's menu
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
     date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
@@ -181,14 +182,14 @@ KINDS: tuple[Kind, ...] = (
         "signs": rules.ListOf(rules.Text()),
         "at_risk": rules.ListOf(rules.Text()),
         "facts": rules.ListOf(rules.FactId()),
-    }, reviewed=True),
+    }, reviewed=True, scaffold="scaffold/threat.md"),
     Kind(CaseStudy, "Case study", "Case studies", "case-study.html", {
         **COMMON,
         "date": rules.Date(),
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
         "lessons": rules.ListOf(rules.Text()),
-    }, reviewed=True, date_field="date", list_order=newest_first),
+    }, reviewed=True, scaffold="scaffold/case-study.md", date_field="date", list_order=newest_first),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
         "date": rules.Date(required=True),
@@ -196,7 +197,7 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True, date_field="date", list_order=newest_first),
+    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", list_order=newest_first),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
         "to": rules.BoardId(required=True),
@@ -213,7 +214,7 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True, date_field="on", list_order=newest_first),
+    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", list_order=newest_first),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
         "title": rules.Text(default=_meeting_title),
@@ -226,10 +227,10 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True, date_field="date", list_order=newest_first),
-    Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
+    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", list_order=newest_first),
+    Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, scaffold="scaffold/page.md", in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
-         scaffold=False, in_nav=False, list_order=latest_id_first),
+         scaffold="scaffold/minutes.yaml", from_meeting=True, in_nav=False, list_order=latest_id_first),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_FOLDER = {kind.folder: kind for kind in KINDS}
