@@ -51,6 +51,7 @@ class Kind:
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
     date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
     list_order: Callable[[Iterable[Item]], list[Item]] = by_title  # how its section lists its items
+    exported: tuple[str, ...] = ()  # what content.json gives of an item besides what every item has, in order
 
     @property
     def name(self) -> str:
@@ -182,14 +183,16 @@ KINDS: tuple[Kind, ...] = (
         "signs": rules.ListOf(rules.Text()),
         "at_risk": rules.ListOf(rules.Text()),
         "facts": rules.ListOf(rules.FactId()),
-    }, reviewed=True, scaffold="scaffold/threat.md"),
+    }, reviewed=True, scaffold="scaffold/threat.md",
+         exported=("trend", "objectives", "signs", "at_risk", "facts")),
     Kind(CaseStudy, "Case study", "Case studies", "case-study.html", {
         **COMMON,
         "date": rules.Date(),
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
         "lessons": rules.ListOf(rules.Text()),
-    }, reviewed=True, scaffold="scaffold/case-study.md", date_field="date", list_order=newest_first),
+    }, reviewed=True, scaffold="scaffold/case-study.md", date_field="date", list_order=newest_first,
+         exported=("objectives", "threats", "lessons", "date")),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
         "date": rules.Date(required=True),
@@ -197,7 +200,8 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", list_order=newest_first),
+    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", list_order=newest_first,
+         exported=("threats", "board", "date", "actions")),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
         "to": rules.BoardId(required=True),
@@ -214,7 +218,8 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", list_order=newest_first),
+    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", list_order=newest_first,
+         exported=("threats", "to", "report_by", "exempt", "on", "actions")),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
         "title": rules.Text(default=_meeting_title),
@@ -227,10 +232,12 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", list_order=newest_first),
+    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", list_order=newest_first,
+         exported=("board", "venue", "time", "date", "items")),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, scaffold="scaffold/page.md", in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
-         scaffold="scaffold/minutes.yaml", from_meeting=True, in_nav=False, list_order=latest_id_first),
+         scaffold="scaffold/minutes.yaml", from_meeting=True, in_nav=False, list_order=latest_id_first,
+         exported=("actions",)),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_FOLDER = {kind.folder: kind for kind in KINDS}

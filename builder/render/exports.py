@@ -192,20 +192,23 @@ def sitemap(project: Project, pages: list[str]) -> bytes:
 
 
 def _item_record(project: Project, item: Item) -> dict:
+    """What every item has, then what its kind exports (`Kind.exported`)."""
     record = {"id": item.id, "kind": item.kind, "title": item.title, "classification": item.classification,
               "summary": item.summary, "url": page_path(item),
               "updated": item.updated.isoformat() if item.updated else None}
-    for name in ("trend", "objectives", "signs", "at_risk", "facts", "threats", "lessons", "board", "to",
-                 "report_by", "exempt", "venue", "time"):
-        if hasattr(item, name):
-            record[name] = getattr(item, name)
-    if date_of(item) is not None:
-        record[kind_of(item).date_field] = date_of(item).isoformat()
-    if hasattr(item, "actions"):
-        record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
-                              "classification": a.classification} for a in item.actions]
-    if isinstance(item, Meeting):
-        record["items"] = [_agenda_record(e) for e in project.agenda(item)]
+    kind = kind_of(item)
+    for name in kind.exported:
+        value = getattr(item, name)
+        if name == kind.date_field:
+            if value is not None:
+                record[name] = value.isoformat()
+        elif name == "actions":
+            record[name] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
+                             "classification": a.classification} for a in value]
+        elif name == "items":  # a meeting's agenda, as this build shows it
+            record[name] = [_agenda_record(e) for e in project.agenda(item)]
+        else:
+            record[name] = value
     return record
 
 
