@@ -50,6 +50,7 @@ class Kind:
     in_nav: bool = True  # its section is in the site's menu
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
     date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
+    board_field: str | None = None  # the field naming the board an item is for (a Word paper's "To" row)
     list_order: Callable[[Iterable[Item]], list[Item]] = by_title  # how its section lists its items
     exported: tuple[str, ...] = ()  # what content.json gives of an item besides what every item has, in order
 
@@ -200,7 +201,7 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", list_order=newest_first,
+    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", board_field="board", list_order=newest_first,
          exported=("threats", "board", "date", "actions")),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
@@ -218,7 +219,8 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", list_order=newest_first,
+    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", board_field="to",
+         list_order=newest_first,
          exported=("threats", "to", "report_by", "exempt", "on", "actions")),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
@@ -232,7 +234,8 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", list_order=newest_first,
+    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", board_field="board",
+         list_order=newest_first,
          exported=("board", "venue", "time", "date", "items")),
     Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, scaffold="scaffold/page.md", in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
