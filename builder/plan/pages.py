@@ -1,8 +1,7 @@
 """Which pages the site has, and which part of the model each is made from.
 
 `plan_pages` asks one planner per family of pages (home, section lists, the
-pages of each kind of item, by `ITEM_PAGES`, action plans, objectives, reviews,
-key facts). Each
+pages of each kind's items, action plans, objectives, reviews, key facts). Each
 is a pure function of the profile-selected model's views and the PDFs made
 beside it: every page names its template, its inputs and its marking. Nothing
 here can show an item the profile left out, because the selected model no
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from builder.plan import charts
 from builder.project import lifecycle, redirects
 from builder.project.kinds import KINDS, kind_of, newest_first
-from builder.model.content import (OBJECTIVES, TRENDS, CaseStudy, Item, Meeting, Page, Report, Spotlight, Threat,
+from builder.model.content import (OBJECTIVES, TRENDS, CaseStudy, Item, Meeting, Report, Spotlight, Threat,
                                    highest_marking)
 from builder.model.minutes import Minutes
 from builder.model.project import Project
@@ -163,11 +162,6 @@ def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                          [entry.report for entry in agenda if entry.report], [recorded] if recorded else [])
 
 
-def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
-    for page in shown.project.pages:
-        yield _item_page(page, {})
-
-
 def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for view in MinutesViews(shown.project).all():
         yield _item_page(view.minutes, {"minutes": view, "pdfs": pdfs.get(view.minutes.path, ()),
@@ -175,15 +169,17 @@ def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                          [view], shown.actions_of(view.meeting))
 
 
-# The pages of each kind's items; the kind table's test checks that every kind has its planner.
+# The pages of the kinds whose pages show more than the item itself.
 ITEM_PAGES: dict[type[Item], Planner] = {Threat: threats, CaseStudy: case_studies, Spotlight: spotlights,
-                                         Report: reports, Meeting: meetings, Page: information,
-                                         Minutes: minutes_pages}
+                                         Report: reports, Meeting: meetings, Minutes: minutes_pages}
 
 
 def item_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for kind in KINDS:
-        yield from ITEM_PAGES[kind.model](shown, pdfs)
+        if kind.model in ITEM_PAGES:
+            yield from ITEM_PAGES[kind.model](shown, pdfs)
+        else:
+            yield from (_item_page(item, {}) for item in getattr(shown.project, kind.attribute))
 
 
 def board_records(shown: Views, pdfs: dict) -> Iterator[PageSpec]:

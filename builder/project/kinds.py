@@ -1,9 +1,14 @@
 """The kinds of content item, in one table: what every module that deals with a
-kind (reading, checking, scaffolding, searching, reviewing, page and PDF making)
-iterates over, instead of keeping a list of its own.
+kind (reading, checking, scaffolding, importing from Word, listing, dating,
+exporting, searching, reviewing, page and PDF making) iterates over, instead of
+keeping a list or a rule of its own.
 
 A kind's name and folder are declared by its model class (`Threat.kind`,
 `Threat.folder`), which an item's key needs; this table adds everything else.
+The planners of its PDFs, and of its pages where they show more than the item,
+are in `plan/`, which this package may not import: `plan.pdfs.ITEM_PDFS` and
+`plan.pages.ITEM_PAGES` hold them by model class, and a test checks them
+against the table.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ class Kind:
     fields: Mapping[str, rules.Rule]  # in the order a message lists them
     ending: str = ".md"  # of its files: ".md" (front matter and Markdown) or ".yaml"
     reviewed: bool = False  # has a review date (site.yaml's review_months)
-    pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack)
+    pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack): planned by `plan.pdfs.ITEM_PDFS`
     scaffold: str = ""  # the skeleton `briefing new` writes (a template), or "" where it writes none
     from_meeting: bool = False  # `briefing new` fills the skeleton in from a meeting's agenda, named by its id
     in_nav: bool = True  # its section is in the site's menu
