@@ -70,7 +70,7 @@ def _from_meeting(content_dir: Path, kind: Kind, meeting_id: str) -> Path:
     env = templates.environment(content_dir)
     env.filters["yaml"] = yaml_string
     text = env.get_template(kind.scaffold).render(meeting=meeting, agenda=agenda, site=project.site,
-                                                            outcomes=", ".join(OUTCOMES))
+                                                  outcomes=", ".join(OUTCOMES))
     _write_new(target, text)
     return target
 

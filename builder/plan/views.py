@@ -103,8 +103,8 @@ def is_sensitive(marking: str) -> bool:
 def item_date(item: Item) -> str:
     """The date a list shows beside an item: its own date (a paper's is the day it goes to
     its board), or else when it was last updated."""
-    if date_of(item):
-        return long_date(date_of(item))
+    if day := date_of(item):
+        return long_date(day)
     return f"Updated {long_date(item.updated)}" if item.updated else ""
 
 
