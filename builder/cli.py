@@ -17,8 +17,7 @@ from builder.model.errors import ContentError
 from builder.project.kinds import KINDS
 from builder.model.content import PROFILES
 
-# `briefing new minutes MEETING-ID` writes a meeting's minutes from its agenda.
-SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold) + ("minutes",)
+SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold)
 # A Word paper becomes an item of Markdown.
 IMPORT_KINDS = tuple(kind.name for kind in KINDS if kind.markdown)
 # Items `briefing new` writes by a name of their own (see `skeletons.SPECIAL`).
@@ -155,12 +154,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "new":
             from builder.commands.new import create
 
-            if args.kind == "minutes":
-                from builder.commands.new import create_minutes
-
-                path = create_minutes(args.content, args.title)
-            else:
-                path = create(args.content, args.kind, args.title, today)
+            path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
         elif args.command == "import":
             from builder.word.importer import import_word

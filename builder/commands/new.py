@@ -13,17 +13,20 @@ from builder.reading.yamlread import yaml_string
 from builder.reading import fields
 from builder.reading.content_files import read_yaml_file
 from builder.model.errors import ContentError, Problem, Problems
-from builder.model.minutes import OUTCOMES, Minutes
+from builder.model.minutes import OUTCOMES
 from builder.model.content import Meeting
-from builder.project.kinds import BY_NAME
+from builder.project.kinds import BY_NAME, Kind
 from builder.project.loading import load_project
 from builder.project.settings_files import read_site
 
 
 def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date) -> Path:
-    """Write the new item and return its path; refuse to overwrite anything."""
+    """Write the new item and return its path; refuse to overwrite anything. For
+    a kind written from a meeting, `title` is the meeting's id."""
     special = SPECIAL.get(kind_name)
     kind = BY_NAME[special.kind if special else kind_name]
+    if kind.from_meeting:
+        return _from_meeting(content_dir, kind, title)
     title = title or (special.title if special else "")
     if any("\udc80" <= character <= "\udcff" for character in title):
         # Bytes the terminal could not decode reach Python as lone surrogates.
@@ -48,7 +51,8 @@ def create(content_dir: Path, kind_name: str, title: str | None, today: dt.date)
     return target
 
 
-def create_minutes(content_dir: Path, meeting_id: str) -> Path:
+def _from_meeting(content_dir: Path, kind: Kind, meeting_id: str) -> Path:
+    """The minutes of the meeting: one decision per item of its agenda, by its number."""
     project, _ = load_project(content_dir)
     meeting = project.by_key.get(f"{Meeting.folder}/{meeting_id}")
     if meeting is None:
@@ -57,7 +61,7 @@ def create_minutes(content_dir: Path, meeting_id: str) -> Path:
         suggestion = f" (did you mean '{hint}'?)" if hint else ""
         raise ContentError([Problem(f"{Meeting.folder}/{meeting_id}.yaml", 0, "there is no such meeting to write "
                                     f"minutes for{suggestion}; give the id of a file in meetings/")])
-    relative = f"{Minutes.folder}/{meeting.id}.yaml"
+    relative = f"{kind.folder}/{meeting.id}{kind.ending}"
     target = content_dir / relative
     if target.exists():
         raise ContentError([Problem(relative, 0, "already exists and was left as it is; edit that file")])
@@ -65,8 +69,8 @@ def create_minutes(content_dir: Path, meeting_id: str) -> Path:
               for entry in project.agenda(meeting)]
     env = templates.environment(content_dir)
     env.filters["yaml"] = yaml_string
-    text = env.get_template("scaffold/minutes.yaml").render(meeting=meeting, agenda=agenda, site=project.site,
-                                                            outcomes=", ".join(OUTCOMES))
+    text = env.get_template(kind.scaffold).render(meeting=meeting, agenda=agenda, site=project.site,
+                                                  outcomes=", ".join(OUTCOMES))
     _write_new(target, text)
     return target
 

@@ -36,6 +36,7 @@ from builder.model import files
 from builder.model.content import AgendaItem, Meeting, Report
 from builder.model.project import Project
 from builder.model.errors import Problems
+from builder.model.minutes import Minutes
 from builder.model.paths import pdf_path, supplement_path
 from builder.reading import fields
 from builder.reading.content_files import read_text
@@ -91,7 +92,7 @@ def read_manifest(content_dir, problems: Problems) -> dict:
         remedy = (f"{_RESTORE}, or delete the entry of '{fields.visible(str(path))}' (line {line}) so that the next "
                   "build records its pack again as it stands")
         wrong = []
-        if not isinstance(path, str) or not path.startswith("meetings/") or not path.endswith(".yaml"):
+        if not isinstance(path, str) or not path.startswith(f"{Meeting.folder}/") or not path.endswith(".yaml"):
             wrong.append(_Wrong(line, f"'{fields.visible(str(path))}' is not a meeting's file (meetings/<id>.yaml)"))
         elif not isinstance(packs, LineList) or not packs:
             wrong.append(_Wrong(line, "the entry must be a list of packs, each starting '- pack:'"))
@@ -192,7 +193,7 @@ def _item_parts(project: Project, content_dir: Path, entry: AgendaItem) -> dict[
             parts[f"appendix {number}"] = (_file_hash(content_dir, appendix.target)
                                            if appendix.is_asset else digest(canonical(item)))
         parts[SHOWN] = _shown(project, content_dir, report)
-    minutes = project.by_key.get(f"minutes/{entry.minutes}") if entry.minutes else None
+    minutes = project.by_key.get(f"{Minutes.folder}/{entry.minutes}") if entry.minutes else None
     if minutes is not None:
         # Corrections and the progress of actions come after the pack, as in the
         # record of confirmed minutes; the id ties each part to the minutes bound in.

@@ -84,11 +84,6 @@ class Item:
     def line_of(self, name: str) -> int:
         return dict(self.field_lines).get(name, 1)
 
-    @property
-    def first_seen(self) -> dt.date | None:
-        """When the item appeared: its own date where it has one."""
-        return getattr(self, "date", None) or getattr(self, "on", None)
-
 
 @dataclass(frozen=True)
 class StatusChange:

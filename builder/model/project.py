@@ -3,7 +3,6 @@ it once: items by key and path, agenda entries, actions by board."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -43,15 +42,6 @@ class Project:
     @cached_property
     def by_path(self) -> dict[str, Item]:
         return {item.path: item for item in self.items}
-
-    @cached_property
-    def dated_items(self) -> tuple[tuple[dt.date, Item], ...]:
-        """Every item but the meetings under each of its dates (first seen and
-        updated), in date order: what a meeting hears about is a slice of it."""
-        return tuple(sorted(
-            ((day, item) for item in self.items if not isinstance(item, Meeting)
-             for day in {item.first_seen, item.updated} if day is not None),
-            key=lambda entry: entry[0]))
 
     @cached_property
     def facts_by_id(self) -> dict[str, Fact]:

@@ -1,7 +1,7 @@
 """Which pages the site has, and which part of the model each is made from.
 
 `plan_pages` asks one planner per family of pages (home, section lists, the
-pages of each kind of item, action plans, objectives, reviews, key facts). Each
+pages of each kind's items, action plans, objectives, reviews, key facts). Each
 is a pure function of the profile-selected model's views and the PDFs made
 beside it: every page names its template, its inputs and its marking. Nothing
 here can show an item the profile left out, because the selected model no
@@ -10,14 +10,15 @@ longer holds it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from builder.plan import charts
 from builder.project import lifecycle, redirects
-from builder.project.kinds import KINDS, kind_of
-from builder.model.content import OBJECTIVES, TRENDS, Item, highest_marking
+from builder.project.kinds import KINDS, kind_of, newest_first
+from builder.model.content import (OBJECTIVES, TRENDS, CaseStudy, Item, Meeting, Report, Spotlight, Threat,
+                                   highest_marking)
+from builder.model.minutes import Minutes
 from builder.model.project import Project
 from builder.plan.minutes_views import MinutesViews, decisions_files
 from builder.model.paths import (decisions_path, declarations_path, group_path, objective_path, page_path,
@@ -33,8 +34,8 @@ SECTIONS = tuple((kind.folder, kind.section) for kind in KINDS if kind.in_nav) +
 SECTION_LABELS = dict(SECTIONS) | {kind.folder: kind.section for kind in KINDS}
 LATEST_COUNT = 5
 # The files beside a section's list, for readers who take the data elsewhere.
-SECTION_FILES = {"meetings": (Download("Meetings for your calendar", "meetings.ics"),),
-                 "reports": (Download("New papers and sessions as a feed", "feed.xml"),),
+SECTION_FILES = {Meeting.folder: (Download("Meetings for your calendar", "meetings.ics"),),
+                 Report.folder: (Download("New papers and sessions as a feed", "feed.xml"),),
                  "actions": (Download("The action plan as a spreadsheet", "actions.csv"),)}
 
 
@@ -60,10 +61,6 @@ def _marking(*groups) -> str:
                            for group in groups for entry in group)
 
 
-def _by_date(items, attribute: str = "date"):
-    return sorted(items, key=lambda i: (getattr(i, attribute) or dt.date.min, i.title), reverse=True)
-
-
 def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
     """The page of one item, marked by the item and everything else it shows."""
     kind = kind_of(item)
@@ -73,8 +70,8 @@ def _item_page(item: Item, inputs: dict, *shown) -> PageSpec:
 
 def home(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     project, today = shown.project, shown.today
-    latest_reports = _by_date(project.reports, "on")[:LATEST_COUNT]
-    latest_spotlights = _by_date(project.spotlights)[:LATEST_COUNT]
+    latest_reports = newest_first(project.reports)[:LATEST_COUNT]
+    latest_spotlights = newest_first(project.spotlights)[:LATEST_COUNT]
     upcoming = sorted((m for m in project.meetings if m.date and m.date >= today), key=lambda m: m.date)
     rows = shown.action_rows()
     yield PageSpec("index.html", "home.html", project.site.title, {
@@ -94,35 +91,24 @@ def section_lists(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     for kind in KINDS:
         items = getattr(project, kind.attribute)
         yield PageSpec(section_path(kind.folder), "list.html", kind.section,
-                       {"items": LIST_ORDER[kind.name](items), "folder": kind.folder,
+                       {"items": kind.list_order(items), "folder": kind.folder,
                         "files": SECTION_FILES.get(kind.folder, ())},
                        _marking(items), kind.folder)
 
 
-def _by_title(items):
-    return sorted(items, key=lambda i: i.title)
-
-
-# How each kind's section lists its items: papers by the meeting they go to.
-LIST_ORDER = {"threat": _by_title, "case-study": _by_date, "spotlight": _by_date,
-              "report": lambda items: _by_date(items, "on"), "meeting": _by_date, "page": _by_title,
-              "minutes": lambda items: sorted(items, key=lambda i: i.id, reverse=True)}
-
-
 def _related(project: Project) -> dict[str, dict]:
-    """For each threat, the case studies, spotlights and papers about it: one pass
-    over the items, not one per threat."""
-    related = {t.id: {"case_studies": [], "spotlights": [], "reports": []} for t in project.threats}
-    for name, items in (("case_studies", project.case_studies), ("spotlights", project.spotlights),
-                        ("reports", project.reports)):
-        for item in items:
+    """For each threat, the items of each kind that names threats, listed as that
+    kind's section lists them: one pass over the items, not one per threat."""
+    naming = [kind for kind in KINDS if "threats" in kind.fields]
+    related = {t.id: {kind.attribute: [] for kind in naming} for t in project.threats}
+    for kind in naming:
+        for item in getattr(project, kind.attribute):
             for threat_id in dict.fromkeys(item.threats):
                 if threat_id in related:
-                    related[threat_id][name].append(item)
+                    related[threat_id][kind.attribute].append(item)
     for lists in related.values():
-        lists["case_studies"] = _by_date(lists["case_studies"])
-        lists["spotlights"] = _by_date(lists["spotlights"])
-        lists["reports"] = _by_date(lists["reports"], "on")
+        for kind in naming:
+            lists[kind.attribute] = kind.list_order(lists[kind.attribute])
     return related
 
 
@@ -177,24 +163,36 @@ def meetings(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
 
 
 def minutes_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
-    """The page of each meeting's minutes, and each board's decisions log and register of interests."""
-    minutes = MinutesViews(shown.project)
-    for view in minutes.all():
+    for view in MinutesViews(shown.project).all():
         yield _item_page(view.minutes, {"minutes": view, "pdfs": pdfs.get(view.minutes.path, ()),
                                         "actions": by_due(shown.actions_of(view.meeting))},
                          [view], shown.actions_of(view.meeting))
+
+
+# The pages of the kinds whose pages show more than the item itself.
+ITEM_PAGES: dict[type[Item], Planner] = {Threat: threats, CaseStudy: case_studies, Spotlight: spotlights,
+                                         Report: reports, Meeting: meetings, Minutes: minutes_pages}
+
+
+def item_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    for kind in KINDS:
+        if kind.model in ITEM_PAGES:
+            yield from ITEM_PAGES[kind.model](shown, pdfs)
+        else:
+            yield from (_item_page(item, {}) for item in getattr(shown.project, kind.attribute))
+
+
+def board_records(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
+    """Each board's decisions log and register of interests, in the meetings' section."""
+    minutes = MinutesViews(shown.project)
     for board in shown.project.site.boards:
         rows = minutes.decisions(board.id)
         yield PageSpec(decisions_path(board.id), "decisions.html", f"Decisions: {board.name}",
-                       {"board": board, "rows": rows, "files": decisions_files(board.id)}, _marking(rows), "meetings")
+                       {"board": board, "rows": rows, "files": decisions_files(board.id)}, _marking(rows),
+                       Meeting.folder)
         rows = minutes.declarations(board.id)
         yield PageSpec(declarations_path(board.id), "declarations.html", f"Declarations of interest: {board.name}",
-                       {"board": board, "rows": rows}, _marking(rows), "meetings")
-
-
-def information(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
-    for page in shown.project.pages:
-        yield _item_page(page, {})
+                       {"board": board, "rows": rows}, _marking(rows), Meeting.folder)
 
 
 def action_plans(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
@@ -223,7 +221,7 @@ def objectives(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
     entries = []
     for objective in OBJECTIVES:
         threats = [t for t in project.threats if objective in t.objectives]
-        cases = _by_date(c for c in project.case_studies if objective in c.objectives)
+        cases = newest_first(c for c in project.case_studies if objective in c.objectives)
         entries.append({"id": objective, "text": OBJECTIVE_TEXT[objective], "threats": threats, "case_studies": cases})
         yield PageSpec(objective_path(objective), "objective.html", objective.capitalize(), entries[-1],
                        _marking(threats, cases), "objectives")
@@ -266,9 +264,8 @@ def redirect_pages(shown: Views, pdfs: dict) -> Iterator[PageSpec]:
                            {"moved": item, "target": page_path(item)}, item.classification, kind_of(item).folder)
 
 
-PLANNERS: tuple[Planner, ...] = (home, section_lists, threats, case_studies, spotlights, reports, meetings,
-                                 minutes_pages, information, action_plans, objectives, reviews, key_facts,
-                                 redirect_pages)
+PLANNERS: tuple[Planner, ...] = (home, section_lists, item_pages, board_records, action_plans, objectives, reviews,
+                                 key_facts, redirect_pages)
 
 
 def plan_pages(shown: Views, pdfs: dict | None = None) -> list[PageSpec]:

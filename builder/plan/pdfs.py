@@ -1,19 +1,23 @@
 """Which PDFs a build makes, and what each shows: board papers (their text, charts
 and appendices as printed), agenda packs (open, private and supplementary, the
 papers bound in by agenda item), spotlight notes, action plans and minutes, as
-jobs for the writer (`render.pdf`), from the selected project's views."""
+jobs for the writer (`render.pdf`), from the selected project's views: the PDFs
+of each kind that the table marks `pdf`, by `ITEM_PDFS`, then the action plans."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from builder.markdown import directives, rendering
-from builder.model.content import AgendaItem, Item, Meeting, Report, Supplement, highest_marking
+from builder.model.content import AgendaItem, Item, Meeting, Report, Spotlight, Supplement, highest_marking
+from builder.model.minutes import Minutes
 from builder.model.paths import pdf_path, private_pack_path, supplement_path
 from builder.plan import action_pdfs, charts, minutes_pdfs
 from builder.plan.minutes_views import MinutesView, MinutesViews, minutes_sources
 from builder.plan.views import AppendixLink, Download, Views
+from builder.project.kinds import KINDS
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -214,13 +218,17 @@ def _with_settings(paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths + ("site.yaml", "facts.yaml")))
 
 
-def plan_pdfs(shown: Views) -> list[PdfJob]:
-    """Every PDF of the build: one per paper and spotlight, packs per meeting."""
-    project, jobs = shown.project, []
-    for report in project.reports:
+def _papers(shown: Views) -> list[PdfJob]:
+    jobs = []
+    for report in shown.project.reports:
         paper = paper_view(shown, report, "paper")
         jobs.append(PdfJob(pdf_path(report), "pdf/paper.html", report.title, report.path, {"paper": paper},
                            _with_settings(paper.sources)))
+    return jobs
+
+
+def _spotlight_notes(shown: Views) -> list[PdfJob]:
+    project, jobs = shown.project, []
     for spotlight in project.spotlights:
         jobs.append(PdfJob(pdf_path(spotlight), "pdf/spotlight.html", spotlight.title, spotlight.path, {
             "item": spotlight,
@@ -233,8 +241,12 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
                                              "actions-chart"),
             "actions": action_pdfs.rows_as_at(shown.actions_of(spotlight), spotlight.date),
         }, _with_settings((spotlight.path,))))
-    jobs += minutes_pdfs.minutes_jobs(shown, PdfJob, _with_settings)
-    jobs += action_pdfs.action_plan_jobs(shown, PdfJob)
+    return jobs
+
+
+def _packs(shown: Views) -> list[PdfJob]:
+    """Each meeting's agenda pack, its supplementary packs and, in the internal build, its private pack."""
+    project, jobs = shown.project, []
     for meeting in project.meetings:
         jobs.append(_pack_job(shown, meeting, pdf_path(meeting), private=False))
         jobs.extend(_pack_job(shown, meeting, supplement_path(meeting, s.number), False, s)
@@ -244,6 +256,19 @@ def plan_pdfs(shown: Views) -> list[PdfJob]:
             if private_pack is not None:
                 jobs.append(private_pack)
     return jobs
+
+
+# The PDFs of each kind's items; the kind table's test checks that every kind marked `pdf` has them.
+ITEM_PDFS: dict[type[Item], Callable[[Views], list[PdfJob]]] = {
+    Spotlight: _spotlight_notes, Report: _papers, Meeting: _packs,
+    Minutes: lambda shown: minutes_pdfs.minutes_jobs(shown, PdfJob, _with_settings),
+}
+
+
+def plan_pdfs(shown: Views) -> list[PdfJob]:
+    """Every PDF of the build: those of each kind's items, then the action plans."""
+    jobs = [job for kind in KINDS if kind.pdf for job in ITEM_PDFS[kind.model](shown)]
+    return jobs + action_pdfs.action_plan_jobs(shown, PdfJob)
 
 
 def pdf_links(jobs: list[PdfJob]) -> dict[str, list[Download]]:

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from builder.project import lifecycle
+from builder.project.kinds import date_of
 from builder.model.content import (STATUSES, Action, Fact, Item, Meeting, Presenter, Report, Spotlight, exempt_line,
                                    highest_marking)
 from builder.model.project import Project
@@ -101,9 +102,9 @@ def is_sensitive(marking: str) -> bool:
 
 def item_date(item: Item) -> str:
     """The date a list shows beside an item: its own date (a paper's is the day it goes to
-    its board, and a paper without one shows none), or else when it was last updated."""
-    if isinstance(item, Report) or item.first_seen:
-        return long_date(item.first_seen)
+    its board), or else when it was last updated."""
+    if day := date_of(item):
+        return long_date(day)
     return f"Updated {long_date(item.updated)}" if item.updated else ""
 
 
@@ -186,8 +187,12 @@ class Views:
 
     def since(self, meeting: Meeting) -> lifecycle.SinceLastMeeting:
         if meeting.key not in self._since:
-            self._since[meeting.key] = lifecycle.since_last_meeting(self.project, meeting)
+            self._since[meeting.key] = lifecycle.since_last_meeting(self.project, meeting, self._dated_items)
         return self._since[meeting.key]
+
+    @cached_property
+    def _dated_items(self) -> tuple[tuple[dt.date, Item], ...]:
+        return lifecycle.dated_items(self.project)
 
     @cached_property
     def open_pack(self) -> Views:

@@ -1,14 +1,20 @@
 """The kinds of content item, in one table: what every module that deals with a
-kind (reading, checking, scaffolding, searching, reviewing, page and PDF making)
-iterates over, instead of keeping a list of its own.
+kind (reading, checking, scaffolding, importing from Word, listing, dating,
+exporting, searching, reviewing, page and PDF making) iterates over, instead of
+keeping a list or a rule of its own.
 
 A kind's name and folder are declared by its model class (`Threat.kind`,
 `Threat.folder`), which an item's key needs; this table adds everything else.
+The planners of its PDFs, and of its pages where they show more than the item,
+are in `plan/`, which this package may not import: `plan.pdfs.ITEM_PDFS` and
+`plan.pages.ITEM_PAGES` hold them by model class, and a test checks them
+against the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from builder.reading import rules
@@ -16,6 +22,20 @@ from builder.model.minutes import Minutes
 from builder.meetings.minutes_rules import minutes_fields
 from builder.model.content import (OBJECTIVES, STATUSES, TRENDS, Action, AgendaItem, Author, CaseStudy, Item, Meeting, Page,
                            Presenter, Report, Spotlight, StatusChange, Supplement, Threat)
+
+
+def by_title(items: Iterable[Item]) -> list[Item]:
+    return sorted(items, key=lambda item: item.title)
+
+
+def newest_first(items: Iterable[Item]) -> list[Item]:
+    """By each item's own date (`date_of`), newest first; undated items last."""
+    return sorted(items, key=lambda item: (date_of(item) or dt.date.min, item.title), reverse=True)
+
+
+def latest_id_first(items: Iterable[Item]) -> list[Item]:
+    """For items named after their meeting, whose ids start with its date."""
+    return sorted(items, key=lambda item: item.id, reverse=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,10 +49,15 @@ class Kind:
     fields: Mapping[str, rules.Rule]  # in the order a message lists them
     ending: str = ".md"  # of its files: ".md" (front matter and Markdown) or ".yaml"
     reviewed: bool = False  # has a review date (site.yaml's review_months)
-    pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack)
-    scaffold: bool = True  # `briefing new` writes one
+    pdf: bool = False  # each item also becomes a PDF (a paper, notes, a pack): planned by `plan.pdfs.ITEM_PDFS`
+    scaffold: str = ""  # the skeleton `briefing new` writes (a template), or "" where it writes none
+    from_meeting: bool = False  # `briefing new` fills the skeleton in from a meeting's agenda, named by its id
     in_nav: bool = True  # its section is in the site's menu
     numbered: bool = False  # its body's sections and paragraphs are numbered, never typed
+    date_field: str | None = None  # the field that dates an item: when it happened, or the meeting a paper goes to
+    board_field: str | None = None  # the field naming the board an item is for (a Word paper's "To" row)
+    list_order: Callable[[Iterable[Item]], list[Item]] = by_title  # how its section lists its items
+    exported: tuple[str, ...] = ()  # what content.json gives of an item besides what every item has, in order
 
     @property
     def name(self) -> str:
@@ -164,14 +189,16 @@ KINDS: tuple[Kind, ...] = (
         "signs": rules.ListOf(rules.Text()),
         "at_risk": rules.ListOf(rules.Text()),
         "facts": rules.ListOf(rules.FactId()),
-    }, reviewed=True),
+    }, reviewed=True, scaffold="scaffold/threat.md",
+         exported=("trend", "objectives", "signs", "at_risk", "facts")),
     Kind(CaseStudy, "Case study", "Case studies", "case-study.html", {
         **COMMON,
         "date": rules.Date(),
         "threats": THREATS,
         "objectives": OBJECTIVE_LIST,
         "lessons": rules.ListOf(rules.Text()),
-    }, reviewed=True),
+    }, reviewed=True, scaffold="scaffold/case-study.md", date_field="date", list_order=newest_first,
+         exported=("objectives", "threats", "lessons", "date")),
     Kind(Spotlight, "Spotlight session", "Spotlight sessions", "spotlight.html", {
         **COMMON,
         "date": rules.Date(required=True),
@@ -179,7 +206,8 @@ KINDS: tuple[Kind, ...] = (
         "presenters": PRESENTERS,
         "threats": THREATS,
         "actions": ACTIONS,
-    }, pdf=True),
+    }, pdf=True, scaffold="scaffold/spotlight.md", date_field="date", board_field="board", list_order=newest_first,
+         exported=("threats", "board", "date", "actions")),
     Kind(Report, "Board paper", "Board papers", "report.html", {
         **COMMON,
         "to": rules.BoardId(required=True),
@@ -196,7 +224,9 @@ KINDS: tuple[Kind, ...] = (
         "appendices": rules.Appendices(),
         "actions": ACTIONS,
         "implications": rules.Implications(),
-    }, pdf=True, numbered=True),
+    }, pdf=True, numbered=True, scaffold="scaffold/report.md", date_field="on", board_field="to",
+         list_order=newest_first,
+         exported=("threats", "to", "report_by", "exempt", "on", "actions")),
     Kind(Meeting, "Meeting", "Meetings", "meeting.html", {
         **COMMON,
         "title": rules.Text(default=_meeting_title),
@@ -209,10 +239,13 @@ KINDS: tuple[Kind, ...] = (
         "issued": rules.Date(),
         "supplementary": SUPPLEMENTS,
         "reissued": rules.Text(default=""),
-    }, ending=".yaml", pdf=True),
-    Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, in_nav=False),
+    }, ending=".yaml", pdf=True, scaffold="scaffold/meeting.yaml", date_field="date", board_field="board",
+         list_order=newest_first,
+         exported=("board", "venue", "time", "date", "items")),
+    Kind(Page, "Information", "Pages", "page.html", COMMON, reviewed=True, scaffold="scaffold/page.md", in_nav=False),
     Kind(Minutes, "Minutes", "Minutes", "minutes.html", minutes_fields(COMMON, ACTIONS), ending=".yaml", pdf=True,
-         scaffold=False, in_nav=False),
+         scaffold="scaffold/minutes.yaml", from_meeting=True, in_nav=False, list_order=latest_id_first,
+         exported=("actions",)),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 BY_FOLDER = {kind.folder: kind for kind in KINDS}
@@ -220,3 +253,9 @@ BY_FOLDER = {kind.folder: kind for kind in KINDS}
 
 def kind_of(item: Item) -> Kind:
     return BY_NAME[item.kind]
+
+
+def date_of(item: Item) -> dt.date | None:
+    """An item's own date, where its kind has one and the item gives it."""
+    field = kind_of(item).date_field
+    return getattr(item, field) if field else None

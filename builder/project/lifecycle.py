@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from builder.model.errors import Problems
-from builder.project.kinds import KINDS
+from builder.project.kinds import KINDS, date_of
 from builder.model.content import Action, Item, Meeting, highest_marking
 from builder.model.project import Project
 
@@ -89,10 +89,21 @@ def _day(entry: tuple[dt.date, Item]) -> dt.date:
     return entry[0]
 
 
-def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
+def dated_items(project: Project) -> tuple[tuple[dt.date, Item], ...]:
+    """Every item but the meetings under each of its dates (its own and when it
+    was updated), in date order: what a meeting hears about is a slice of it."""
+    return tuple(sorted(
+        ((day, item) for item in project.items if not isinstance(item, Meeting)
+         for day in {date_of(item), item.updated} if day is not None),
+        key=lambda entry: entry[0]))
+
+
+def since_last_meeting(project: Project, meeting: Meeting,
+                       dated: tuple[tuple[dt.date, Item], ...]) -> SinceLastMeeting:
     """The board's own actions (from its spotlights and papers), and the items added
-    or updated, since its previous meeting. Without an earlier meeting there is no
-    "since": every overdue action of the board is listed."""
+    or updated, since its previous meeting (`dated` is the project's `dated_items`).
+    Without an earlier meeting there is no "since": every overdue action of the
+    board is listed."""
     previous = previous_meeting(project, meeting)
     start = previous.date if previous else dt.date.min
     actions = project.actions_by_board.get(meeting.board, ())
@@ -104,7 +115,6 @@ def since_last_meeting(project: Project, meeting: Meeting) -> SinceLastMeeting:
     def in_window(day: dt.date) -> bool:
         return start < day <= meeting.date
 
-    dated = project.dated_items
     latest: dict[str, tuple[dt.date, Item]] = {}
     for day, item in dated[bisect_right(dated, start, key=_day):bisect_right(dated, meeting.date, key=_day)]:
         latest[item.key] = max(latest.get(item.key, (day, item)), (day, item), key=_day)

@@ -23,7 +23,7 @@ from builder.model.content import Item, Meeting, highest_marking
 from builder.model.project import Project
 from builder.model.paths import decisions_path, page_path
 from builder.plan.minutes_views import DecisionRow, MinutesViews
-from builder.project.kinds import kind_of
+from builder.project.kinds import date_of, kind_of
 
 if TYPE_CHECKING:
     import icalendar
@@ -155,7 +155,7 @@ def meetings_ics(project: Project) -> bytes:
 
 
 def _published(item: Item) -> dt.date:
-    return getattr(item, "on", None) or getattr(item, "date", None) or item.updated or dt.date(1970, 1, 1)
+    return date_of(item) or item.updated or dt.date(1970, 1, 1)
 
 
 def _link(project: Project, path: str) -> str:
@@ -199,22 +199,23 @@ def sitemap(project: Project, pages: list[str]) -> bytes:
 
 
 def _item_record(project: Project, item: Item) -> dict:
+    """What every item has, then what its kind exports (`Kind.exported`)."""
     record = {"id": item.id, "kind": item.kind, "title": item.title, "classification": item.classification,
               "summary": item.summary, "url": page_path(item),
               "updated": item.updated.isoformat() if item.updated else None}
-    for name in ("trend", "objectives", "signs", "at_risk", "facts", "threats", "lessons", "board", "to",
-                 "report_by", "exempt", "venue", "time"):
-        if hasattr(item, name):
-            record[name] = getattr(item, name)
-    for name in ("date", "on"):
-        value = getattr(item, name, None)
-        if value is not None:
-            record[name] = value.isoformat()
-    if hasattr(item, "actions"):
-        record["actions"] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
-                              "classification": a.classification} for a in item.actions]
-    if isinstance(item, Meeting):
-        record["items"] = [_agenda_record(e) for e in project.agenda(item)]
+    kind = kind_of(item)
+    for name in kind.exported:
+        value = getattr(item, name)
+        if name == kind.date_field:
+            if value is not None:
+                record[name] = value.isoformat()
+        elif name == "actions":
+            record[name] = [{"action": a.action, "owner": a.owner, "due": a.due.isoformat(), "status": a.status,
+                             "classification": a.classification} for a in value]
+        elif name == "items":  # a meeting's agenda, as this build shows it
+            record[name] = [_agenda_record(e) for e in project.agenda(item)]
+        else:
+            record[name] = value
     return record
 
 

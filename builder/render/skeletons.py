@@ -48,7 +48,7 @@ def render_skeleton(content_dir: Path, kind: Kind, placeholder, *, title: str, t
     env = templates.environment(content_dir)
     env.filters["yaml"] = yaml_string
     threats = BY_NAME[Threat.kind]
-    return env.get_template(template or f"scaffold/{kind.name}{kind.ending}").render(
+    return env.get_template(template or kind.scaffold).render(
         placeholder=placeholder,
         title=title,
         today=today.isoformat(),
@@ -78,7 +78,7 @@ def skeleton_phrases(content_dir: Path, site: Site) -> re.Pattern:
         return phrase
 
     for kind in KINDS:
-        if kind.scaffold:
+        if kind.scaffold and not kind.from_meeting:
             render_skeleton(content_dir, kind, record, title=marker, today=dt.date(2000, 1, 1), site=site)
     for special in SPECIAL.values():
         render_skeleton(content_dir, BY_NAME[special.kind], record, title=marker, today=dt.date(2000, 1, 1), site=site,

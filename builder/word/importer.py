@@ -22,7 +22,7 @@ from lxml import etree
 from builder.reading import fields
 from builder.reading.content_files import file_id, read_yaml_file
 from builder.model.errors import ContentError, Problem, Problems
-from builder.project.kinds import BY_NAME
+from builder.project.kinds import BY_NAME, Kind
 from builder.model.partnership import Site
 from builder.project.settings_files import read_site
 from builder.word.docx_file import (DAMAGED, accept_review_marks, open_document, quote, review_marks, saved_for_conversion,
@@ -134,7 +134,7 @@ def _author(text: str) -> dict[str, str]:
     return {key: found[key] for key in ("name", "role", "phone", "email", "extra") if key in found}
 
 
-def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: dt.date, shown: str,
+def _front_matter(kind: Kind, parts: Parts, site: Site, source_name: str, today: dt.date, shown: str,
                   problems: Problems) -> tuple[str, dict]:
     """The title and the fields of the new file, from what `read_parts` found."""
     values = dict(parts.fields)
@@ -158,11 +158,10 @@ def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: 
     else:
         problems.warn(shown, 0, f"no protective marking was found in the page header or footer: the paper "
                                 f"takes site.yaml's {site.classification}; set 'classification' if it is not")
-    dated = {"report": "on", "spotlight": "date", "case-study": "date"}.get(kind)
-    board = {"report": "to", "spotlight": "board"}.get(kind)
+    dated, board = kind.date_field, kind.board_field
     if "to" in values and board:
         result[board] = _board(values.pop("to"), site, shown, problems)
-    elif kind == "report":
+    elif board and kind.fields[board].required:
         problems.error(shown, 0, "the paper does not say which board it goes to: add a 'To' row to the header "
                                  "table in Word, naming a board of site.yaml")
     if "on" in values and dated:
@@ -171,12 +170,12 @@ def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: 
         if result[dated] is None:
             problems.error(shown, 0, f"the meeting date {quote(written)} is not a date briefing can read: write "
                                      "it in Word as, for example, 2 September 2015")
-    elif kind in ("report", "spotlight"):
+    elif dated and kind.fields[dated].required:
         problems.error(shown, 0, "the paper does not give the date of the meeting: add an 'On' row to the "
                                  "header table in Word, such as 'On: 2 September 2015'")
-    if kind == "report":
-        if "report_by" in values:
-            result["report_by"] = values.pop("report_by")
+    if "report_by" in values and "report_by" in kind.fields:
+        result["report_by"] = values.pop("report_by")
+    if "author" in kind.fields:
         author = _author("\n".join(values.pop(key) for key in ("author", "role", "phone", "email")
                                    if key in values))
         if author.pop("extra", ""):
@@ -191,16 +190,16 @@ def _front_matter(kind: str, parts: Parts, site: Site, source_name: str, today: 
     if "summary" in values:
         result["summary"] = values.pop("summary")
     for key, value in values.items():
-        problems.warn(shown, 0, f"{quote(value)} ({key.replace('_', ' ')}) is not a field of a {kind}, so it "
+        problems.warn(shown, 0, f"{quote(value)} ({key.replace('_', ' ')}) is not a field of a {kind.name}, so it "
                                 "is not carried into the paper")
     return title, result
 
 
-def _exempt(kind: str, parts: Parts, result: dict, shown: str, problems: Problems) -> None:
+def _exempt(kind: Kind, parts: Parts, result: dict, shown: str, problems: Problems) -> None:
     if not parts.exempt:
         return
     numbers, note = parts.exempt[0]
-    if kind != "report":
+    if "exempt" not in kind.fields:
         problems.error(shown, 0, f"the paper says it is not for publication ({quote(note)}), which only a "
                                  "report can be: import it with --kind report")
     elif not numbers or not 1 <= numbers[0] <= 15:
@@ -250,9 +249,10 @@ def _render(title: str, values: dict, implications: dict, body: str, source_name
     return "\n".join(lines) + "\n---\n" + without_refused(body)
 
 
-def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: str | None = None,
+def import_word(content_dir: Path, source: Path, kind_name: str = "report", item_id: str | None = None,
                 accept_changes: bool = False, today: dt.date | None = None) -> Imported:
-    """Import the Word file as a draft of `kind`; ContentError, with nothing written, on any error."""
+    """Import the Word file as a draft of the kind; ContentError, with nothing written, on any error."""
+    kind = BY_NAME[kind_name]
     today = today or dt.date.today()
     shown = str(source)
     if not content_dir.is_dir():
@@ -277,8 +277,8 @@ def import_word(content_dir: Path, source: Path, kind: str = "report", item_id: 
     for warning in parts.warnings:
         problems.warn(shown, 0, warning)
     title, values = _front_matter(kind, parts, site, source.name, today, shown, problems)
-    implications = _implications(parts, site, shown, problems) if kind == "report" else {}
-    folder, ending = BY_NAME[kind].folder, BY_NAME[kind].ending
+    implications = _implications(parts, site, shown, problems) if "implications" in kind.fields else {}
+    folder, ending = kind.folder, kind.ending
     item_id = item_id if item_id is not None else fields.make_slug(title)
     if file_id(f"{item_id}{ending}", ending) is None:
         raise ContentError([Problem(shown, 0, f"'{item_id}' cannot be a file name: use only lowercase letters, "

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from builder.project.kinds import Kind
 from builder.word.docx_file import quote
 from builder.word.numbering import number_paragraphs
 
@@ -213,9 +214,10 @@ def _plain(text: str) -> str:
     return " ".join(_TYPED_NUMBER.sub("", text, count=1).split()).lower()
 
 
-def read_parts(document: Document, known_implication, kind: str) -> Parts:
-    """Read, and take out of the document, everything that becomes a field.
-    `known_implication(text)` is the site.yaml heading a row's heading maps to, or None."""
+def read_parts(document: Document, known_implication, kind: Kind) -> Parts:
+    """Read, and take out of the document, everything that becomes a field of the
+    kind. `known_implication(text)` is the site.yaml heading a row's heading maps
+    to, or None."""
     parts = Parts(document_title=" ".join((document.core_properties.title or "").split()))
     _page_parts(document, parts)
     roles = number_paragraphs(document, parts.warnings)
@@ -230,7 +232,7 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
                 continue
             before = blocks[index - 1] if index else None
             after_heading = isinstance(before, Paragraph) and _plain(before.text).startswith("implications")
-            if kind == "report" and _implications_table(block, known_implication, parts, after_heading):
+            if "implications" in kind.fields and _implications_table(block, known_implication, parts, after_heading):
                 _remove(block)
                 following = blocks[index + 1] if index + 1 < len(blocks) else None
                 if after_heading and (following is None or _is_heading(following, roles)) \
@@ -268,7 +270,7 @@ def read_parts(document: Document, known_implication, kind: str) -> Parts:
             _remove(block)
         else:
             started = started or _is_heading(block, roles) or block._p in roles
-            if not started and kind == "report":
+            if not started and kind.numbered:
                 parts.warnings.append(f"the paragraph {quote(text)} comes before the first heading, so it is "
                                       "not numbered; move it into a section if it belongs to the paper")
     _text_boxes(document, parts)
