@@ -45,16 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.model.errors import ContentError, Problem
+from builder.publish import marker
 
-MARKER = ".briefing-output"
-MARKER_TEXT = "Made by briefing. This whole folder is replaced by each build.\n"
-# The marker's line that says which build made the folder ("public", "internal with drafts").
-_BUILT_AS = "Build: "
-# The marker's last lines list every file the build wrote (a path a line): a build
-# replaces a folder only when it holds nothing else, so that a marker copied along
-# with a site into a folder of other files (`cp -a output/. DEST/`) cannot make
-# briefing delete them.
-_FILES = "Files:"
 # Beside a public build: the release record of it (release.py).
 RELEASE_ENDING = ".release"
 REPLACE_FLAG = "--replace-other-profile"
@@ -126,7 +118,7 @@ def _check_location(content_dir: Path, target: Target) -> None:
     if output == content or content.is_relative_to(output) or output.is_relative_to(content):
         raise ContentError([Problem(str(target.given), 0, "the output folder must be outside the content folder "
                                     "and must not contain it; choose another --output")])
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())):
+    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / marker.MARKER).exists())):
         raise ContentError([Problem(str(target.given), 0, "this folder exists and was not made by briefing, so it "
                                     "will not be replaced; choose another --output or move it away")])
 
@@ -135,15 +127,15 @@ def _check_only_its_own(target: Target) -> None:
     """A folder is replaced only when everything in it is what a build wrote there,
     as its marker lists: briefing never deletes a file it did not write."""
     output = target.path
-    if output.is_dir() and (output / MARKER).exists():
-        written = _written(output)
+    if output.is_dir() and (output / marker.MARKER).exists():
+        written = marker.written(output)
         if written is None:
-            raise ContentError([Problem(str(target.given), 0, f"this folder's marker ({MARKER}) does not list the "
+            raise ContentError([Problem(str(target.given), 0, f"this folder's marker ({marker.MARKER}) does not list the "
                                         "files a build wrote (it was made by an earlier version of briefing, or the "
                                         "marker was changed or cannot be read), so a build cannot tell them from "
                                         "files put there since and will not replace it: move the folder away "
                                         "(keeping anything of yours from it) and build again")])
-        others = _not_written(output, written)
+        others = marker.not_written(output, written)
         if others:
             shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
             raise ContentError([Problem(str(target.given), 0, f"this folder holds what briefing did not write there "
@@ -155,76 +147,13 @@ def _check_only_its_own(target: Target) -> None:
 def _check_profile(target: Target) -> None:
     """An internal build into the folder of a public one would put exempt and
     sensitive pages where the public site is served: never without being asked."""
-    was = built_as(target.path)
+    was = marker.built_as(target.path)
     if not was and (target.parent / f"{target.path.name}{RELEASE_ENDING}").is_dir():
         was = "public"  # made before the marker said; the release record beside it says so
     if was and target.built_as and was != target.built_as:
         raise ContentError([Problem(str(target.given), 0, f"this folder holds a '{was}' build, which this "
                                     f"'{target.built_as}' build would replace; choose another --output, or add "
                                     f"{REPLACE_FLAG} to replace it")])
-
-
-def built_as(output: Path) -> str:
-    """Which build made the folder, as its marker says; "" where it does not say."""
-    try:
-        text = (output / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return next((line[len(_BUILT_AS):].strip() for line in text.splitlines() if line.startswith(_BUILT_AS)), "")
-
-
-def _written(output: Path) -> frozenset[str] | None:
-    """The files the marker says the build wrote; None for a marker without the list."""
-    try:
-        lines = (output / MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if _FILES not in lines:
-        return None
-    return frozenset(_unescaped(line) for line in lines[lines.index(_FILES) + 1:]) | {MARKER}
-
-
-# A file's name may hold any character but "/", a line break too: each is written
-# in Python's escapes (readable where it is plain ASCII) and read back exactly.
-def _escaped(path: str) -> str:
-    return path.encode("unicode_escape").decode("ascii")
-
-
-def _unescaped(line: str) -> str:
-    return line.encode("ascii", "replace").decode("unicode_escape", "replace")
-
-
-def _not_written(output: Path, written: frozenset[str]) -> list[str]:
-    """What is in the folder that the build did not write: files, and folders
-    holding none of its files (named once, not file by file)."""
-    folders = {prefix for path in written for prefix in _parents(path)}
-    others = []
-    root = str(output)
-    for parent, subfolders, names in os.walk(root):
-        relative = os.path.relpath(parent, root).replace(os.sep, "/")
-        relative = "" if relative == "." else relative + "/"
-        for name in sorted(subfolders):
-            if relative + name not in folders:
-                others.append(relative + name + "/")
-        subfolders[:] = sorted(name for name in subfolders if relative + name in folders)
-        others.extend(relative + name for name in names if relative + name not in written)
-    return sorted(others)
-
-
-def _parents(path: str) -> Iterator[str]:
-    parts = path.split("/")[:-1]
-    for end in range(1, len(parts) + 1):
-        yield "/".join(parts[:end])
-
-
-def _listing(folder: Path) -> list[str]:
-    """Every file under the folder (links and other non-folders included), relative, sorted."""
-    root = str(folder)
-    found = []
-    for parent, _, names in os.walk(root):
-        relative = os.path.relpath(parent, root).replace(os.sep, "/")
-        found.extend(name if relative == "." else f"{relative}/{name}" for name in names)
-    return sorted(found)
 
 
 def _put_back(target: Target) -> None:
@@ -328,9 +257,7 @@ class Staging:
     def swap_in(self) -> None:
         """Mark the staging folder complete and put it in the output's place; the old
         output is deleted. Ctrl-C during this waits, then raises `Replaced`."""
-        built = f"{_BUILT_AS}{self.target.built_as}\n" if self.target.built_as else ""
-        files = "".join(f"{_escaped(path)}\n" for path in _listing(self.path))
-        (self.path / MARKER).write_text(f"{MARKER_TEXT}{built}{_FILES}\n{files}", encoding="utf-8")
+        marker.write(self.path, self.target.built_as)
         output = self.target.path
         try:
             with _ctrl_c_held():

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.publish import output_folder
+from builder.publish import marker, output_folder
 from builder.model.errors import Problem
 from builder.model.content import highest_marking
 from builder.model.project import Project
@@ -87,7 +87,7 @@ def manifest_files(output_dir: Path, found: dict[str, Origin]) -> dict[str, dict
     files = {}
     for path in sorted(output_dir.rglob("*")):
         # The marker by which a build knows its own output folder is no published file.
-        if path.is_file() and path.name != output_folder.MARKER:
+        if path.is_file() and path.name != marker.MARKER:
             name = path.relative_to(output_dir).as_posix()
             origin = found.get(name, Origin())
             files[name] = {"sha256": _sha256(path), "source": origin.source, "marking": origin.marking}

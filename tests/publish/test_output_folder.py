@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.publish import output_folder
+from builder.publish import marker, output_folder
 from cache_project import cold_build, small_project
 from conftest import TODAY, build, start_build, write_files
 from conftest import checksums as tree
@@ -86,7 +86,7 @@ def test_sigkill_at_random_points_leaves_the_old_site_or_the_new(tmp_path, two_s
         process = start_build(content, output)
         if attempt == 0:
             # At the last moment: as soon as the staging folder is complete.
-            _wait_for(lambda: any((p / output_folder.MARKER).exists()
+            _wait_for(lambda: any((p / marker.MARKER).exists()
                                   for p in output.parent.glob(f".{output.name}.build-*")), process)
         else:
             time.sleep(random.uniform(0, whole))
