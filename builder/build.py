@@ -81,19 +81,21 @@ def build(content_dir: Path, output_dir: Path, profile: str, today: dt.date, wit
             made = _write(plan, reusable, selected, content_dir, staging, settings, jobs, on_pdf, warnings)
             # Hosting: .htaccess, web.config and robots.txt go in before the swap, so the
             # output is never served, even for an instant, without them.
-            hosting.write_output_files(selected, output_dir, settings.profile, content_dir, staging.path)
+            server, warned = hosting.write_output_files(selected, output_dir, settings.profile, content_dir,
+                                                        staging.path)
+            released = _release_record(selected, model.project, plan, output_dir, settings, staging.path)
+            # The server configuration and the release record go into place with the output.
             interrupt.stop_if_pressed()
             cache.forget()
-            staging.swap_in()
-        # Publish: what this build made and froze, kept for the next; the server and the release
+            warned += staging.swap_in({**server, **released})
+        # Publish: what this build made and froze, kept for the next
         try:
             cache.record(made, output_folder.file_stats(target.path))
             if record_issued:
                 frozen.record(content_dir)
         except KeyboardInterrupt:
             raise output_folder.Replaced() from None
-        warnings += _publish(selected, model.project, plan, output_dir, settings, content_dir)
-        return BuildResult(made.written, cache.told + warnings, len(reusable.paths))
+        return BuildResult(made.written, cache.told + warnings + tuple(warned), len(reusable.paths))
 
 
 def _release_missing(output_dir: Path, settings: reuse.Settings) -> bool:
@@ -101,14 +103,12 @@ def _release_missing(output_dir: Path, settings: reuse.Settings) -> bool:
     return settings.profile == "public" and not settings.drafts and release.missing(output_dir)
 
 
-def _publish(selected: Project, project: Project, plan: Plan, output_dir: Path, settings: reuse.Settings,
-             content_dir: Path) -> tuple[Problem, ...]:
-    """The server/ folder beside the output, and a public build's release manifest;
-    a failure there is a warning, the output being in place already."""
-    warnings = tuple(hosting.write_server_config(selected, output_dir, settings.profile, content_dir))
-    if settings.profile == "public" and not settings.drafts:
-        warnings += tuple(release.write(selected, project, plan.pages, plan.pdf_jobs, output_dir, settings.today))
-    return warnings
+def _release_record(selected: Project, project: Project, plan: Plan, output_dir: Path, settings: reuse.Settings,
+                    built: Path) -> dict[str, str]:
+    """A public build's release record, made from the build in its staging folder."""
+    if settings.profile != "public" or settings.drafts:
+        return {}
+    return release.record_files(selected, project, plan.pages, plan.pdf_jobs, output_dir, built, settings.today)
 
 
 # Plan ------------------------------------------------------------------------------------

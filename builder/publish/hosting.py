@@ -254,30 +254,19 @@ def _keep(old: Path, new: Path, text: str) -> bool:
     return True
 
 
-def write_output_files(project: Project, output_dir: Path, profile: str, content_dir: Path, staging: Path) -> None:
+def write_output_files(project: Project, output_dir: Path, profile: str, content_dir: Path, staging: Path
+                       ) -> tuple[dict[str, str], list[Problem]]:
     """The files a server reads inside the output (`.htaccess`, `web.config`,
     `robots.txt`), into the build's staging folder before it is swapped in, so the
-    output is never served for a moment without them."""
-    files, _ = render(content_dir, project.site, output_dir, profile, tuple(moved(project)))
+    output is never served for a moment without them. Returns the site files that
+    go beside the output (`server/nginx/<output>.conf`, `server/apache/...`) by their
+    path from the output's parent, for the swap to put in place with the output,
+    and the configuration's warnings."""
+    files, problems = render(content_dir, project.site, output_dir, profile, tuple(moved(project)))
     prefix = f"{output_dir.name}/"
     for target, text in files.items():
         if target.startswith(prefix):
             name = target[len(prefix):]
             if not _keep(output_dir / name, staging / name, text):
                 _write(staging / name, text)
-
-
-def write_server_config(project: Project, output_dir: Path, profile: str, content_dir: Path) -> list[Problem]:
-    """The site files beside the output (`server/nginx/<output>.conf`,
-    `server/apache/<output>.conf`), after the output is swapped in. Returns
-    warnings; a folder that cannot be written is one, as the output is already built."""
-    files, problems = render(content_dir, project.site, output_dir, profile, tuple(moved(project)))
-    parent = output_dir.parent
-    for target, text in files.items():
-        if target.startswith(f"{SERVER_FOLDER}/"):
-            try:
-                _write(parent / target, text)
-            except OSError as exc:
-                problems.append(Problem(str(parent / target), 0, "the server configuration could not be written: "
-                                        f"{exc.strerror or exc}; the site itself was built", is_warning=True))
-    return problems
+    return {target: text for target, text in files.items() if target.startswith(f"{SERVER_FOLDER}/")}, problems

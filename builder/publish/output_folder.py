@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.model.errors import ContentError, Problem
-from builder.publish import marker
+from builder.publish import beside, marker
 
 # Beside a public build: the release record of it (release.py).
 RELEASE_ENDING = ".release"
@@ -170,6 +170,7 @@ def _put_back(target: Target) -> None:
             shutil.rmtree(old, ignore_errors=True)
     for staging in target.leftovers("build"):
         shutil.rmtree(staging, ignore_errors=True)
+    beside.settle(target.path)
 
 
 class Busy(Exception):
@@ -254,21 +255,35 @@ class Staging:
             if isinstance(exc, OSError):
                 raise _write_error(self.target.given, exc) from None
 
-    def swap_in(self) -> None:
-        """Mark the staging folder complete and put it in the output's place; the old
-        output is deleted. Ctrl-C during this waits, then raises `Replaced`."""
+    def swap_in(self, beside_files: dict[str, str]) -> list[Problem]:
+        """Mark the staging folder complete and put it in the output's place, with
+        `beside_files` (by path from the output's parent: the server configuration,
+        the release record) at once after it; the old output is deleted. Ctrl-C
+        during this waits, then raises `Replaced`. Returns warnings of files beside
+        that could not be written."""
         marker.write(self.path, self.target.built_as)
         output = self.target.path
         try:
+            places = {self.target.given.absolute().parent / name: text for name, text in beside_files.items()}
+            pending, problems = beside.prepare(output, self.path, places, umask())
+        except OSError as exc:
+            raise _write_error(self.target.given, exc) from None
+        try:
             with _ctrl_c_held():
-                old = self._swap(output)
+                try:
+                    old = self._swap(output)
+                except BaseException:
+                    beside.discard(pending)
+                    raise
                 self.swapped = True
+                beside.put_in_place(pending)
                 if old is not None:
                     shutil.rmtree(old, ignore_errors=True)
         except KeyboardInterrupt:
             if self.swapped:
                 raise Replaced() from None
             raise
+        return problems
 
     def _swap(self, output: Path) -> Path | None:
         """Put the staging folder in the output's place; returns where the old output is now."""

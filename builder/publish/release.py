@@ -15,12 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.publish import marker, output_folder
-from builder.model.errors import Problem
 from builder.model.content import highest_marking
 from builder.model.project import Project
 
@@ -152,35 +150,26 @@ def _read(path: Path) -> dict | None:
     return data
 
 
-def write(project: Project, everything: Project, pages, pdf_jobs, output_dir: Path,
-          today: dt.date) -> list[Problem]:
-    """Write the manifest of the public build now in `output_dir` (`project`: what
-    it publishes; `everything`: the whole content, to say why an item went). Returns warnings:
-    the site is already built when this runs, so a folder that cannot be written is one."""
-    where = folder(output_dir)
-    files = manifest_files(output_dir, origins(project, pages, pdf_jobs))
-    last = _read(where / MANIFEST)
+def record_files(project: Project, everything: Project, pages, pdf_jobs, output_dir: Path, built: Path,
+                 today: dt.date) -> dict[str, str]:
+    """The manifest of the public build in `built` (its staging folder), to go into
+    `output_dir`'s release folder as the build is put in place, so that the record
+    never describes another output than the one beside it (`project`: what it
+    publishes; `everything`: the whole content, to say why an item went). Each
+    file by its path from the output's parent; none where nothing published changed."""
+    where = folder(output_dir).name
+    files = manifest_files(built, origins(project, pages, pdf_jobs))
+    last = _read(folder(output_dir) / MANIFEST)
     if last is not None and last["files"] == files:
-        return []
+        return {}
     manifest = {"format": FORMAT, "output": output_dir.name, "built": today.isoformat(),
                 "previous": last.get("built") if last else None,
                 "files": files, "changes": changes(last["files"] if last else {}, files, everything)}
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        if last is not None:
-            os.replace(where / MANIFEST, where / PREVIOUS)
-        _write(where / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-        _write(where / READABLE, readable(manifest, last["files"] if last else {}))
-    except OSError as exc:
-        return [Problem(str(where), 0, f"the release manifest could not be written: {exc.strerror or exc}; "
-                                       "the site itself was built", is_warning=True)]
-    return []
-
-
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    record = {f"{where}/{MANIFEST}": json.dumps(manifest, indent=1, sort_keys=True) + "\n",
+              f"{where}/{READABLE}": readable(manifest, last["files"] if last else {})}
+    if last is not None:
+        record[f"{where}/{PREVIOUS}"] = (folder(output_dir) / MANIFEST).read_text(encoding="utf-8")
+    return record
 
 
 def _described(path: str, entry: dict) -> str:

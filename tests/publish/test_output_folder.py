@@ -251,7 +251,7 @@ def test_ctrl_c_during_the_swap_waits_for_it(two_sites, monkeypatch):
 def test_ctrl_c_before_the_swap_says_the_output_is_unchanged(two_sites, monkeypatch):
     content, output, old, _ = two_sites
 
-    def pressed(self):
+    def pressed(self, beside_files):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(output_folder.Staging, "swap_in", pressed)
