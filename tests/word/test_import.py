@@ -180,6 +180,62 @@ def test_accept_changes_takes_the_document_as_it_prints(word_project, tmp_path):
     assert "never reviewed" not in text and "Internal note" not in text and "Check this figure" not in text
 
 
+def _styled_hidden_paper(path: Path) -> Path:
+    """Hidden text the way templates hide it: a character style, and a paragraph
+    style based on a hidden one, with one run in it that turns Hidden off."""
+    document = wordpapers.docx.Document()
+    styles = document.styles
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Styles")])
+    document.add_heading("Summary", level=1)
+    aside = styles.add_style("Aside", wordpapers.docx.enum.style.WD_STYLE_TYPE.CHARACTER)
+    aside.font.hidden = True
+    shown = document.add_paragraph("The partnership met four times.")
+    shown.add_run(" Drafting note: check with Police Scotland.", style="Aside")
+    guidance = styles.add_style("Template Guidance", wordpapers.docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    guidance.font.hidden = True
+    officer_note = styles.add_style("Officer Note", wordpapers.docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    officer_note.base_style = guidance
+    note = document.add_paragraph("Names of the informants are held on file. ", style="Officer Note")
+    note.add_run("Printed all the same.").font.hidden = False
+    document.add_paragraph("Costs are met from existing budgets.")
+    document.save(path)
+    return path
+
+
+def test_text_hidden_through_a_style_stops_the_import(word_project, tmp_path):
+    """Issue 29 finding 3: hidden through a character or paragraph style, not only on the run."""
+    paper = _styled_hidden_paper(tmp_path / "styles.docx")
+    before = snapshot(word_project)
+    result = run_import(word_project, paper)
+    assert result.code == 1
+    lines = problem_lines(result.err)
+    assert len(lines) == 2, lines
+    assert 'hidden text in the body: "Drafting note: check with Police Scotland."' in lines[0]
+    assert 'the character style "Aside"' in lines[0]
+    assert 'hidden text in the body: "Names of the informants are held on file.", in' in lines[1]
+    assert 'hidden by the paragraph style "Officer Note" (from "Template Guidance")' in lines[1]
+    assert 'clear Hidden in the style "Template Guidance"' in lines[1]
+    assert all("--accept-changes" in line for line in lines)
+    assert snapshot(word_project) == before
+
+    result = run_import(word_project, paper, "--accept-changes")
+    assert result.code == 0, result.err
+    _, body = front_matter(word_project / "reports/styles.md")
+    assert "Drafting note" not in body and "informants" not in body
+    assert "The partnership met four times." in body and "Printed all the same." in body
+
+
+def test_text_hidden_by_the_document_defaults_is_hidden_text():
+    from builder.word.docx_file import review_marks
+
+    document = wordpapers.docx.Document()
+    document.add_paragraph("Every word of this is hidden.")
+    defaults = document.styles.element.find(f"{wordpapers.qn('w:docDefaults')}/{wordpapers.qn('w:rPrDefault')}")
+    defaults.find(wordpapers.qn("w:rPr")).append(wordpapers.parse_xml(f"<w:vanish {wordpapers.nsdecls('w')}/>"))
+    marks = review_marks(document)
+    assert len(marks) == 1 and "Every word of this is hidden." in marks[0] and "document's default" in marks[0]
+
+
 # Notes, markings and what cannot be mapped ---------------------------------
 
 def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(word_project, tmp_path):
