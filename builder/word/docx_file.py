@@ -159,12 +159,12 @@ class _Hiding:
         character_style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
         for kind, style in (("character", character_style), ("paragraph", paragraph_style)):
             chain = self._chain(style.get(qn("w:val")) if style is not None else self._defaults.get(kind))
-            hiding = next((style_id for style_id in chain if _hidden_setting(self._styles[style_id].find(qn("w:rPr")))),
-                          None)
-            if hiding is not None:
-                source = f" (from {self._name(hiding)})" if hiding != chain[0] else ""
+            hiding = [style_id for style_id in chain if _hidden_setting(self._styles[style_id].find(qn("w:rPr")))]
+            if hiding:
+                source = f" (from {self._name(hiding[0])})" if hiding[0] != chain[0] else ""
                 return (f"the {kind} style {self._name(chain[0])}{source}",
-                        f"delete it in Word, or clear Hidden in the style {self._name(hiding)} (Modify > Format > Font)")
+                        f"delete it in Word, or clear Hidden in the style {self._name(hiding[0])} (Modify > Format > "
+                        "Font)")
         if self._default_font_hides:
             return "the document's default font", ("delete it in Word, or clear Hidden in the default font (Font > "
                                                    "Set As Default)")
