@@ -113,9 +113,11 @@ def _note(parts: Parts, text: str, where: str, place: str) -> bool:
 
 
 def _text_of(paragraph) -> str:
-    """A paragraph's text, its tabs kept: headers and footers set things apart with them."""
+    """A paragraph's own text, its tabs kept (headers and footers set things apart
+    with them); a text box anchored in it is a paragraph of its own."""
     return "".join(node.text or "" if node.tag == qn("w:t") else "\t"
-                   for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"))).strip()
+                   for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"))
+                   if next(node.iterancestors(qn("w:p"))) is paragraph).strip()
 
 
 def _page_parts(document: Document, parts: Parts) -> None:

@@ -388,6 +388,16 @@ def test_the_marking_row_and_later_sections_are_read_too(word_project, tmp_path)
     assert 'the page header of section 2 says "Restricted \u2013 Management"' in errors[1]
 
 
+def test_a_marking_in_doubt_in_a_header_text_box_is_named_once(word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.text_box(document.sections[0].header.paragraphs[0], "RESTRICTED")
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Box")])
+    document.add_heading("Summary", level=1)
+    document.save(tmp_path / "box.docx")
+    errors = errors_only(run_import(word_project, tmp_path / "box.docx").err)
+    assert len(errors) == 1 and 'the page header of section 1 says "RESTRICTED"' in errors[0], errors
+
+
 def test_ordinary_text_with_marking_words_does_not_stop_the_import(word_project, tmp_path):
     paper = _paper(tmp_path / "ordinary.docx", header="Official Statistics on Recorded Crime 2015",
                    top=("Officials met on 3 May to agree the official response.",),
