@@ -15,7 +15,7 @@ from builder import __version__
 from builder.system import interrupt, project_folder
 from builder.model.errors import ContentError
 from builder.project.kinds import KINDS
-from builder.model.content import PROFILES
+from builder.model.content import MARKINGS, PROFILES
 
 SCAFFOLD_KINDS = tuple(kind.name for kind in KINDS if kind.scaffold)
 # A Word paper becomes an item of Markdown.
@@ -49,6 +49,13 @@ def _host_name(value: str) -> str:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of 1 or more")
+    return int(value)
+
+
+def _schedule_paragraph(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 15:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a paragraph of Schedule 7A: give a whole number from 1 "
+                                         "to 15")
     return int(value)
 
 
@@ -120,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     word.add_argument("--accept-changes", action="store_true",
                       help="take the document as it prints: tracked changes accepted, comments and hidden text "
                            "left out (without it, any of them stops the import)")
+    word.add_argument("--classification", choices=MARKINGS,
+                      help="the paper's marking, when the document's cannot be read for certain (which stops the "
+                           "import); never lower than a marking the document carries")
+    word.add_argument("--exempt", type=_schedule_paragraph, metavar="N",
+                      help="the paragraph (1 to 15) of Schedule 7A the paper is exempt under, when the document's "
+                           "note cannot be read for certain (which stops the import)")
     word.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
     diff = commands.add_parser("diff-release", help="show what the last public build publishes, and what it "
@@ -157,9 +170,10 @@ def _run(args: argparse.Namespace) -> int:
             path = create(args.content, args.kind, args.title, today)
             print(f"Created {path}: fill it in, then run 'briefing check'")
         elif args.command == "import":
-            from builder.word.importer import import_word
+            from builder.word.importer import Settled, import_word
 
-            imported = import_word(args.content, args.file, args.kind, args.item_id, args.accept_changes, today)
+            imported = import_word(args.content, args.file, args.kind, args.item_id, args.accept_changes, today,
+                                   Settled(args.classification, args.exempt))
             print_problems(imported.warnings)
             pictures = f", with {len(imported.images)} picture(s) in {args.content / 'assets'}" \
                 if imported.images else ""

@@ -15,6 +15,7 @@ import docx
 import olefile
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.styles import BabelFish
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -121,9 +122,66 @@ def _paragraph_of(element) -> str:
     return quote(_text(paragraph)) if paragraph is not None else "a table"
 
 
-def _is_hidden(run) -> bool:
-    vanish = run.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
-    return vanish is not None and vanish.get(qn("w:val"), "true").lower() not in _OFF
+def _hidden_setting(properties) -> bool | None:
+    """Hidden (w:vanish) in run properties: on, off, or not said."""
+    vanish = properties.find(qn("w:vanish")) if properties is not None else None
+    return None if vanish is None else vanish.get(qn("w:val"), "true").lower() not in _OFF
+
+
+class _Hiding:
+    """What hides a run from print, as Word works it out: Hidden set on the run
+    itself is final, on or off; without it, the run is hidden when its character
+    style or its paragraph's style hides text, or a style either is based on, or
+    the document's default font.
+
+    In a style Word takes Hidden as a switch: set off it changes nothing, so a
+    style cannot show what another hides; set on twice, in a hidden character
+    style within a hidden paragraph style, it shows the text again (ECMA-376
+    17.7.3). That text is still taken as hidden: asked about, or with
+    --accept-changes left out, rather than published against its author's mind."""
+
+    def __init__(self, document: Document):
+        styles = document.styles.element
+        self._styles = {style.get(qn("w:styleId")): style for style in styles.iter(qn("w:style"))}
+        self._defaults = {style.get(qn("w:type")): style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))
+                          if style.get(qn("w:default")) in ("1", "true", "on")}
+        self._default_font_hides = _hidden_setting(
+            styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")) is True
+
+    def of(self, run) -> tuple[str, str] | None:
+        """None if the run prints; else what hides it, as a message says it
+        ("" for Hidden set on the run), and what to do about it."""
+        own = _hidden_setting(run.find(qn("w:rPr")))
+        if own is not None:
+            return ("", _REMEDY["hidden"]) if own else None
+        paragraph = next(run.iterancestors(qn("w:p")), None)
+        paragraph_style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if paragraph is not None else None
+        character_style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        for kind, style in (("character", character_style), ("paragraph", paragraph_style)):
+            chain = self._chain(style.get(qn("w:val")) if style is not None else self._defaults.get(kind))
+            hiding = [style_id for style_id in chain if _hidden_setting(self._styles[style_id].find(qn("w:rPr")))]
+            if hiding:
+                source = f" (from {self._name(hiding[0])})" if hiding[0] != chain[0] else ""
+                return (f"the {kind} style {self._name(chain[0])}{source}",
+                        f"delete it in Word, or clear Hidden in the style {self._name(hiding[0])} (Modify > Format > "
+                        "Font)")
+        if self._default_font_hides:
+            return "the document's default font", ("delete it in Word, or clear Hidden in the default font (Font > "
+                                                   "Set As Default)")
+        return None
+
+    def _chain(self, style_id: str | None) -> list[str]:
+        """The style and the styles it is based on, nearest first."""
+        chain = []
+        while style_id in self._styles and style_id not in chain:
+            chain.append(style_id)
+            based_on = self._styles[style_id].find(qn("w:basedOn"))
+            style_id = based_on.get(qn("w:val")) if based_on is not None else None
+        return chain
+
+    def _name(self, style_id: str) -> str:
+        name = self._styles[style_id].find(qn("w:name"))
+        return f'"{BabelFish.internal2ui(name.get(qn("w:val")) if name is not None else style_id)}"'
 
 
 _REMEDY = {"comment": "delete it in Word (Review > Delete)",
@@ -131,10 +189,35 @@ _REMEDY = {"comment": "delete it in Word (Review > Delete)",
            "hidden": "delete it in Word, or show it (Font > clear Hidden)"}
 
 
+def _hidden_text(root, hiding: _Hiding):
+    """Each stretch of runs in a paragraph hidden the same way: (text, its first
+    run, what hides it and what to do)."""
+    stretch: list = []  # hidden runs one after another, hidden the same way
+
+    def ended():
+        text = "".join(_text(run) for run in stretch)
+        return [(text, stretch[0], hiding.of(stretch[0]))] if text.strip() else []
+
+    for run in root.iter(qn("w:r")):
+        hidden = hiding.of(run)
+        if stretch and (hidden != hiding.of(stretch[0]) or not _same_paragraph(run, stretch[-1])):
+            if hidden is not None or _text(run).strip():
+                yield from ended()
+                stretch = []
+        if hidden is not None:
+            stretch.append(run)
+    yield from ended()
+
+
+def _same_paragraph(run, other) -> bool:
+    return next(run.iterancestors(qn("w:p")), None) is next(other.iterancestors(qn("w:p")), None)
+
+
 def review_marks(document: Document) -> list[str]:
     """Each comment, tracked change and piece of hidden text, described in one
     line that ends with what to do about it."""
     found = []
+    hiding = _Hiding(document)
     for comment in document.comments:
         anchor = document.element.body.find(f".//{qn('w:commentReference')}[@{qn('w:id')}='{comment.comment_id}']")
         where = f" on {_paragraph_of(anchor)}" if anchor is not None else ""
@@ -146,16 +229,16 @@ def review_marks(document: Document) -> list[str]:
                 author = element.get(qn("w:author")) or "someone"
                 found.append(f"tracked change in {where}: {_CHANGES[element.tag]} by {author}: "
                              f"{quote(changed or 'a picture')}, in {_paragraph_of(element)}; {_REMEDY['change']}")
-        for run in root.iter(qn("w:r")):
-            if _is_hidden(run) and _text(run).strip():
-                found.append(f"hidden text in {where}: {quote(_text(run))}, in {_paragraph_of(run)}; "
-                             f"{_REMEDY['hidden']}")
+        for text, run, (cause, remedy) in _hidden_text(root, hiding):
+            hidden_by = f", hidden by {cause}" if cause else ""
+            found.append(f"hidden text in {where}: {quote(text)}, in {_paragraph_of(run)}{hidden_by}; {remedy}")
     return found
 
 
 def accept_review_marks(document: Document) -> None:
     """Make the document what it prints: insertions and moves accepted, deleted and
     hidden text gone, comments left out."""
+    hiding = _Hiding(document)
     for _, root in _parts(document):
         for tag in (qn("w:del"), qn("w:moveFrom")):
             for element in list(root.iter(tag)):
@@ -176,9 +259,8 @@ def accept_review_marks(document: Document) -> None:
                     parent.insert(index, child)
                     index += 1
                 parent.remove(element)
-        for run in list(root.iter(qn("w:r"))):
-            if _is_hidden(run):
-                run.getparent().remove(run)
+        for run in [run for run in root.iter(qn("w:r")) if hiding.of(run) is not None]:
+            run.getparent().remove(run)
     for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"):
         for element in list(document.element.body.iter(qn(tag))):
             parent = element.getparent()

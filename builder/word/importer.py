@@ -28,7 +28,8 @@ from builder.project.settings_files import read_site
 from builder.word.docx_file import (DAMAGED, accept_review_marks, open_document, quote, review_marks, saved_for_conversion,
                                     unwrap_containers)
 from builder.word.body import convert
-from builder.word.parts import MARKINGS, Parts, read_parts
+from builder.word.parts import Parts, read_parts
+from builder.word.settle import Settled, settle_classification, settle_exempt
 from builder.reading.yamlread import without_refused, yaml_string
 
 # Other ways officers write the site's implication headings.
@@ -134,8 +135,8 @@ def _author(text: str) -> dict[str, str]:
     return {key: found[key] for key in ("name", "role", "phone", "email", "extra") if key in found}
 
 
-def _front_matter(kind: Kind, parts: Parts, site: Site, source_name: str, today: dt.date, shown: str,
-                  problems: Problems) -> tuple[str, dict]:
+def _front_matter(kind: Kind, parts: Parts, site: Site, source_name: str, today: dt.date, settled: Settled,
+                  shown: str, problems: Problems) -> tuple[str, dict]:
     """The title and the fields of the new file, from what `read_parts` found."""
     values = dict(parts.fields)
     title = values.pop("title", "") or parts.title_paragraph or parts.document_title
@@ -144,20 +145,9 @@ def _front_matter(kind: Kind, parts: Parts, site: Site, source_name: str, today:
         problems.warn(shown, 0, f"the paper has no Subject row or Title paragraph: its title is the file name, "
                                 f"{quote(title)}; change 'title' in the new file")
     result: dict = {}
-    if parts.markings:
-        highest = max(parts.markings, key=lambda found: MARKINGS.index(found[0]))
-        if MARKINGS.index(highest[0]) > 1:
-            problems.error(shown, 0, f"{highest[1]} is marked {highest[0]}: briefing holds nothing above "
-                                     "OFFICIAL-SENSITIVE, so this paper cannot be imported")
-        else:
-            result["classification"] = highest[0]
-        if len({m for m, _ in parts.markings}) > 1:
-            problems.warn(shown, 0, "the paper carries different markings ("
-                          + ", ".join(f"{m} in {w}" for m, w in dict.fromkeys(parts.markings)) +
-                          f"): the highest, {highest[0]}, is used")
-    else:
-        problems.warn(shown, 0, f"no protective marking was found in the page header or footer: the paper "
-                                f"takes site.yaml's {site.classification}; set 'classification' if it is not")
+    classification = settle_classification(parts, site, settled.classification, shown, problems)
+    if classification:
+        result["classification"] = classification
     dated, board = kind.date_field, kind.board_field
     if "to" in values and board:
         result[board] = _board(values.pop("to"), site, shown, problems)
@@ -186,30 +176,13 @@ def _front_matter(kind: Kind, parts: Parts, site: Site, source_name: str, today:
         elif author:
             problems.warn(shown, 0, f"the author's contact details {quote(', '.join(author.values()))} name no "
                                     "one, so they are not carried into the paper")
-    _exempt(kind, parts, result, shown, problems)
+    settle_exempt(kind, parts, result, settled.exempt, shown, problems)
     if "summary" in values:
         result["summary"] = values.pop("summary")
     for key, value in values.items():
         problems.warn(shown, 0, f"{quote(value)} ({key.replace('_', ' ')}) is not a field of a {kind.name}, so it "
                                 "is not carried into the paper")
     return title, result
-
-
-def _exempt(kind: Kind, parts: Parts, result: dict, shown: str, problems: Problems) -> None:
-    if not parts.exempt:
-        return
-    numbers, note = parts.exempt[0]
-    if "exempt" not in kind.fields:
-        problems.error(shown, 0, f"the paper says it is not for publication ({quote(note)}), which only a "
-                                 "report can be: import it with --kind report")
-    elif not numbers or not 1 <= numbers[0] <= 15:
-        problems.error(shown, 0, f"the note {quote(note)} names no paragraph (1 to 15) of Schedule 7A; add it "
-                                 "in Word, such as 'by virtue of paragraph 6 of Part 1 of Schedule 7A'")
-    else:
-        result["exempt"] = numbers[0]
-        if len(numbers) > 1:
-            problems.warn(shown, 0, f"the note {quote(note)} names paragraphs {', '.join(map(str, numbers))}: "
-                                    f"briefing records one, so 'exempt' is {numbers[0]}; change it if another fits")
 
 
 def _implications(parts: Parts, site: Site, shown: str, problems: Problems) -> dict[str, str]:
@@ -250,7 +223,7 @@ def _render(title: str, values: dict, implications: dict, body: str, source_name
 
 
 def import_word(content_dir: Path, source: Path, kind_name: str = "report", item_id: str | None = None,
-                accept_changes: bool = False, today: dt.date | None = None) -> Imported:
+                accept_changes: bool = False, today: dt.date | None = None, settled: Settled = Settled()) -> Imported:
     """Import the Word file as a draft of the kind; ContentError, with nothing written, on any error."""
     kind = BY_NAME[kind_name]
     today = today or dt.date.today()
@@ -276,7 +249,7 @@ def import_word(content_dir: Path, source: Path, kind_name: str = "report", item
     parts = read_parts(document, implication_matcher(site), kind)
     for warning in parts.warnings:
         problems.warn(shown, 0, warning)
-    title, values = _front_matter(kind, parts, site, source.name, today, shown, problems)
+    title, values = _front_matter(kind, parts, site, source.name, today, settled, shown, problems)
     implications = _implications(parts, site, shown, problems) if "implications" in kind.fields else {}
     folder, ending = kind.folder, kind.ending
     item_id = item_id if item_id is not None else fields.make_slug(title)

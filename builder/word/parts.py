@@ -1,7 +1,9 @@
 """The parts of a Word paper that become fields rather than text, read with
 python-docx: the header table (To, On, Report by, Subject, Author), the marking
-in the page header or footer, a "not for publication" note, the implications
-table, the author's contact lines, and Word's own paragraph numbering.
+in the page header or footer or at the top of the body, a "not for publication"
+note (both read by `markings`, which says what it cannot read for certain), the
+implications table, the author's contact lines, and Word's own paragraph
+numbering.
 
 What is read is taken out of the document, so that the text converted after it
 (`body`) holds only the paper's body.
@@ -18,6 +20,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from builder.project.kinds import Kind
+from builder.word import markings
 from builder.word.docx_file import quote
 from builder.word.numbering import number_paragraphs
 
@@ -40,16 +43,6 @@ LABELS = {
 CONTACT_FIELDS = ("author", "role", "phone", "email")
 # Labels that start an author's contact line anywhere in a paper, not only at its top.
 _AUTHOR_LINES = {"author", "report author", "contact officer", "person to contact"}
-# The order markings rank in; above OFFICIAL-SENSITIVE they are refused.
-MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
-# Between the words of a marking, as Word writes them: spaces, any hyphen or dash
-# (autocorrect's en dash, the non-breaking hyphen) or a colon. Read as a hyphen: a
-# marking is never read lower than it is written.
-_BETWEEN = r"[\s\-\u2010-\u2015\u2212:]+"
-_MARKING = re.compile(rf"\b(TOP{_BETWEEN}SECRET|SECRET|OFFICIAL(?:{_BETWEEN}SENSITIVE)?|NOT PROTECTIVELY MARKED)\b")
-_MARKING_LINE = re.compile(rf"\s*{_MARKING.pattern}\s*(?:[:\-–]\s*[A-Z][A-Z ]*)?\s*")
-_NOT_FOR_PUBLICATION = re.compile(r"not\s+for\s+publication|exempt\s+information", re.IGNORECASE)
-_PARAGRAPH_NUMBERS = re.compile(r"paragraphs?\s+(\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"(page\s*)?\d*(\s*(of|/)\s*\d+)?", re.IGNORECASE)
 _LABELLED = re.compile(r"\s*([A-Za-z][A-Za-z .\-]{0,30}?)\s*[:\t]\s*(.*)", re.DOTALL)
 _TYPED_NUMBER = re.compile(r"\s*(\d+(\.\d+)*\.?|\([a-z]{1,4}\)|[a-z]\))\s+")
@@ -58,13 +51,28 @@ _OBJECTS = {qn("w:object"): "an embedded object", qn("m:oMath"): "an equation",
             "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds": "a SmartArt diagram"}
 
 
+@dataclass(frozen=True)
+class Found:
+    """A marking or an exemption note, or what looks like one, and where it is."""
+
+    text: str  # as written
+    where: str  # "the page header of section 1", "paragraph 2 of the body"
+
+
+@dataclass(frozen=True)
+class Marked(Found):
+    marking: str  # one of markings.MARKINGS, read for certain
+
+
 @dataclass
 class Parts:
     """What was read from the Word paper besides its body."""
 
     fields: dict[str, str] = field(default_factory=dict)  # LABELS' values -> text as written
-    markings: list[tuple[str, str]] = field(default_factory=list)  # (marking, where it was found)
-    exempt: list[tuple[list[int], str]] = field(default_factory=list)  # (paragraph numbers, the note)
+    markings: list[Marked] = field(default_factory=list)
+    exempt: list[tuple[list[int], str]] = field(default_factory=list)  # (paragraph numbers, the note), read for certain
+    marking_doubts: list[Found] = field(default_factory=list)  # like a marking, not read for certain
+    exempt_doubts: list[Found] = field(default_factory=list)  # like an exemption note, its paragraph not read
     implications: list[tuple[str, str]] = field(default_factory=list)  # (heading as written, text)
     title_paragraph: str = ""  # a paragraph in Word's Title style
     document_title: str = ""  # the title in the document's properties (File > Info)
@@ -90,44 +98,46 @@ def _cells(row) -> list[str]:
     return texts
 
 
-def marking_of(text: str) -> str | None:
-    match = _MARKING.search(text)
-    if not match:
-        return None
-    word = " ".join(re.sub(_BETWEEN, " ", match.group(1)).split())
-    return {"OFFICIAL SENSITIVE": "OFFICIAL-SENSITIVE", "NOT PROTECTIVELY MARKED": "OFFICIAL"}.get(word, word)
+def _note(parts: Parts, text: str, where: str, place: str) -> bool:
+    """A marking or an exemption note, or what looks like one (see
+    `markings.read`; `place` is one of its places): recorded, and True."""
+    reading = markings.read(text, place)
+    parts.markings += [Marked(text, where, marking) for marking in reading.markings]
+    if reading.marking_doubt:
+        parts.marking_doubts.append(Found(text, where))
+    if reading.exempt is not None:
+        parts.exempt.append((reading.exempt, text))
+    if reading.exempt_doubt:
+        parts.exempt_doubts.append(Found(text, where))
+    return reading.found
 
 
-def _note(parts: Parts, text: str, where: str) -> bool:
-    """A marking or a "not for publication" note: recorded, and True."""
-    found = False
-    if _NOT_FOR_PUBLICATION.search(text):
-        numbers = _PARAGRAPH_NUMBERS.search(text)
-        parts.exempt.append(([int(n) for n in re.findall(r"\d+", numbers.group(1))] if numbers else [], text))
-        found = True
-    marking = marking_of(text)
-    if marking:
-        parts.markings.append((marking, where))
-        found = True
-    return found
+def _text_of(paragraph) -> str:
+    """A paragraph's own text, its tabs kept (headers and footers set things apart
+    with them); a text box anchored in it is a paragraph of its own."""
+    return "".join(node.text or "" if node.tag == qn("w:t") else "\t"
+                   for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"))
+                   if next(node.iterancestors(qn("w:p"))) is paragraph).strip()
 
 
 def _page_parts(document: Document, parts: Parts) -> None:
     """Markings and notes in page headers and footers (text boxes in them too)."""
     seen = set()
-    for section in document.sections:
+    for number, section in enumerate(document.sections, start=1):
         for name in ("header", "first_page_header", "even_page_header",
                      "footer", "first_page_footer", "even_page_footer"):
             part = getattr(section, name)
             if part.is_linked_to_previous or id(part._element) in seen:
                 continue
             seen.add(id(part._element))
-            where = f"the page {name.rsplit('_', 1)[-1]}"
+            which = name.rsplit("_", 1)[-1]
+            where = f"the {name.split('_')[0]}-page {which}" if name.count("_") == 2 else f"the page {which}"
+            where += f" of section {number}"
             for paragraph in part._element.iter(qn("w:p")):
                 if any(a.tag == _FALLBACK for a in paragraph.iterancestors()):
                     continue  # the copy of a text box kept for old versions of Word
-                text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
-                if text and not _note(parts, text, where) and not _PAGE_NUMBER.fullmatch(text):
+                text = _text_of(paragraph)
+                if text and not _note(parts, text, where, markings.PAGE) and not _PAGE_NUMBER.fullmatch(text):
                     parts.warnings.append(f"{where} says {quote(text)}, which is not carried into the paper")
 
 
@@ -138,11 +148,11 @@ def _header_table(table: Table, parts: Parts) -> bool:
     if sum(_label(label) in LABELS for label, _ in pairs) < 2:
         return False
     for label, value in pairs:
-        _field(parts, label, value)
+        _field(parts, label, value, "the header table")
     return True
 
 
-def _field(parts: Parts, label: str, value: str) -> None:
+def _field(parts: Parts, label: str, value: str, where: str) -> None:
     key = LABELS.get(_label(label))
     label = label.strip().rstrip(":")
     value = " ".join(value.replace("\n", ", ").split()) if key != "author" else value.strip()
@@ -155,9 +165,7 @@ def _field(parts: Parts, label: str, value: str) -> None:
         parts.warnings.append(f"the header row {quote(f'{label}: {value}')} is left out: agenda item numbers "
                               "come from the meeting file")
     elif key == "marking":
-        if not _note(parts, value, "the header table"):
-            parts.warnings.append(f"the header row {quote(f'{label}: {value}')} is not a marking briefing knows "
-                                  "(OFFICIAL or OFFICIAL-SENSITIVE)")
+        _note(parts, value, where, markings.FIELD)
     elif key in parts.fields and key not in CONTACT_FIELDS:
         parts.warnings.append(f"the header row {quote(f'{label}: {value}')} repeats '{label}'; the "
                               "first one is used")
@@ -223,6 +231,7 @@ def read_parts(document: Document, known_implication, kind: Kind) -> Parts:
     roles = number_paragraphs(document, parts.warnings)
     blocks = list(document.iter_inner_content())
     started = False  # past the header: the first heading, or the first numbered paragraph
+    number = 0  # of the paragraphs with text, as messages count them
     after_author = False  # the paragraph before was a header or contact line
     for index, block in enumerate(blocks):
         after_author, was_after_author = False, after_author
@@ -245,9 +254,13 @@ def read_parts(document: Document, known_implication, kind: Kind) -> Parts:
         if not text:
             after_author = was_after_author
             continue
+        number += 1
+        where = f"paragraph {number} of the body"
         if style.lower().startswith("toc "):  # a table of contents typed or made without a content control
             if not any("table of contents" in w for w in parts.warnings):
                 parts.warnings.append("the table of contents is left out: the site and the PDFs make their own")
+            _remove(block)
+        elif _note(parts, text, where, markings.BODY if started else markings.TOP):
             _remove(block)
         elif style in ("Title", "Subtitle") and not started:
             if style == "Title" and not parts.title_paragraph:
@@ -256,17 +269,14 @@ def read_parts(document: Document, known_implication, kind: Kind) -> Parts:
                 parts.warnings.append(f"the paragraph {quote(text)} in the {style} style is not carried into "
                                       "the paper")
             _remove(block)
-        elif _MARKING_LINE.fullmatch(text) or _NOT_FOR_PUBLICATION.search(text):
-            _note(parts, text, "the text")
-            _remove(block)
         elif (not started and _labelled(block)) or _is_contact_line(block, was_after_author):
-            _field(parts, *_labelled(block))
+            _field(parts, *_labelled(block), where)
             _remove(block)
             after_author = True
             continue
         elif not started and (row := _LABELLED.fullmatch(text)) and len(row.group(1).split()) <= 4 \
                 and not _is_heading(block, roles):
-            _field(parts, row.group(1), row.group(2))  # a header line briefing has no field for
+            _field(parts, row.group(1), row.group(2), where)  # a header line briefing has no field for
             _remove(block)
         else:
             started = started or _is_heading(block, roles) or block._p in roles
@@ -282,15 +292,15 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 
 
 def _text_boxes(document: Document, parts: Parts) -> None:
-    """A marking or note in a text box is read (and taken out); any other text
-    box text is kept, after the paragraph it is anchored to, with a warning."""
+    """A marking or note in a text box is read (and taken out), as at the top of
+    the body, wherever the box is; any other text box text is kept, after the
+    paragraph it is anchored to, with a warning."""
     for box in list(document.element.body.iter(qn("w:txbxContent"))):
         copy = any(a.tag == _FALLBACK for a in box.iterancestors())  # Word keeps a second copy for old versions
         for paragraph in list(box.iter(qn("w:p"))):
-            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
-            if _MARKING_LINE.fullmatch(text) or _NOT_FOR_PUBLICATION.search(text):
-                if not copy:
-                    _note(parts, text, "a text box")
+            text = _text_of(paragraph)
+            if markings.read(text, markings.TOP).found if copy else _note(parts, text, "a text box in the body",
+                                                                         markings.TOP):
                 paragraph.getparent().remove(paragraph)
             elif text and not copy:
                 parts.warnings.append(f"the text box {quote(text)} is placed after the paragraph it is anchored "

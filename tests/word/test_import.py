@@ -19,7 +19,8 @@ import wordpapers
 from builder.reading.yamlread import parse_yaml
 from builder.model.errors import Problems
 from builder.markdown.rendering import sanitise
-from conftest import TESTS, build, cli, parse_html, problem_lines
+from builder.word.docx_file import quote
+from conftest import TESTS, build, cli, errors_only, parse_html, problem_lines
 
 pytestmark = pytest.mark.without_search
 
@@ -180,6 +181,62 @@ def test_accept_changes_takes_the_document_as_it_prints(word_project, tmp_path):
     assert "never reviewed" not in text and "Internal note" not in text and "Check this figure" not in text
 
 
+def _styled_hidden_paper(path: Path) -> Path:
+    """Hidden text the way templates hide it: a character style, and a paragraph
+    style based on a hidden one, with one run in it that turns Hidden off."""
+    document = wordpapers.docx.Document()
+    styles = document.styles
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Styles")])
+    document.add_heading("Summary", level=1)
+    aside = styles.add_style("Aside", wordpapers.docx.enum.style.WD_STYLE_TYPE.CHARACTER)
+    aside.font.hidden = True
+    shown = document.add_paragraph("The partnership met four times.")
+    shown.add_run(" Drafting note: check with Police Scotland.", style="Aside")
+    guidance = styles.add_style("Template Guidance", wordpapers.docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    guidance.font.hidden = True
+    officer_note = styles.add_style("Officer Note", wordpapers.docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    officer_note.base_style = guidance
+    note = document.add_paragraph("Names of the informants are held on file. ", style="Officer Note")
+    note.add_run("Printed all the same.").font.hidden = False
+    document.add_paragraph("Costs are met from existing budgets.")
+    document.save(path)
+    return path
+
+
+def test_text_hidden_through_a_style_stops_the_import(word_project, tmp_path):
+    """Issue 29 finding 3: hidden through a character or paragraph style, not only on the run."""
+    paper = _styled_hidden_paper(tmp_path / "styles.docx")
+    before = snapshot(word_project)
+    result = run_import(word_project, paper)
+    assert result.code == 1
+    lines = problem_lines(result.err)
+    assert len(lines) == 2, lines
+    assert 'hidden text in the body: "Drafting note: check with Police Scotland."' in lines[0]
+    assert 'the character style "Aside"' in lines[0]
+    assert 'hidden text in the body: "Names of the informants are held on file.", in' in lines[1]
+    assert 'hidden by the paragraph style "Officer Note" (from "Template Guidance")' in lines[1]
+    assert 'clear Hidden in the style "Template Guidance"' in lines[1]
+    assert all("--accept-changes" in line for line in lines)
+    assert snapshot(word_project) == before
+
+    result = run_import(word_project, paper, "--accept-changes")
+    assert result.code == 0, result.err
+    _, body = front_matter(word_project / "reports/styles.md")
+    assert "Drafting note" not in body and "informants" not in body
+    assert "The partnership met four times." in body and "Printed all the same." in body
+
+
+def test_text_hidden_by_the_document_defaults_is_hidden_text():
+    from builder.word.docx_file import review_marks
+
+    document = wordpapers.docx.Document()
+    document.add_paragraph("Every word of this is hidden.")
+    defaults = document.styles.element.find(f"{wordpapers.qn('w:docDefaults')}/{wordpapers.qn('w:rPrDefault')}")
+    defaults.find(wordpapers.qn("w:rPr")).append(wordpapers.parse_xml(f"<w:vanish {wordpapers.nsdecls('w')}/>"))
+    marks = review_marks(document)
+    assert len(marks) == 1 and "Every word of this is hidden." in marks[0] and "document's default" in marks[0]
+
+
 # Notes, markings and what cannot be mapped ---------------------------------
 
 def test_not_for_publication_note_sets_exempt_and_unmapped_rows_are_quoted(word_project, tmp_path):
@@ -274,6 +331,177 @@ def test_a_marking_above_official_sensitive_is_refused(word_project, tmp_path):
     assert result.code == 1
     assert any("marked SECRET" in line for line in problem_lines(result.err))
     assert not (word_project / "reports").exists()
+
+
+# What looks like a marking or an exemption but cannot be read for certain ---
+
+def _paper(path: Path, *, header: str | None = None, top: tuple[str, ...] = (), rows: tuple = (),
+           body: tuple[str, ...] = ("The partnership met four times.",)) -> Path:
+    """A short paper: a page header, lines at the top of the body, then a section."""
+    document = wordpapers.docx.Document()
+    if header is not None:
+        document.sections[0].header.paragraphs[0].text = header
+    for line in top:
+        document.add_paragraph(line)
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Doubts"),
+                                       *rows])
+    document.add_heading("Summary", level=1)
+    for line in body:
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+DOUBTFUL_MARKINGS = ["OFFICIAL SENSITIVE-ISH", "OFFICIAL-SENSTIVE", "OFFICIAL \u2013 SENS", "Official (Sensitive)",
+                     "OFFICIAL/SENSITIVE", "RESTRICTED", "PROTECT", "CONFIDENTIAL", "COMMERCIAL IN CONFIDENCE"]
+
+
+@pytest.mark.parametrize("written", DOUBTFUL_MARKINGS)
+def test_a_marking_that_cannot_be_read_for_certain_stops_the_import(word_project, tmp_path, written):
+    """Issue 29 finding 3: never guessed down (OFFICIAL-SENSTIVE was read as OFFICIAL)."""
+    before = snapshot(word_project)
+    for paper, where in ((_paper(tmp_path / "header.docx", header=written), "the page header of section 1"),
+                         (_paper(tmp_path / "top.docx", top=(written,)), "paragraph 1 of the body")):
+        result = run_import(word_project, paper)
+        assert result.code == 1, result.err
+        errors = errors_only(result.err)
+        assert len(errors) == 1, errors
+        assert errors[0].startswith(f"{paper}: {where} says {quote(written)}, which looks like a protective marking")
+        assert "--classification OFFICIAL or --classification OFFICIAL-SENSITIVE" in errors[0]
+        assert snapshot(word_project) == before
+
+
+def test_the_marking_row_and_later_sections_are_read_too(word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Sections"),
+                                       ("Classification", "OFFICIAL SENSTIVE")])
+    document.add_heading("Summary", level=1)
+    document.add_paragraph("The partnership met four times.")
+    annex = document.add_section()
+    annex.header.is_linked_to_previous = False
+    annex.header.paragraphs[0].text = "Restricted \u2013 Management"
+    document.add_paragraph("Annex text.")
+    document.save(tmp_path / "sections.docx")
+    errors = errors_only(run_import(word_project, tmp_path / "sections.docx").err)
+    assert len(errors) == 2, errors
+    assert 'the header table says "OFFICIAL SENSTIVE"' in errors[0]
+    assert 'the page header of section 2 says "Restricted \u2013 Management"' in errors[1]
+
+
+def test_a_marking_in_doubt_in_a_header_text_box_is_named_once(word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    wordpapers.text_box(document.sections[0].header.paragraphs[0], "RESTRICTED")
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Box")])
+    document.add_heading("Summary", level=1)
+    document.save(tmp_path / "box.docx")
+    errors = errors_only(run_import(word_project, tmp_path / "box.docx").err)
+    assert len(errors) == 1 and 'the page header of section 1 says "RESTRICTED"' in errors[0], errors
+
+
+def test_ordinary_text_with_marking_words_does_not_stop_the_import(word_project, tmp_path):
+    paper = _paper(tmp_path / "ordinary.docx", header="Official Statistics on Recorded Crime 2015",
+                   top=("Officials met on 3 May to agree the official response.",),
+                   body=("PREVENT, PURSUE, PROTECT, PREPARE", "Protect", "Restricted access to sensitive sites."))
+    result = run_import(word_project, paper)
+    assert result.code == 0, result.err
+    _, body = front_matter(word_project / "reports/doubts.md")
+    for line in ("the official response", "PREVENT, PURSUE, PROTECT, PREPARE", "Protect\n", "Restricted access"):
+        assert line in body
+
+
+def test_a_marking_beside_a_tab_in_the_page_header_is_read_whole(word_project, tmp_path):
+    """"OFFICIAL-SENSITIVE", a tab, "Page 1" was read as OFFICIAL: its text had no space before "Page"."""
+    document = wordpapers.docx.Document()
+    header = document.sections[0].header.paragraphs[0]
+    header.add_run("OFFICIAL-SENSITIVE").add_tab()
+    header.add_run("Page 1")
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Tabs")])
+    document.add_heading("Summary", level=1)
+    document.save(tmp_path / "tabs.docx")
+    result = run_import(word_project, tmp_path / "tabs.docx")
+    assert result.code == 0, result.err
+    assert front_matter(word_project / "reports/tabs.md")[0]["classification"] == "OFFICIAL-SENSITIVE"
+
+
+def test_classification_settles_a_marking_in_doubt_but_never_lower(word_project, tmp_path):
+    doubtful = _paper(tmp_path / "doubtful.docx", header="OFFICIAL-SENSTIVE")
+    result = run_import(word_project, doubtful, "--classification", "OFFICIAL-SENSITIVE")
+    assert result.code == 0, result.err
+    assert front_matter(word_project / "reports/doubts.md")[0]["classification"] == "OFFICIAL-SENSITIVE"
+    assert any('"OFFICIAL-SENSTIVE": the paper is marked OFFICIAL-SENSITIVE, as --classification says' in line
+               for line in problem_lines(result.err))
+
+    unmarked = _paper(tmp_path / "unmarked.docx")
+    result = run_import(word_project, unmarked, "--classification", "OFFICIAL", "--id", "unmarked")
+    assert result.code == 0, result.err
+    assert front_matter(word_project / "reports/unmarked.md")[0]["classification"] == "OFFICIAL"
+    assert "no protective marking was found" not in result.err
+
+    before = snapshot(word_project)
+    for header in ("OFFICIAL-SENSITIVE", "OFFICIAL SENSITIVE-ISH"):  # the second could mean OFFICIAL-SENSITIVE
+        paper = _paper(tmp_path / "marked.docx", header=header)
+        result = run_import(word_project, paper, "--classification", "OFFICIAL", "--id", "marked")
+        assert result.code == 1
+        errors = errors_only(result.err)
+        assert len(errors) == 1, errors
+        assert f"the page header of section 1 says {quote(header)}, which is OFFICIAL-SENSITIVE: --classification " \
+               "OFFICIAL would mark the paper lower than the document does" in errors[0]
+        assert snapshot(word_project) == before
+
+
+DOUBTFUL_NOTES = ["Exempt under paragraph ?", "Schedule 7A paragraph", "NOT FOR PUBLICATION",
+                  "NOT FOR PUBLICATION by virtue of paragraph 16 of Part 1 of Schedule 7A",
+                  "Appendix 2 is exempt under paragraph 3.2"]
+
+
+@pytest.mark.parametrize("written", DOUBTFUL_NOTES)
+def test_an_exemption_note_without_a_readable_paragraph_stops_the_import(word_project, tmp_path, written):
+    paper = _paper(tmp_path / "note.docx", header="OFFICIAL-SENSITIVE", top=(written,))
+    result = run_import(word_project, paper)
+    assert result.code == 1
+    errors = errors_only(result.err)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{paper}: paragraph 1 of the body says {quote(written)}, which looks like a note of "
+                                "exempt information")
+    assert "--exempt N (the paragraph, 1 to 15)" in errors[0]
+
+    result = run_import(word_project, paper, "--exempt", "6")
+    assert result.code == 0, result.err
+    fields, body = front_matter(word_project / "reports/doubts.md")
+    assert fields["exempt"] == 6 and written not in body
+    (word_project / "reports/doubts.md").unlink()
+
+
+def test_an_exemption_note_in_the_page_footer_is_read_and_can_be_settled(word_project, tmp_path):
+    document = wordpapers.docx.Document()
+    document.sections[0].footer.paragraphs[0].text = "OFFICIAL-SENSITIVE \u2013 exempt: Schedule 7A, para ?"
+    wordpapers.header_table(document, [("To", wordpapers.BOARD), ("On", "2015-09-02"), ("Subject", "Footer")])
+    document.add_heading("Summary", level=1)
+    document.save(tmp_path / "footer.docx")
+    errors = errors_only(run_import(word_project, tmp_path / "footer.docx").err)
+    assert len(errors) == 1 and "the page footer of section 1 says" in errors[0] and "--exempt N" in errors[0]
+    result = run_import(word_project, tmp_path / "footer.docx", "--exempt", "14")
+    assert result.code == 0, result.err
+    fields, _ = front_matter(word_project / "reports/footer.md")
+    assert fields["exempt"] == 14 and fields["classification"] == "OFFICIAL-SENSITIVE"
+
+
+@pytest.mark.parametrize("options, message", [
+    (("--exempt", "16"), "'16' is not a paragraph of Schedule 7A: give a whole number from 1 to 15"),
+    (("--exempt", "six"), "'six' is not a paragraph of Schedule 7A"),
+    (("--exempt", "0"), "'0' is not a paragraph of Schedule 7A"),
+    (("--classification", "SECRET"), "invalid choice: 'SECRET'"),
+])
+def test_settling_options_are_checked(word_project, tmp_path, options, message):
+    result = run_import(word_project, _paper(tmp_path / "paper.docx"), *options)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+    assert not (word_project / "reports").exists()
+
+
+def test_exempt_is_for_a_report_only(word_project, tmp_path):
+    result = run_import(word_project, _paper(tmp_path / "page.docx"), "--kind", "page", "--exempt", "6")
+    assert result.code == 1
+    assert any("is given --exempt, which only a report can be" in line for line in errors_only(result.err))
 
 
 def test_committed_word_files_import_and_pass_check(word_project):
