@@ -132,8 +132,15 @@ def _read(path: Path) -> dict | None:
     """The manifest at `path`, or None where there is none or it is not of the shape
     a build writes (edited by hand, cut short): such a manifest is written again."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _parsed(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _parsed(text: str) -> dict | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(data, dict) or not all(isinstance(data.get(key), str) for key in ("output", "built")):
         return None
@@ -159,7 +166,11 @@ def record_files(project: Project, everything: Project, pages, pdf_jobs, output_
     file by its path from the output's parent; none where nothing published changed."""
     where = folder(output_dir).name
     files = manifest_files(built, origins(project, pages, pdf_jobs))
-    last = _read(folder(output_dir) / MANIFEST)
+    try:
+        last_text = (folder(output_dir) / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        last_text = ""
+    last = _parsed(last_text)
     if last is not None and last["files"] == files:
         return {}
     manifest = {"format": FORMAT, "output": output_dir.name, "built": today.isoformat(),
@@ -168,7 +179,7 @@ def record_files(project: Project, everything: Project, pages, pdf_jobs, output_
     record = {f"{where}/{MANIFEST}": json.dumps(manifest, indent=1, sort_keys=True) + "\n",
               f"{where}/{READABLE}": readable(manifest, last["files"] if last else {})}
     if last is not None:
-        record[f"{where}/{PREVIOUS}"] = (folder(output_dir) / MANIFEST).read_text(encoding="utf-8")
+        record[f"{where}/{PREVIOUS}"] = last_text
     return record
 
 
